@@ -1,0 +1,108 @@
+#include "agents.hpp"
+
+#include <stdexcept>
+
+namespace mobsim {
+
+const char* name_of(LegalStatus status) {
+  switch (status) {
+    case LegalStatus::citizen: return "citizen";
+    case LegalStatus::permanent_resident: return "permanent_resident";
+    case LegalStatus::free_mover: return "free_mover";
+    case LegalStatus::work_permit: return "work_permit";
+    case LegalStatus::temporary_permit: return "temporary_permit";
+    case LegalStatus::student: return "student";
+    case LegalStatus::asylum_seeker: return "asylum_seeker";
+    case LegalStatus::refugee: return "refugee";
+    case LegalStatus::irregular: return "irregular";
+  }
+  return "?";
+}
+
+AgentSchema::AgentSchema() {
+  // Order must match the handles in namespace core.
+  add<std::uint64_t>("id", "globally unique id: creating city (16 bits) and that city's serial (48 bits)");
+  add<std::uint16_t>("origin", "place of birth: a city, a city's hinterland, or the rest of the world");
+  add<std::uint16_t>("age_months", "age in completed months");
+  add<std::uint8_t>("sex", "0 female, 1 male");
+  add<std::uint8_t>("skill", "0 low, 1 medium, 2 high");
+  add<std::uint8_t>("employment", "0 inactive, 1 unemployed, 2 employed");
+  add<std::uint8_t>("legal_status", "see LegalStatus");
+}
+
+std::size_t AgentSchema::bytes_per_agent() const {
+  std::size_t bytes = 0;
+  for (const auto& c : columns_)
+    bytes += std::visit([](const auto& v) { return sizeof(typename std::decay_t<decltype(v)>::value_type); },
+                        c.prototype);
+  return bytes;
+}
+
+AgentTable::AgentTable(const AgentSchema& schema) {
+  columns_.reserve(schema.size());
+  for (std::size_t i = 0; i < schema.size(); ++i) columns_.push_back(schema.empty_column(i));
+}
+
+std::size_t AgentTable::append_zeroed(std::size_t n) {
+  const std::size_t first = size_;
+  for (auto& c : columns_) std::visit([&](auto& v) { v.resize(first + n); }, c);
+  size_ += n;
+  return first;
+}
+
+void AgentTable::append_range(const AgentTable& src, std::size_t begin, std::size_t end) {
+  if (src.columns_.size() != columns_.size()) throw std::logic_error("append_range: schema mismatch");
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    std::visit(
+        [&](auto& dst) {
+          const auto& from = std::get<std::decay_t<decltype(dst)>>(src.columns_[i]);
+          dst.insert(dst.end(), from.begin() + static_cast<std::ptrdiff_t>(begin),
+                     from.begin() + static_cast<std::ptrdiff_t>(end));
+        },
+        columns_[i]);
+  }
+  size_ += end - begin;
+}
+
+void AgentTable::append_rows(const AgentTable& src, std::span<const std::uint32_t> rows) {
+  if (src.columns_.size() != columns_.size()) throw std::logic_error("append_rows: schema mismatch");
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    std::visit(
+        [&](auto& dst) {
+          const auto& from = std::get<std::decay_t<decltype(dst)>>(src.columns_[i]);
+          dst.reserve(dst.size() + rows.size());
+          for (std::uint32_t r : rows) dst.push_back(from[r]);
+        },
+        columns_[i]);
+  }
+  size_ += rows.size();
+}
+
+void AgentTable::swap_remove(std::span<const std::uint32_t> ascending_rows) {
+  // Descending order: every row above the current hole that was listed has
+  // already been removed, so the last row is always one to keep.
+  for (auto& c : columns_) {
+    std::visit(
+        [&](auto& v) {
+          std::size_t n = size_;
+          for (auto it = ascending_rows.rbegin(); it != ascending_rows.rend(); ++it) {
+            --n;
+            v[*it] = v[n];
+          }
+          v.resize(n);
+        },
+        c);
+  }
+  size_ -= ascending_rows.size();
+}
+
+void AgentTable::reserve(std::size_t n) {
+  for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(n); }, c);
+}
+
+void AgentTable::clear() {
+  for (auto& c : columns_) std::visit([](auto& v) { v.clear(); }, c);
+  size_ = 0;
+}
+
+}  // namespace mobsim

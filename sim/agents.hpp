@@ -1,0 +1,120 @@
+#pragma once
+// Agents in structure-of-arrays storage, one table per city (agents are
+// grouped by the city that owns them, so cities can later be spread over MPI
+// ranks). Columns are declared in an AgentSchema: the engine declares the
+// core attributes, models may add their own before agents are created.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mobsim {
+
+enum class Sex : std::uint8_t { female = 0, male = 1 };
+enum class Skill : std::uint8_t { low = 0, medium = 1, high = 2 };
+enum class Employment : std::uint8_t { inactive = 0, unemployed = 1, employed = 2 };
+enum class LegalStatus : std::uint8_t {
+  citizen = 0,
+  permanent_resident = 1,
+  free_mover = 2,
+  work_permit = 3,
+  temporary_permit = 4,
+  student = 5,
+  asylum_seeker = 6,
+  refugee = 7,
+  irregular = 8,
+};
+const char* name_of(LegalStatus status);
+
+template <class E>
+constexpr std::uint8_t code(E e) {
+  return static_cast<std::uint8_t>(e);
+}
+
+using ColumnData = std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::uint32_t>,
+                                std::vector<std::uint64_t>, std::vector<std::int32_t>, std::vector<float>,
+                                std::vector<double>>;
+
+// Typed handle of a column; T is the stored element type.
+template <class T>
+struct Column {
+  std::uint32_t index;
+};
+
+// Agent ids are unique without a shared counter: the top 16 bits hold the
+// index of the city that created the agent, the low 48 bits that city's serial.
+constexpr std::uint64_t make_agent_id(std::uint32_t city, std::uint64_t serial) {
+  return (static_cast<std::uint64_t>(city) << 48) | serial;
+}
+constexpr std::uint64_t kMaxSerial = (std::uint64_t{1} << 48) - 1;
+
+// Core columns every agent has (declared by the engine in this order).
+namespace core {
+inline constexpr Column<std::uint64_t> id{0};
+inline constexpr Column<std::uint16_t> origin{1};      // place of birth (see Geography)
+inline constexpr Column<std::uint16_t> age_months{2};
+inline constexpr Column<std::uint8_t> sex{3};           // Sex
+inline constexpr Column<std::uint8_t> skill{4};         // Skill
+inline constexpr Column<std::uint8_t> employment{5};    // Employment
+inline constexpr Column<std::uint8_t> legal_status{6};  // LegalStatus
+}  // namespace core
+
+class AgentSchema {
+ public:
+  AgentSchema();  // declares the core columns
+
+  template <class T>
+  Column<T> add(std::string name, std::string meaning) {
+    columns_.push_back({std::move(name), std::move(meaning), ColumnData{std::vector<T>{}}});
+    return Column<T>{static_cast<std::uint32_t>(columns_.size() - 1)};
+  }
+
+  std::size_t size() const { return columns_.size(); }
+  const std::string& name(std::size_t i) const { return columns_[i].name; }
+  const std::string& meaning(std::size_t i) const { return columns_[i].meaning; }
+  std::size_t bytes_per_agent() const;
+  ColumnData empty_column(std::size_t i) const { return columns_[i].prototype; }
+
+ private:
+  struct Decl {
+    std::string name;
+    std::string meaning;
+    ColumnData prototype;
+  };
+  std::vector<Decl> columns_;
+};
+
+class AgentTable {
+ public:
+  explicit AgentTable(const AgentSchema& schema);
+
+  std::size_t size() const { return size_; }
+
+  template <class T>
+  std::span<T> col(Column<T> c) {
+    return std::get<std::vector<T>>(columns_[c.index]);
+  }
+  template <class T>
+  std::span<const T> col(Column<T> c) const {
+    return std::get<std::vector<T>>(columns_[c.index]);
+  }
+
+  // Adds n zero-initialised rows; returns the index of the first.
+  std::size_t append_zeroed(std::size_t n);
+  // Appends rows [begin, end) of `src` (same schema).
+  void append_range(const AgentTable& src, std::size_t begin, std::size_t end);
+  // Appends the listed rows of `src`, in the order given.
+  void append_rows(const AgentTable& src, std::span<const std::uint32_t> rows);
+  // Removes the listed rows (strictly ascending) by moving the last rows into
+  // the holes: O(removed), and deterministic for a given list.
+  void swap_remove(std::span<const std::uint32_t> ascending_rows);
+  void reserve(std::size_t n);
+  void clear();
+
+ private:
+  std::vector<ColumnData> columns_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace mobsim

@@ -1,0 +1,26 @@
+#pragma once
+// Reference documentation generated from the declarations, so it cannot
+// drift from the code: docs/SCENARIO.md entirely, and the table of series in
+// docs/OUTPUT.md between its GENERATED markers.
+#include <filesystem>
+#include <string>
+
+#include "model.hpp"
+
+namespace mobsim {
+
+std::string scenario_reference(const ModelRegistry& registry);
+std::string output_series_table(const ModelRegistry& registry);
+
+// Puts `generated` between "<!-- BEGIN GENERATED: name -->" and
+// "<!-- END GENERATED: name -->" in `document`. Throws if the markers are missing.
+std::string replace_generated_block(const std::string& document, const std::string& name, const std::string& generated);
+
+struct DocsStatus {
+  bool up_to_date = true;
+  std::vector<std::string> stale_files;
+};
+// Writes (or with check_only, compares) docs/SCENARIO.md and docs/OUTPUT.md under `docs_dir`.
+DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only);
+
+}  // namespace mobsim

@@ -1,0 +1,172 @@
+#include "engine.hpp"
+
+#include <omp.h>
+
+#include <stdexcept>
+
+namespace mobsim {
+
+namespace {
+
+enum CoreSeries : std::size_t { kPopulation = 0, kForeignBorn, kInflow, kOutflow, kCoreCount };
+
+std::vector<FlowDecl> flows_of(const std::vector<const ModelInfo*>& models) {
+  std::vector<FlowDecl> flows;
+  for (const auto* m : models) flows.insert(flows.end(), m->flows.begin(), m->flows.end());
+  return flows;
+}
+
+class PhaseTimer {
+ public:
+  PhaseTimer(std::map<std::string, double>& totals, const std::string& name)
+      : totals_(totals), name_(name), start_(omp_get_wtime()) {}
+  ~PhaseTimer() { totals_[name_] += omp_get_wtime() - start_; }
+
+ private:
+  std::map<std::string, double>& totals_;
+  std::string name_;
+  double start_;
+};
+
+}  // namespace
+
+const std::vector<SeriesDecl>& core_series() {
+  static const std::vector<SeriesDecl> core{
+      {"population", "persons", "Residents", true},
+      {"foreign_born", "persons", "Residents born in another country", true},
+      {"inflow", "persons", "Arrivals from other simulated cities during the step", true},
+      {"outflow", "persons", "Departures to other simulated cities during the step", true},
+  };
+  return core;
+}
+
+std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) {
+  std::vector<SeriesDecl> all = core_series();
+  for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true});
+  for (const auto* m : models) all.insert(all.end(), m->series.begin(), m->series.end());
+  return all;
+}
+
+Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelInfo*>& models,
+                       const Geography& geography, const Clock& clock, std::uint64_t seed)
+    : geography_(geography), clock_(clock), infos_(models) {
+  ModelSetup setup{spec, geography, clock, schema_};
+  std::size_t offset = core_series().size() + flows_of(models).size();
+  for (const auto* info : infos_) {
+    models_.push_back(info->make(setup));
+    series_offset_.push_back(offset);
+    offset += info->series.size();
+  }
+  world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), seed,
+                                   spec.integer("run.people_per_agent"));
+  PhaseTimer timer(phase_seconds_, "initialise");
+  for (auto& model : models_) model->initialise(*world_);
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::step() {
+  World& world = *world_;
+  world.begin_step(world.step() + 1);
+  for (Phase phase : kPhases) {
+    if (phase == Phase::arrive) {
+      PhaseTimer timer(phase_seconds_, "move");
+      world.apply_moves();
+    }
+    for (std::size_t i = 0; i < models_.size(); ++i) {
+      const auto& phases = infos_[i]->phases;
+      if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
+      PhaseTimer timer(phase_seconds_, std::string(name_of(phase)) + ":" + infos_[i]->name);
+      models_[i]->run(phase, world);
+    }
+  }
+  world.check_accounting();
+}
+
+void Simulation::observe(Frame& frame) const {
+  PhaseTimer timer(phase_seconds_, "observe");
+  const World& world = *world_;
+  const std::size_t n = world.city_count();
+  const double scale = static_cast<double>(world.people_per_agent());
+  const std::size_t total_series = series_offset_.empty()
+                                       ? core_series().size() + world.flows().size()
+                                       : series_offset_.back() + infos_.back()->series.size();
+  frame.series.assign(total_series, std::vector<double>(n, 0.0));
+
+  // Foreign-born residents: counted per chunk, summed per city in chunk order.
+  const auto chunks = make_chunks(world);
+  std::vector<std::int64_t> foreign_per_chunk(chunks.size(), 0);
+  parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+    const auto origin = world.agents(ch.city).col(core::origin);
+    std::int64_t count = 0;
+    for (std::uint32_t r = ch.begin; r < ch.end; ++r) count += geography_.foreign_born(origin[r], ch.city) ? 1 : 0;
+    foreign_per_chunk[k] = count;
+  });
+  for (std::size_t k = 0; k < chunks.size(); ++k)
+    frame.series[kForeignBorn][chunks[k].city] += static_cast<double>(foreign_per_chunk[k]) * scale;
+
+  const StepTally& tally = world.tally();
+  const bool initial = world.step() == 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    frame.series[kPopulation][c] = static_cast<double>(world.agents(c).size()) * scale;
+    frame.series[kInflow][c] = initial ? 0.0 : static_cast<double>(tally.inflow[c]) * scale;
+    frame.series[kOutflow][c] = initial ? 0.0 : static_cast<double>(tally.outflow[c]) * scale;
+    for (std::size_t f = 0; f < world.flows().size(); ++f)
+      frame.series[kCoreCount + f][c] = initial ? 0.0 : static_cast<double>(tally.boundary[f][c]) * scale;
+  }
+  frame.flows.assign(n * n, 0.0);
+  if (!initial)
+    for (std::size_t i = 0; i < n * n; ++i) frame.flows[i] = static_cast<double>(tally.moves[i]) * scale;
+
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const std::size_t count = infos_[i]->series.size();
+    if (count == 0) continue;
+    std::span<std::vector<double>> values(frame.series.data() + series_offset_[i], count);
+    models_[i]->observe(world, values);
+  }
+}
+
+Engine::Engine(const ScenarioSpec& spec, const ModelRegistry& registry)
+    : spec_(spec),
+      geography_(spec),
+      clock_(Clock::from(spec)),
+      models_(registry.selected(spec)),
+      series_(series_for(models_)),
+      people_per_agent_(spec.integer("run.people_per_agent")),
+      master_seed_(static_cast<std::uint64_t>(spec.integer("run.seed"))) {
+  const auto replicates = static_cast<std::uint32_t>(spec.integer("run.replicates"));
+  for (std::uint32_t r = 0; r < replicates; ++r) replicate_seeds_.push_back(Rng::derive_seed(master_seed_, r));
+}
+
+std::unique_ptr<Simulation> Engine::make_simulation(std::size_t replicate) const {
+  return std::make_unique<Simulation>(spec_, models_, geography_, clock_, replicate_seeds_.at(replicate));
+}
+
+RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& on_step) const {
+  RunStats stats;
+  const double start = omp_get_wtime();
+  Frame frame;
+  for (std::size_t r = 0; r < replicate_seeds_.size(); ++r) {
+    auto sim = make_simulation(r);
+    sim->observe(frame);
+    {
+      PhaseTimer timer(stats.phase_seconds, "output");
+      sink.write(r, 0, frame);
+    }
+    for (int t = 1; t <= clock_.steps; ++t) {
+      stats.agent_steps += sim->world().total_agents();
+      sim->step();
+      sim->observe(frame);
+      {
+        PhaseTimer timer(stats.phase_seconds, "output");
+        sink.write(r, t, frame);
+      }
+      if (on_step) on_step(StepReport{r, t, sim->world().total_agents()});
+    }
+    for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
+  }
+  stats.wall_seconds = omp_get_wtime() - start;
+  return stats;
+}
+
+}  // namespace mobsim

@@ -1,0 +1,102 @@
+#pragma once
+// Runs a scenario: for each replicate, builds the world, runs the selected
+// models phase by phase, moves agents, observes, and hands each time point to
+// a sink (the HDF5 writer, an in-memory recording, or both).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clock.hpp"
+#include "geography.hpp"
+#include "model.hpp"
+#include "scenario.hpp"
+#include "world.hpp"
+
+namespace mobsim {
+
+// Every output value of one time point of one replicate, in persons.
+struct Frame {
+  std::vector<std::vector<double>> series;  // [series][city]
+  std::vector<double> flows;                // [origin * C + destination]
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void write(std::size_t replicate, int time_index, const Frame& frame) = 0;
+};
+
+struct StepReport {
+  std::size_t replicate;
+  int step;
+  std::size_t agents;
+};
+
+struct RunStats {
+  double wall_seconds = 0;
+  std::uint64_t agent_steps = 0;  // agents alive at the start of each step, summed
+  std::map<std::string, double> phase_seconds;
+};
+
+// One simulated world: used by the engine for each replicate, and directly by
+// tests and benchmarks that drive steps themselves.
+class Simulation {
+ public:
+  Simulation(const ScenarioSpec& spec, const std::vector<const ModelInfo*>& models, const Geography& geography,
+             const Clock& clock, std::uint64_t seed);
+  ~Simulation();
+
+  void step();  // advances the world by one step
+  void observe(Frame& frame) const;
+
+  const World& world() const { return *world_; }
+  World& world() { return *world_; }
+  const std::map<std::string, double>& phase_seconds() const { return phase_seconds_; }
+
+ private:
+  const Geography& geography_;
+  const Clock& clock_;
+  AgentSchema schema_;
+  std::vector<const ModelInfo*> infos_;
+  std::vector<std::unique_ptr<Model>> models_;
+  std::vector<std::size_t> series_offset_;  // first series index of each model
+  std::unique_ptr<World> world_;
+  mutable std::map<std::string, double> phase_seconds_;  // wall seconds per phase, observe included
+};
+
+class Engine {
+ public:
+  Engine(const ScenarioSpec& spec, const ModelRegistry& registry);
+
+  const Geography& geography() const { return geography_; }
+  const Clock& clock() const { return clock_; }
+  const std::vector<SeriesDecl>& series() const { return series_; }
+  std::int64_t people_per_agent() const { return people_per_agent_; }
+  std::uint64_t master_seed() const { return master_seed_; }
+  const std::vector<std::uint64_t>& replicate_seeds() const { return replicate_seeds_; }
+  const std::vector<const ModelInfo*>& models() const { return models_; }
+
+  std::unique_ptr<Simulation> make_simulation(std::size_t replicate) const;
+  RunStats run(Sink& sink, const std::function<void(const StepReport&)>& on_step = {}) const;
+
+ private:
+  const ScenarioSpec& spec_;
+  Geography geography_;
+  Clock clock_;
+  std::vector<const ModelInfo*> models_;
+  std::vector<SeriesDecl> series_;
+  std::int64_t people_per_agent_;
+  std::uint64_t master_seed_;
+  std::vector<std::uint64_t> replicate_seeds_;
+};
+
+// The series every run has, before those of the boundary flows and models.
+const std::vector<SeriesDecl>& core_series();
+// The full list for a selection of models: core, boundary flows, model series.
+std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models);
+
+}  // namespace mobsim

@@ -1,0 +1,114 @@
+#include "engine_params.hpp"
+
+#include <cmath>
+
+namespace mobsim {
+
+namespace {
+
+ParamDecl decl(std::string key, ParamType type, std::string unit, Value def, std::optional<double> min,
+               std::optional<double> max, std::string meaning, std::string source = "run setting") {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = type;
+  d.unit = std::move(unit);
+  d.default_value = std::move(def);
+  d.min = min;
+  d.max = max;
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+}  // namespace
+
+void declare_engine_params(ParamTable& t) {
+  using P = ParamType;
+  const auto none = std::nullopt;
+  t.add(decl("run.name", P::text, "-", std::string(""), none, none, "Short name of the scenario, stored in the output"));
+  t.add(decl("run.description", P::text, "-", std::string(""), none, none,
+             "What the scenario is for, in one or two sentences"));
+  t.add(decl("run.start", P::month, "YYYY-MM", std::string("2025-01"), none, none,
+             "Calendar month of the initial state (time index 0)"));
+  t.add(decl("run.duration_months", P::integer, "months", std::int64_t{120}, 1, 1200,
+             "Length of the simulated period; a whole number of steps"));
+  t.add(decl("run.step_months", P::integer, "months", std::int64_t{1}, 1, 12, "Length of one step"));
+  t.add(decl("run.seed", P::integer, "-", std::int64_t{1}, 0, 9.0e18,
+             "Master seed; replicate seeds are derived from it with Philox"));
+  t.add(decl("run.people_per_agent", P::integer, "persons", std::int64_t{100}, 1, 1.0e7,
+             "Scale: how many real persons one agent stands for (1 = one agent per person)"));
+  t.add(decl("run.replicates", P::integer, "-", std::int64_t{1}, 1, 100000,
+             "Independent replicates, stored along the output's replicate dimension"));
+
+  ParamDecl cities = decl("world.cities", P::reference_list, "-", std::vector<std::string>{}, none, none,
+                          "Cities to simulate, in this order; empty means every defined city, by name");
+  cities.collection = "cities";
+  t.add(std::move(cities));
+
+  CollectionDecl c;
+  c.name = "cities";
+  c.entry_noun = "city";
+  c.meaning = "A city of the Mayors Dialogue: where agents live. Figures come from scenarios/data/cities.toml";
+  const std::string data = "city data (scenarios/data/cities.toml, each figure with its source)";
+  c.fields.push_back(decl("country", P::text, "-", std::monostate{}, none, none, "Country the city is in", data));
+  ParamDecl continent = decl("continent", P::choice, "-", std::monostate{}, none, none, "Continent", data);
+  continent.choices = {"Africa", "Europe"};
+  c.fields.push_back(std::move(continent));
+  c.fields.push_back(decl("latitude_deg", P::real, "degrees north", std::monostate{}, -90, 90, "Latitude of the centre", data));
+  c.fields.push_back(
+      decl("longitude_deg", P::real, "degrees east", std::monostate{}, -180, 180, "Longitude of the centre", data));
+  c.fields.push_back(decl("population", P::integer, "persons", std::monostate{}, 1, 1.0e9,
+                          "Residents at the start of the run", data));
+  c.fields.push_back(decl("population_year", P::integer, "year", std::monostate{}, 1900, 2100,
+                          "Reference year of the population figure", data));
+  c.fields.push_back(decl("foreign_born_share", P::real, "1", std::monostate{}, 0, 1,
+                          "Share of residents born in another country", data));
+  c.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
+                          "Source of each figure, keyed by field name", data));
+  t.add_collection(std::move(c));
+}
+
+std::int64_t agents_for(std::int64_t population, std::int64_t people_per_agent) {
+  return static_cast<std::int64_t>(std::llround(static_cast<double>(population) / static_cast<double>(people_per_agent)));
+}
+
+std::vector<ScenarioCheck> engine_checks() {
+  std::vector<ScenarioCheck> checks;
+  checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    const auto duration = spec.integer("run.duration_months");
+    const auto step = spec.integer("run.step_months");
+    if (duration % step != 0) {
+      diags.push_back(Diagnostic{spec.setting("run.duration_months").where, "run.duration_months",
+                                 std::to_string(duration) + " months is not a whole number of " +
+                                     std::to_string(step) + "-month steps",
+                                 ""});
+    }
+  });
+  checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    const auto ppa = spec.integer("run.people_per_agent");
+    std::vector<std::string> names = spec.names("world.cities");
+    if (names.empty())
+      for (const auto& e : spec.entries("cities")) names.push_back(e.name);
+    if (names.empty()) {
+      diags.push_back(Diagnostic{spec.setting("world.cities").where, "world.cities", "no cities to simulate", ""});
+      return;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (names[i] == names[j])
+          diags.push_back(Diagnostic{spec.setting("world.cities").element_positions.at(i), "world.cities",
+                                     "city '" + names[i] + "' is listed twice", ""});
+    for (const auto& name : names) {
+      const auto* city = spec.find_entry("cities", name);
+      if (city != nullptr && agents_for(city->integer("population"), ppa) < 1) {
+        diags.push_back(Diagnostic{spec.setting("run.people_per_agent").where, "run.people_per_agent",
+                                   "at " + std::to_string(ppa) + " people per agent, " + name + " (" +
+                                       std::to_string(city->integer("population")) + " persons) would have no agent",
+                                   "use a smaller people_per_agent"});
+      }
+    }
+  });
+  return checks;
+}
+
+}  // namespace mobsim

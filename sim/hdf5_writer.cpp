@@ -1,0 +1,326 @@
+#include "hdf5_writer.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <ctime>
+#include <stdexcept>
+
+#include "mobsim_git_commit.hpp"
+#include "mobsim_version.hpp"
+
+namespace mobsim {
+
+namespace {
+
+// Owns one HDF5 identifier.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
+  }
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    reset();
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+    return *this;
+  }
+  ~Handle() { reset(); }
+  void reset() {
+    if (id_ >= 0 && close_ != nullptr) close_(id_);
+    id_ = -1;
+  }
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5: cannot " + what);
+}
+
+Handle utf8_string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "create string type");
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "size string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set UTF-8");
+  return t;
+}
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type = utf8_string_type();
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "create attribute " + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &text), "write attribute " + name);
+}
+
+template <class T>
+void attr_number(hid_t obj, const std::string& name, T value, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "create attribute " + name);
+  check(H5Awrite(attr.get(), type, &value), "write attribute " + name);
+}
+
+Handle group_creation_plist() {
+  // netCDF-4 readers expect link and attribute creation order to be tracked.
+  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group plist");
+  check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track links");
+  check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
+  return gcpl;
+}
+
+Handle dataset_plist(const std::vector<hsize_t>& chunk) {
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset plist");
+  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
+  if (!chunk.empty()) {
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "set chunking");
+    check(H5Pset_shuffle(dcpl.get()), "set shuffle");
+    check(H5Pset_deflate(dcpl.get(), 4), "set deflate");
+  }
+  return dcpl;
+}
+
+Handle create_dataset(hid_t where, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
+                      const std::vector<hsize_t>& chunk = {}) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+               "create space for " + name);
+  Handle dcpl = dataset_plist(chunk);
+  return Handle(H5Dcreate2(where, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
+                "create dataset " + name);
+}
+
+Handle string_coordinate(hid_t where, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = utf8_string_type();
+  Handle ds = create_dataset(where, name, type.get(), {values.size()});
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+  return ds;
+}
+
+struct Coordinates {
+  Handle replicate, time, city, origin, destination;
+};
+
+// Writes the replicate, time and city dimension scales into `group` (and
+// origin and destination when `with_od`).
+Coordinates write_coordinates(hid_t group, const Engine& engine, bool with_od) {
+  const Clock& clock = engine.clock();
+  const hsize_t R = engine.replicate_seeds().size();
+  const auto T = static_cast<hsize_t>(clock.time_points());
+  Coordinates out;
+
+  std::vector<std::int32_t> replicate_index(R);
+  for (hsize_t r = 0; r < R; ++r) replicate_index[r] = static_cast<std::int32_t>(r);
+  out.replicate = create_dataset(group, "replicate", H5T_STD_I32LE, {R});
+  check(H5Dwrite(out.replicate.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, replicate_index.data()),
+        "write replicate");
+  check(H5DSset_scale(out.replicate.get(), "replicate"), "make replicate a dimension");
+  attr_string(out.replicate.get(), "long_name", "replicate index");
+
+  std::vector<std::int32_t> months(T);
+  for (hsize_t t = 0; t < T; ++t) months[t] = clock.months_since_start(static_cast<int>(t));
+  out.time = create_dataset(group, "time", H5T_STD_I32LE, {T});
+  check(H5Dwrite(out.time.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, months.data()), "write time");
+  check(H5DSset_scale(out.time.get(), "time"), "make time a dimension");
+  attr_string(out.time.get(), "units", clock.cf_units());
+  // The model resolves months, not days: twelve equal months per year.
+  attr_string(out.time.get(), "calendar", "360_day");
+  attr_string(out.time.get(), "standard_name", "time");
+  attr_string(out.time.get(), "long_name", "start of month (state at the end of the step)");
+  attr_string(out.time.get(), "axis", "T");
+
+  std::vector<std::string> names;
+  for (const auto& c : engine.geography().cities()) names.push_back(c.name);
+  auto name_scale = [&](const char* name, const char* long_name) {
+    Handle ds = string_coordinate(group, name, names);
+    check(H5DSset_scale(ds.get(), name), std::string("make ") + name + " a dimension");
+    attr_string(ds.get(), "long_name", long_name);
+    return ds;
+  };
+  out.city = name_scale("city", "city");
+  if (with_od) {
+    out.origin = name_scale("origin", "city moved from");
+    out.destination = name_scale("destination", "city moved to");
+  }
+  return out;
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+}  // namespace
+
+struct Hdf5Writer::Impl {
+  Handle file;
+  Handle series_group;
+  std::vector<Handle> series;
+  std::vector<bool> series_is_count;
+  Handle flows;
+  std::size_t cities = 0;
+  std::vector<std::int64_t> int_buffer;
+};
+
+Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& engine, const OutputMetadata& meta)
+    : impl_(std::make_unique<Impl>()), final_path_(final_path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own message
+  temp_path_ = final_path;
+  temp_path_ += ".tmp-" + std::to_string(::getpid());
+
+  const Geography& geo = engine.geography();
+  const hsize_t C = geo.city_count();
+  const hsize_t R = engine.replicate_seeds().size();
+  const auto T = static_cast<hsize_t>(engine.clock().time_points());
+  impl_->cities = C;
+  std::vector<std::string> countries, continents;
+  std::vector<double> lat, lon;
+  for (const auto& c : geo.cities()) {
+    countries.push_back(c.country);
+    continents.push_back(c.continent);
+    lat.push_back(c.latitude_deg);
+    lon.push_back(c.longitude_deg);
+  }
+
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file plist");
+  check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track links");
+  check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
+  impl_->file = Handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                       "create output file " + temp_path_.string());
+  const hid_t root = impl_->file.get();
+
+  // Dimension scales (netCDF coordinate variables), in the root group for
+  // /flows and the city metadata, and again in /series so that the group
+  // opens on its own with labelled coordinates.
+  Coordinates coords = write_coordinates(root, engine, true);
+  const hid_t replicate = coords.replicate.get(), time = coords.time.get(), city = coords.city.get();
+
+  auto attach = [](hid_t ds, std::initializer_list<hid_t> scales) {
+    unsigned idx = 0;
+    for (hid_t s : scales) check(H5DSattach_scale(ds, s, idx++), "attach dimension scale");
+  };
+
+  Handle seeds = create_dataset(root, "replicate_seed", H5T_STD_U64LE, {R});
+  check(H5Dwrite(seeds.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, engine.replicate_seeds().data()),
+        "write replicate_seed");
+  attach(seeds.get(), {replicate});
+  attr_string(seeds.get(), "long_name", "Philox key of the replicate, derived from the master seed");
+
+  Handle country_ds = string_coordinate(root, "country", countries);
+  attach(country_ds.get(), {city});
+  attr_string(country_ds.get(), "long_name", "country of the city");
+  Handle continent_ds = string_coordinate(root, "continent", continents);
+  attach(continent_ds.get(), {city});
+  attr_string(continent_ds.get(), "long_name", "continent of the city");
+  Handle lat_ds = create_dataset(root, "latitude", H5T_IEEE_F64LE, {C});
+  check(H5Dwrite(lat_ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lat.data()), "write latitude");
+  attach(lat_ds.get(), {city});
+  attr_string(lat_ds.get(), "units", "degrees_north");
+  attr_string(lat_ds.get(), "long_name", "latitude of the city centre");
+  Handle lon_ds = create_dataset(root, "longitude", H5T_IEEE_F64LE, {C});
+  check(H5Dwrite(lon_ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lon.data()), "write longitude");
+  attach(lon_ds.get(), {city});
+  attr_string(lon_ds.get(), "units", "degrees_east");
+  attr_string(lon_ds.get(), "long_name", "longitude of the city centre");
+
+  // Per-city series, written one time point at a time.
+  Handle gcpl = group_creation_plist();
+  impl_->series_group =
+      Handle(H5Gcreate2(root, "series", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, "create group series");
+  Coordinates series_coords = write_coordinates(impl_->series_group.get(), engine, false);
+  const hsize_t chunk_t = std::min<hsize_t>(T, 12);
+  for (const auto& decl : engine.series()) {
+    Handle ds = create_dataset(impl_->series_group.get(), decl.name,
+                               decl.is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE, {R, T, C}, {1, chunk_t, C});
+    attach(ds.get(), {series_coords.replicate.get(), series_coords.time.get(), series_coords.city.get()});
+    attr_string(ds.get(), "units", decl.units);
+    attr_string(ds.get(), "long_name", decl.long_name);
+    impl_->series.push_back(std::move(ds));
+    impl_->series_is_count.push_back(decl.is_count);
+  }
+  impl_->flows = create_dataset(root, "flows", H5T_STD_I64LE, {R, T, C, C}, {1, chunk_t, C, C});
+  attach(impl_->flows.get(), {replicate, time, coords.origin.get(), coords.destination.get()});
+  attr_string(impl_->flows.get(), "units", "persons");
+  attr_string(impl_->flows.get(), "long_name", "Moves between simulated cities during the step");
+
+  attr_string(root, "Conventions", "CF-1.8");
+  attr_string(root, "title", "mobsim run" + (meta.scenario_file.empty() ? "" : ": " + meta.scenario_file));
+  attr_string(root, "source", std::string("mobsim ") + MOBSIM_VERSION);
+  attr_string(root, "history", utc_now() + " " + meta.command_line);
+  attr_string(root, "mobsim_version", MOBSIM_VERSION);
+  attr_string(root, "git_commit", MOBSIM_GIT_COMMIT);
+  attr_string(root, "scenario_file", meta.scenario_file);
+  attr_string(root, "scenario", meta.scenario_toml);
+  attr_number(root, "seed", engine.master_seed(), H5T_NATIVE_UINT64);
+  attr_number(root, "people_per_agent", engine.people_per_agent(), H5T_NATIVE_INT64);
+  attr_number(root, "threads", static_cast<std::int32_t>(meta.threads), H5T_NATIVE_INT32);
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  if (committed_) return;
+  impl_.reset();  // closes every handle before the file is removed
+  std::error_code ec;
+  std::filesystem::remove(temp_path_, ec);
+}
+
+void Hdf5Writer::write(std::size_t replicate, int time_index, const Frame& frame) {
+  const hsize_t C = impl_->cities;
+  const hsize_t r = replicate;
+  const auto t = static_cast<hsize_t>(time_index);
+  auto write_slab = [&](hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                        hid_t mem_type, const void* data) {
+    Handle file_space(H5Dget_space(ds), H5Sclose, "get dataset space");
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+          "select slab");
+    hsize_t n = 1;
+    for (auto c : count) n *= c;
+    Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create memory space");
+    check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), "write time point");
+  };
+  auto as_int = [&](const std::vector<double>& values) -> const std::int64_t* {
+    impl_->int_buffer.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) impl_->int_buffer[i] = std::llround(values[i]);
+    return impl_->int_buffer.data();
+  };
+  for (std::size_t i = 0; i < impl_->series.size(); ++i) {
+    const auto& values = frame.series[i];
+    if (impl_->series_is_count[i])
+      write_slab(impl_->series[i].get(), {r, t, 0}, {1, 1, C}, H5T_NATIVE_INT64, as_int(values));
+    else
+      write_slab(impl_->series[i].get(), {r, t, 0}, {1, 1, C}, H5T_NATIVE_DOUBLE, values.data());
+  }
+  write_slab(impl_->flows.get(), {r, t, 0, 0}, {1, 1, C, C}, H5T_NATIVE_INT64, as_int(frame.flows));
+}
+
+void Hdf5Writer::commit(const RunStats& stats) {
+  Handle gcpl = group_creation_plist();
+  {
+    Handle run(H5Gcreate2(impl_->file.get(), "run_statistics", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
+               "create group run_statistics");
+    attr_number(run.get(), "wall_seconds", stats.wall_seconds, H5T_NATIVE_DOUBLE);
+    attr_number(run.get(), "agent_steps", stats.agent_steps, H5T_NATIVE_UINT64);
+    for (const auto& [phase, seconds] : stats.phase_seconds)
+      attr_number(run.get(), "seconds_" + phase, seconds, H5T_NATIVE_DOUBLE);
+  }
+  impl_->series.clear();
+  impl_->flows.reset();
+  impl_->series_group.reset();
+  check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush output");
+  impl_->file.reset();
+  std::filesystem::rename(temp_path_, final_path_);
+  committed_ = true;
+}
+
+}  // namespace mobsim

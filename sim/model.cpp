@@ -1,0 +1,89 @@
+#include "model.hpp"
+
+#include <stdexcept>
+
+#include "engine_params.hpp"
+
+namespace mobsim {
+
+const char* name_of(Phase phase) {
+  switch (phase) {
+    case Phase::demography: return "demography";
+    case Phase::labour: return "labour";
+    case Phase::housing: return "housing";
+    case Phase::boundary: return "boundary";
+    case Phase::decide: return "decide";
+    case Phase::arrive: return "arrive";
+  }
+  return "?";
+}
+
+void ModelRegistry::add_slot(SlotInfo slot) {
+  for (const auto& s : slots_)
+    if (s.name == slot.name) throw std::logic_error("slot registered twice: " + slot.name);
+  slots_.push_back(std::move(slot));
+}
+
+void ModelRegistry::add(ModelInfo info) {
+  bool slot_known = false;
+  for (const auto& s : slots_) slot_known = slot_known || s.name == info.slot;
+  if (!slot_known) throw std::logic_error("model " + info.name + " registered for unknown slot " + info.slot);
+  if (find(info.slot, info.name) != nullptr) throw std::logic_error("model registered twice: " + info.name);
+  if (info.name == "none") throw std::logic_error("'none' is reserved");
+  models_.push_back(std::move(info));
+}
+
+const ModelInfo* ModelRegistry::find(const std::string& slot, const std::string& name) const {
+  for (const auto& m : models_)
+    if (m.slot == slot && m.name == name) return &m;
+  return nullptr;
+}
+
+std::vector<const ModelInfo*> ModelRegistry::selected(const ScenarioSpec& spec) const {
+  std::vector<const ModelInfo*> out;
+  for (const auto& slot : slots_) {
+    const std::string& choice = spec.text("models." + slot.name);
+    if (choice == "none") continue;
+    const ModelInfo* m = find(slot.name, choice);
+    if (m == nullptr) throw std::logic_error("selected model not registered: " + choice);
+    out.push_back(m);
+  }
+  return out;
+}
+
+ParamTable ModelRegistry::param_table() const {
+  ParamTable table;
+  declare_engine_params(table);
+  for (const auto& slot : slots_) {
+    ParamDecl choice;
+    choice.key = "models." + slot.name;
+    choice.type = ParamType::choice;
+    choice.unit = "-";
+    choice.meaning = slot.meaning;
+    choice.source = "model registry";
+    std::string fallback = "none";
+    for (const auto& m : models_) {
+      if (m.slot != slot.name) continue;
+      choice.choices.push_back(m.name);
+      if (m.is_default) fallback = m.name;
+    }
+    if (slot.may_be_none) choice.choices.push_back("none");
+    choice.default_value = fallback;
+    table.add(std::move(choice));
+  }
+  for (const auto& m : models_) {
+    for (const auto& p : m.params) table.add(p);
+    for (const auto& c : m.collections) table.add_collection(c);
+  }
+  for (const auto& m : models_)
+    for (const auto& [collection, field] : m.fields) table.add_field(collection, field);
+  return table;
+}
+
+std::vector<ScenarioCheck> ModelRegistry::checks() const {
+  std::vector<ScenarioCheck> all = engine_checks();
+  for (const auto& m : models_) all.insert(all.end(), m.checks.begin(), m.checks.end());
+  return all;
+}
+
+}  // namespace mobsim

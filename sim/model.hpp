@@ -1,0 +1,101 @@
+#pragma once
+// How behaviour plugs into the engine. A model is a small object created by
+// name from the registry; it declares its parameters, the boundary flows and
+// series it produces, and the phases of the step it acts in. The engine runs
+// phases in a fixed order and never names a model.
+#include <array>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "agents.hpp"
+#include "clock.hpp"
+#include "geography.hpp"
+#include "param.hpp"
+#include "scenario.hpp"
+#include "scenario_loader.hpp"
+#include "world.hpp"
+
+namespace mobsim {
+
+// The step, in order. Between `decide` and `arrive` the engine moves every
+// agent whose move was requested.
+enum class Phase : std::uint8_t { demography, labour, housing, boundary, decide, arrive };
+inline constexpr std::array<Phase, 6> kPhases{Phase::demography, Phase::labour,  Phase::housing,
+                                              Phase::boundary,   Phase::decide, Phase::arrive};
+const char* name_of(Phase phase);
+
+// One per-city output series, shaped (replicate, time, city).
+struct SeriesDecl {
+  std::string name;
+  std::string units;
+  std::string long_name;
+  bool is_count = true;  // counts are written as integers
+};
+
+// What a model gets while it is being set up, before any agent exists.
+struct ModelSetup {
+  const ScenarioSpec& spec;
+  const Geography& geography;
+  const Clock& clock;
+  AgentSchema& schema;  // add model-specific agent columns here
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  // Called once per replicate, in slot order, after the World exists (step 0).
+  virtual void initialise(World&) {}
+  // Called for each phase the model's info lists, in slot order.
+  virtual void run(Phase, World&) {}
+  // Values of the model's declared series for the current time point:
+  // values[i][city] for series i, in persons for counts.
+  virtual void observe(const World&, std::span<std::vector<double>> values) const { (void)values; }
+};
+
+struct ModelInfo {
+  std::string slot;  // "migration"
+  std::string name;  // "gravity"
+  std::string summary;
+  bool is_default = false;  // the slot's default choice
+  std::vector<Phase> phases;
+  std::vector<ParamDecl> params;                              // global parameters, "section.name"
+  std::vector<CollectionDecl> collections;                    // new named collections
+  std::vector<std::pair<std::string, ParamDecl>> fields;      // fields added to a collection (e.g. cities)
+  std::vector<FlowDecl> flows;                                // boundary flows it creates or removes agents under
+  std::vector<SeriesDecl> series;                             // extra per-city series it observes
+  std::vector<ScenarioCheck> checks;                          // cross-field validation
+  std::function<std::unique_ptr<Model>(ModelSetup&)> make;
+};
+
+struct SlotInfo {
+  std::string name;
+  std::string meaning;
+  bool may_be_none = true;
+};
+
+class ModelRegistry {
+ public:
+  // Slots run in the order they are added.
+  void add_slot(SlotInfo slot);
+  void add(ModelInfo info);
+
+  const std::vector<SlotInfo>& slots() const { return slots_; }
+  const std::vector<ModelInfo>& models() const { return models_; }
+  const ModelInfo* find(const std::string& slot, const std::string& name) const;
+  // The models a scenario selects, in slot order (a slot set to "none" is skipped).
+  std::vector<const ModelInfo*> selected(const ScenarioSpec& spec) const;
+
+  // Every declaration: the engine's, one `models.<slot>` choice per slot,
+  // and each registered model's (selected or not, so sweeps can set them).
+  ParamTable param_table() const;
+  std::vector<ScenarioCheck> checks() const;
+
+ private:
+  std::vector<SlotInfo> slots_;
+  std::vector<ModelInfo> models_;
+};
+
+}  // namespace mobsim

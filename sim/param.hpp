@@ -1,0 +1,79 @@
+#pragma once
+// One declaration per scenario parameter. Parsing, validation, defaults,
+// docs/SCENARIO.md and the resolved scenario stored in every output file are
+// all derived from these declarations; nothing else lists parameters.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mobsim {
+
+enum class ParamType {
+  real,            // floating point number
+  integer,         // whole number
+  boolean,
+  text,            // free text
+  choice,          // one of `choices`
+  month,           // "YYYY-MM"
+  real_list,       // array of numbers
+  reference,       // name of an entry of `collection`
+  reference_list,  // array of names of entries of `collection`
+  text_table,      // table of free-text values (e.g. sources of each figure)
+};
+
+const char* type_name(ParamType type);
+
+using TextTable = std::map<std::string, std::string>;
+// std::monostate marks "no value": a declaration without a default is required.
+using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string,
+                           std::vector<double>, std::vector<std::string>, TextTable>;
+
+struct ParamDecl {
+  std::string key;  // globals: "section.name"; collection fields: "name"
+  ParamType type = ParamType::real;
+  std::string unit;     // "1", "persons", "per 1000 residents per year", ...
+  Value default_value;  // monostate: required
+  std::optional<double> min;  // inclusive, for numbers and each list element
+  std::optional<double> max;
+  std::string meaning;  // one line
+  std::string source;   // citation, or "assumption: <reasoning>"
+  std::vector<std::string> choices;  // for ParamType::choice
+  std::string collection;            // for reference types
+  std::optional<std::size_t> list_length;  // exact length for real_list
+
+  bool required() const { return std::holds_alternative<std::monostate>(default_value); }
+};
+
+// Named entries with declared fields, e.g. [cities.Freetown] or [age_profiles.europe].
+struct CollectionDecl {
+  std::string name;        // "cities"
+  std::string entry_noun;  // "city"
+  std::string meaning;
+  std::vector<ParamDecl> fields;
+
+  const ParamDecl* find_field(const std::string& field) const;
+};
+
+class ParamTable {
+ public:
+  void add(ParamDecl decl);  // a global parameter; throws std::logic_error on a duplicate
+  void add_collection(CollectionDecl collection);
+  void add_field(const std::string& collection, ParamDecl field);
+
+  const ParamDecl* find(const std::string& key) const;
+  const CollectionDecl* find_collection(const std::string& name) const;
+  const std::vector<ParamDecl>& globals() const { return globals_; }
+  const std::vector<CollectionDecl>& collections() const { return collections_; }
+
+ private:
+  std::vector<ParamDecl> globals_;
+  std::vector<CollectionDecl> collections_;
+};
+
+// Human-readable rendering of a value, as TOML would spell it.
+std::string to_toml_text(const Value& value);
+
+}  // namespace mobsim

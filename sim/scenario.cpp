@@ -1,0 +1,113 @@
+#include "scenario.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mobsim {
+
+namespace {
+
+template <class T>
+const T& get_as(const Setting& s, const std::string& key) {
+  if (const T* v = std::get_if<T>(&s.value)) return *v;
+  throw std::logic_error("parameter '" + key + "' read with the wrong type");
+}
+
+bool is_bare_key(const std::string& key) {
+  if (key.empty()) return false;
+  return std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+std::string toml_key(const std::string& key) {
+  return is_bare_key(key) ? key : to_toml_text(Value{key});
+}
+
+std::string value_text(const Value& v) {
+  if (const auto* table = std::get_if<TextTable>(&v)) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [k, text] : *table) {
+      out += (first ? " " : ", ") + toml_key(k) + " = " + to_toml_text(Value{text});
+      first = false;
+    }
+    return out + (table->empty() ? "}" : " }");
+  }
+  return to_toml_text(v);
+}
+
+}  // namespace
+
+const Setting& CollectionEntry::field(const std::string& key) const {
+  auto it = fields.find(key);
+  if (it == fields.end()) throw std::logic_error("undeclared field '" + key + "' read from '" + name + "'");
+  return it->second;
+}
+double CollectionEntry::real(const std::string& key) const { return get_as<double>(field(key), key); }
+std::int64_t CollectionEntry::integer(const std::string& key) const {
+  return get_as<std::int64_t>(field(key), key);
+}
+const std::string& CollectionEntry::text(const std::string& key) const {
+  return get_as<std::string>(field(key), key);
+}
+const std::vector<double>& CollectionEntry::reals(const std::string& key) const {
+  return get_as<std::vector<double>>(field(key), key);
+}
+
+const Setting& ScenarioSpec::setting(const std::string& key) const {
+  auto it = globals_.find(key);
+  if (it == globals_.end()) throw std::logic_error("undeclared parameter '" + key + "' read");
+  return it->second;
+}
+double ScenarioSpec::real(const std::string& key) const { return get_as<double>(setting(key), key); }
+std::int64_t ScenarioSpec::integer(const std::string& key) const {
+  return get_as<std::int64_t>(setting(key), key);
+}
+bool ScenarioSpec::flag(const std::string& key) const { return get_as<bool>(setting(key), key); }
+const std::string& ScenarioSpec::text(const std::string& key) const {
+  return get_as<std::string>(setting(key), key);
+}
+const std::vector<std::string>& ScenarioSpec::names(const std::string& key) const {
+  return get_as<std::vector<std::string>>(setting(key), key);
+}
+
+const std::vector<CollectionEntry>& ScenarioSpec::entries(const std::string& collection) const {
+  static const std::vector<CollectionEntry> none;
+  auto it = collections_.find(collection);
+  return it == collections_.end() ? none : it->second;
+}
+
+const CollectionEntry* ScenarioSpec::find_entry(const std::string& collection,
+                                                const std::string& name) const {
+  for (const auto& e : entries(collection))
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::string ScenarioSpec::resolved_toml() const {
+  std::string out =
+      "# Resolved mobsim scenario: every parameter with its value, defaults included.\n"
+      "# Running this text again reproduces the run.\n";
+  std::string section;
+  for (const auto& decl : table_->globals()) {
+    const auto dot = decl.key.rfind('.');
+    const std::string this_section = decl.key.substr(0, dot);
+    if (this_section != section) {
+      section = this_section;
+      out += "\n[" + section + "]\n";
+    }
+    out += toml_key(decl.key.substr(dot + 1)) + " = " + value_text(setting(decl.key).value) + "\n";
+  }
+  for (const auto& collection : table_->collections()) {
+    for (const auto& entry : entries(collection.name)) {
+      out += "\n[" + toml_key(collection.name) + "." + toml_key(entry.name) + "]\n";
+      for (const auto& field : collection.fields)
+        out += toml_key(field.key) + " = " + value_text(entry.field(field.key).value) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace mobsim

@@ -1,0 +1,157 @@
+#include "world.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace mobsim {
+
+World::World(const Geography& geography, const Clock& clock, const AgentSchema& schema, std::vector<FlowDecl> flows,
+             std::uint64_t seed, std::int64_t people_per_agent)
+    : geography_(geography),
+      clock_(clock),
+      schema_(schema),
+      flows_(std::move(flows)),
+      rng_(seed),
+      people_per_agent_(people_per_agent) {
+  if (geography.city_count() >= 0xFFFF) throw std::logic_error("too many cities for 16-bit city indices");
+  cities_.reserve(geography.city_count());
+  for (std::size_t c = 0; c < geography.city_count(); ++c) cities_.emplace_back(schema);
+  const std::size_t n = geography.city_count();
+  tally_.boundary.assign(flows_.size(), std::vector<std::int64_t>(n, 0));
+  tally_.moves.assign(n * n, 0);
+  tally_.inflow.assign(n, 0);
+  tally_.outflow.assign(n, 0);
+}
+
+std::size_t World::total_agents() const {
+  std::size_t total = 0;
+  for (const auto& c : cities_) total += c.agents.size();
+  return total;
+}
+
+FlowId World::flow(const std::string& name) const {
+  for (std::size_t i = 0; i < flows_.size(); ++i)
+    if (flows_[i].name == name) return static_cast<FlowId>(i);
+  throw std::logic_error("undeclared boundary flow '" + name + "'");
+}
+
+std::size_t World::create_initial_agents(std::size_t city, std::size_t n) {
+  if (step_ != 0) throw std::logic_error("initial agents created during a step");
+  return append_new_agents(city, n);
+}
+
+std::size_t World::create_agents(std::size_t city, std::size_t n, FlowId flow) {
+  if (step_ == 0) throw std::logic_error("agents created before the first step must be initial agents");
+  if (!flows_.at(flow).inward) throw std::logic_error("create_agents with outward flow " + flows_[flow].name);
+  tally_.boundary[flow][city] += static_cast<std::int64_t>(n);
+  return append_new_agents(city, n);
+}
+
+std::size_t World::append_new_agents(std::size_t city, std::size_t n) {
+  CityState& state = cities_[city];
+  if (state.next_serial + n > kMaxSerial) throw std::overflow_error("agent id serials exhausted");
+  const std::size_t first = state.agents.append_zeroed(n);
+  auto ids = state.agents.col(core::id);
+  for (std::size_t i = 0; i < n; ++i) ids[first + i] = make_agent_id(static_cast<std::uint32_t>(city), state.next_serial++);
+  return first;
+}
+
+void World::remove_agents(std::size_t city, std::span<const std::uint32_t> ascending_rows, FlowId flow) {
+  if (flows_.at(flow).inward) throw std::logic_error("remove_agents with inward flow " + flows_[flow].name);
+  cities_[city].agents.swap_remove(ascending_rows);
+  tally_.boundary[flow][city] += static_cast<std::int64_t>(ascending_rows.size());
+}
+
+void World::request_moves(const std::vector<Chunk>& chunks, const std::vector<std::vector<Move>>& per_chunk) {
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    auto& pending = cities_[chunks[k].city].pending_moves;
+    pending.insert(pending.end(), per_chunk[k].begin(), per_chunk[k].end());
+  }
+}
+
+void World::begin_step(std::uint32_t step) {
+  step_ = step;
+  for (auto& flow : tally_.boundary) std::fill(flow.begin(), flow.end(), 0);
+  std::fill(tally_.moves.begin(), tally_.moves.end(), 0);
+  std::fill(tally_.inflow.begin(), tally_.inflow.end(), 0);
+  std::fill(tally_.outflow.begin(), tally_.outflow.end(), 0);
+  for (auto& c : cities_) {
+    c.size_at_step_start = c.agents.size();
+    c.first_arrival = c.agents.size();
+    c.pending_moves.clear();
+  }
+}
+
+void World::apply_moves() {
+  const std::size_t n = cities_.size();
+  // Departures: each origin packs its movers, grouped by destination, into an
+  // outbox, then closes the holes. Cities are independent.
+  std::vector<AgentTable> outbox;
+  outbox.reserve(n);
+  for (std::size_t c = 0; c < n; ++c) outbox.emplace_back(schema_);
+  std::vector<std::vector<std::size_t>> outbox_offsets(n, std::vector<std::size_t>(n + 1, 0));
+
+  for (auto& city : cities_) {
+    auto& moves = city.pending_moves;
+    std::sort(moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.row < b.row; });
+    for (std::size_t i = 1; i < moves.size(); ++i)
+      if (moves[i].row == moves[i - 1].row) throw std::logic_error("an agent was asked to move twice in one step");
+    for (const Move& m : moves)
+      if (m.destination >= n) throw std::logic_error("a move to a city that does not exist");
+  }
+
+  parallel_for_cities(n, [&](std::size_t origin) {
+    const auto& moves = cities_[origin].pending_moves;
+    if (moves.empty()) return;
+    std::vector<std::uint32_t> rows_by_destination;
+    rows_by_destination.reserve(moves.size());
+    auto& offsets = outbox_offsets[origin];
+    for (const Move& m : moves) ++offsets[m.destination + 1];
+    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+    rows_by_destination.resize(moves.size());
+    std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);
+    for (const Move& m : moves) rows_by_destination[fill[m.destination]++] = m.row;
+    outbox[origin].append_rows(cities_[origin].agents, rows_by_destination);
+    std::vector<std::uint32_t> ascending(moves.size());
+    for (std::size_t i = 0; i < moves.size(); ++i) ascending[i] = moves[i].row;
+    cities_[origin].agents.swap_remove(ascending);
+  });
+
+  // Arrivals: each destination appends its newcomers in origin order.
+  parallel_for_cities(n, [&](std::size_t destination) {
+    CityState& dest = cities_[destination];
+    dest.first_arrival = dest.agents.size();
+    for (std::size_t origin = 0; origin < n; ++origin) {
+      const std::size_t begin = outbox_offsets[origin][destination];
+      const std::size_t end = outbox_offsets[origin][destination + 1];
+      if (end > begin) dest.agents.append_range(outbox[origin], begin, end);
+    }
+  });
+
+  for (std::size_t origin = 0; origin < n; ++origin) {
+    for (std::size_t destination = 0; destination < n; ++destination) {
+      const auto count = static_cast<std::int64_t>(outbox_offsets[origin][destination + 1] -
+                                                   outbox_offsets[origin][destination]);
+      if (count == 0) continue;
+      if (origin == destination) throw std::logic_error("a move to the city the agent is already in");
+      tally_.moves[origin * n + destination] += count;
+      tally_.outflow[origin] += count;
+      tally_.inflow[destination] += count;
+    }
+    cities_[origin].pending_moves.clear();
+  }
+}
+
+void World::check_accounting() const {
+  for (std::size_t c = 0; c < cities_.size(); ++c) {
+    std::int64_t expected = static_cast<std::int64_t>(cities_[c].size_at_step_start) + tally_.inflow[c] - tally_.outflow[c];
+    for (std::size_t f = 0; f < flows_.size(); ++f)
+      expected += flows_[f].inward ? tally_.boundary[f][c] : -tally_.boundary[f][c];
+    if (expected != static_cast<std::int64_t>(cities_[c].agents.size()))
+      throw std::logic_error("accounting does not balance for city " + geography_.city(c).name + " at step " +
+                             std::to_string(step_));
+  }
+}
+
+}  // namespace mobsim

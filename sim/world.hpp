@@ -1,0 +1,109 @@
+#pragma once
+// The mutable state of one replicate: every city's agents, the clock
+// position, and this step's accounting. Models change agents only through
+// these operations, so the books always balance:
+//   size[t] = size[t-1] + created (births, hinterland, ...) - removed (deaths, ...)
+//             + arrivals from other cities - departures to other cities.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "agents.hpp"
+#include "clock.hpp"
+#include "geography.hpp"
+#include "parallel.hpp"
+#include "rng.hpp"
+
+namespace mobsim {
+
+// A flow across the documented boundary of the modelled world, declared by a
+// model: people who enter (births, arrivals from a hinterland) or leave (deaths).
+struct FlowDecl {
+  std::string name;  // also the name of its output series, e.g. "births"
+  bool inward = true;
+  std::string long_name;
+  bool is_migration = false;  // counts towards net migration (births and deaths do not)
+};
+using FlowId = std::uint32_t;
+
+struct Move {
+  std::uint32_t row;
+  std::uint16_t destination;  // city index
+};
+
+// Counts of this step, in agents.
+struct StepTally {
+  std::vector<std::vector<std::int64_t>> boundary;  // [flow][city]
+  std::vector<std::int64_t> moves;                  // [origin * C + destination]
+  std::vector<std::int64_t> inflow;                 // [city] arrivals from other cities
+  std::vector<std::int64_t> outflow;                // [city] departures to other cities
+};
+
+class World {
+ public:
+  World(const Geography& geography, const Clock& clock, const AgentSchema& schema, std::vector<FlowDecl> flows,
+        std::uint64_t seed, std::int64_t people_per_agent);
+
+  const Geography& geography() const { return geography_; }
+  const Clock& clock() const { return clock_; }
+  const Rng& rng() const { return rng_; }
+  const AgentSchema& schema() const { return schema_; }
+  std::int64_t people_per_agent() const { return people_per_agent_; }
+  std::size_t city_count() const { return cities_.size(); }
+  // 0 while the initial population is built, t while step t runs.
+  std::uint32_t step() const { return step_; }
+
+  AgentTable& agents(std::size_t city) { return cities_[city].agents; }
+  const AgentTable& agents(std::size_t city) const { return cities_[city].agents; }
+  std::size_t total_agents() const;
+
+  // Adds n agents to `city` with fresh ids and every other column zero and
+  // returns the first new row: the initial population (step 0 only), or
+  // newcomers during a step, counted under an inward `flow`. Calls for one
+  // city must come from one thread at a time.
+  std::size_t create_initial_agents(std::size_t city, std::size_t n);
+  std::size_t create_agents(std::size_t city, std::size_t n, FlowId flow);
+  // Removes the listed rows (strictly ascending), counting them under `flow`.
+  void remove_agents(std::size_t city, std::span<const std::uint32_t> ascending_rows, FlowId flow);
+  // Records moves decided in a parallel pass over `chunks`; applied by the
+  // engine after the decide phase.
+  void request_moves(const std::vector<Chunk>& chunks, const std::vector<std::vector<Move>>& per_chunk);
+
+  // Rows [first, size) of `city` arrived from other cities in this step.
+  std::size_t first_arrival(std::size_t city) const { return cities_[city].first_arrival; }
+
+  const std::vector<FlowDecl>& flows() const { return flows_; }
+  FlowId flow(const std::string& name) const;  // throws std::logic_error if undeclared
+  const StepTally& tally() const { return tally_; }
+
+  // Engine only.
+  void begin_step(std::uint32_t step);
+  void apply_moves();
+  // Throws std::logic_error if any city's books do not balance for this step.
+  void check_accounting() const;
+
+ private:
+  std::size_t append_new_agents(std::size_t city, std::size_t n);
+
+  struct CityState {
+    explicit CityState(const AgentSchema& schema) : agents(schema) {}
+    AgentTable agents;
+    std::uint64_t next_serial = 0;
+    std::size_t size_at_step_start = 0;
+    std::size_t first_arrival = 0;
+    std::vector<Move> pending_moves;
+  };
+
+  const Geography& geography_;
+  const Clock& clock_;
+  const AgentSchema& schema_;
+  std::vector<FlowDecl> flows_;
+  Rng rng_;
+  std::int64_t people_per_agent_;
+  std::uint32_t step_ = 0;
+  std::vector<CityState> cities_;
+  StepTally tally_;
+};
+
+}  // namespace mobsim
