@@ -1,0 +1,201 @@
+// Initial population: each city's agents reproduce its population and
+// foreign-born share exactly (up to the agent scale), with ages from the
+// city's age profile and labour-market and skill states from city shares.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "declare.hpp"
+#include "engine_params.hpp"
+#include "register_models.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr std::size_t kAgeGroups = 17;        // 0-4, 5-9, ..., 75-79, 80+
+constexpr int kOpenGroupWidthMonths = 15 * 12;  // 80+ is spread over 80-94
+constexpr Purpose kInitDraw = purpose("population.init");
+constexpr Purpose kInitDraw2 = purpose("population.init.2");
+
+struct CityShares {
+  std::array<double, kAgeGroups> cumulative_age{};       // all residents
+  std::array<double, kAgeGroups> cumulative_age_15p{};   // residents 15 and older (foreign-born)
+  std::int64_t agents = 0;
+  std::int64_t foreign_born_agents = 0;
+  double employment_rate = 0;
+  double unemployment_rate = 0;
+  double high_skill = 0;
+  double medium_skill = 0;
+};
+
+std::array<double, kAgeGroups> cumulative(const std::vector<double>& shares, std::size_t first_group) {
+  std::array<double, kAgeGroups> cum{};
+  double total = 0;
+  for (std::size_t g = first_group; g < kAgeGroups; ++g) total += shares[g];
+  double running = 0;
+  for (std::size_t g = 0; g < kAgeGroups; ++g) {
+    if (g >= first_group) running += shares[g] / total;
+    cum[g] = running;
+  }
+  cum[kAgeGroups - 1] = 1.0;
+  return cum;
+}
+
+std::uint16_t draw_age_months(const std::array<double, kAgeGroups>& cum, double u_group, double u_within) {
+  std::size_t g = 0;
+  while (g + 1 < kAgeGroups && u_group > cum[g]) ++g;
+  const int width = g + 1 == kAgeGroups ? kOpenGroupWidthMonths : 60;
+  return static_cast<std::uint16_t>(static_cast<int>(g) * 60 + static_cast<int>(u_within * width));
+}
+
+class CensusPopulation : public Model {
+ public:
+  explicit CensusPopulation(ModelSetup& setup) {
+    const auto& spec = setup.spec;
+    male_share_ = spec.real("population.male_share");
+    naturalised_share_ = spec.real("population.foreign_born_citizen_share");
+    const auto ppa = spec.integer("run.people_per_agent");
+    for (const auto& city : setup.geography.cities()) {
+      const CollectionEntry& entry = *spec.find_entry("cities", city.name);
+      const auto& profile = spec.find_entry("age_profiles", entry.text("age_profile"))->reals("shares_by_5y_group");
+      CityShares s;
+      s.cumulative_age = cumulative(profile, 0);
+      s.cumulative_age_15p = cumulative(profile, 3);
+      s.agents = agents_for(city.population, ppa);
+      s.foreign_born_agents = std::llround(city.foreign_born_share * static_cast<double>(s.agents));
+      s.employment_rate = entry.real("employment_rate_15_64");
+      s.unemployment_rate = entry.real("unemployment_rate");
+      s.high_skill = entry.real("high_skill_share");
+      s.medium_skill = entry.real("medium_skill_share");
+      cities_.push_back(s);
+    }
+  }
+
+  void initialise(World& world) override {
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      world.agents(c).reserve(static_cast<std::size_t>(cities_[c].agents) * 11 / 10);
+      world.create_initial_agents(c, static_cast<std::size_t>(cities_[c].agents));
+    }
+    const Geography& geo = world.geography();
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& agents = world.agents(ch.city);
+      const CityShares& s = cities_[ch.city];
+      auto id = agents.col(core::id);
+      auto origin = agents.col(core::origin);
+      auto age = agents.col(core::age_months);
+      auto sex = agents.col(core::sex);
+      auto skill = agents.col(core::skill);
+      auto employment = agents.col(core::employment);
+      auto legal = agents.col(core::legal_status);
+      // P(unemployed) among 15-64 so that unemployed / (employed + unemployed) = unemployment_rate.
+      const double p_unemployed = s.employment_rate * s.unemployment_rate / (1.0 - s.unemployment_rate);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        const Draw a = world.rng().agent(id[r], 0, kInitDraw);
+        const Draw b = world.rng().agent(id[r], 0, kInitDraw2);
+        // The first rows are the foreign-born: an exact count, whatever the draws.
+        const bool foreign = r < static_cast<std::uint32_t>(s.foreign_born_agents);
+        origin[r] = foreign ? geo.rest_of_world_place() : geo.city_place(ch.city);
+        age[r] = draw_age_months(foreign ? s.cumulative_age_15p : s.cumulative_age, a.unit(0), a.unit(1));
+        sex[r] = code(a.unit(2) < male_share_ ? Sex::male : Sex::female);
+        const double u_skill = a.unit(3);
+        skill[r] = code(u_skill < s.high_skill                    ? Skill::high
+                        : u_skill < s.high_skill + s.medium_skill ? Skill::medium
+                                                                  : Skill::low);
+        const bool working_age = age[r] >= 15 * 12 && age[r] < 65 * 12;
+        const double u_work = b.unit(0);
+        employment[r] = code(!working_age                               ? Employment::inactive
+                             : u_work < s.employment_rate                ? Employment::employed
+                             : u_work < s.employment_rate + p_unemployed ? Employment::unemployed
+                                                                         : Employment::inactive);
+        legal[r] = code(!foreign || b.unit(1) < naturalised_share_ ? LegalStatus::citizen
+                                                                   : LegalStatus::permanent_resident);
+      }
+    });
+  }
+
+ private:
+  std::vector<CityShares> cities_;
+  double male_share_ = 0.5;
+  double naturalised_share_ = 0;
+};
+
+ParamDecl city_share(std::string key, double def, std::string meaning, std::string source) {
+  return real_param(std::move(key), "1", def, 0.0, 1.0, std::move(meaning), std::move(source));
+}
+
+}  // namespace
+
+ModelInfo census_population() {
+  ModelInfo info;
+  info.slot = "population";
+  info.name = "census";
+  info.summary = "agents reproduce each city's population and foreign-born share exactly; ages from the city's "
+                 "age profile, skills and employment from city shares";
+  info.is_default = true;
+  info.params = {
+      city_share("population.male_share", 0.5, "Share of men among the initial residents",
+                 "assumption: sex ratios of urban populations are close to 1 (UN WPP 2022)"),
+      city_share("population.foreign_born_citizen_share", 0.3,
+                 "Share of foreign-born residents who hold the citizenship of their city's country",
+                 "assumption: OECD/EU (2023) Indicators of Immigrant Integration report naturalisation among "
+                 "settled immigrants of very different levels; 0.3 is a middle value"),
+  };
+  CollectionDecl profiles;
+  profiles.name = "age_profiles";
+  profiles.entry_noun = "age profile";
+  profiles.meaning = "Age distribution of residents in 5-year groups, referenced by cities (scenarios/data/age_profiles.toml)";
+  ParamDecl shares = real_param("shares_by_5y_group", "1", std::nullopt, 0.0, 1.0,
+                                "Shares of residents aged 0-4, 5-9, ..., 75-79, 80+ (17 values summing to 1)",
+                                "age profile data (scenarios/data/age_profiles.toml)");
+  shares.type = ParamType::real_list;
+  shares.list_length = kAgeGroups;
+  profiles.fields.push_back(std::move(shares));
+  profiles.fields.push_back(text_param("source", std::string(""), "Where the shares come from", "age profile data"));
+  info.collections.push_back(std::move(profiles));
+
+  ParamDecl profile_ref = text_param("age_profile", std::nullopt, "Age profile of the residents (a name of "
+                                     "[age_profiles])", "city data (scenarios/data/cities.toml)");
+  profile_ref.type = ParamType::reference;
+  profile_ref.collection = "age_profiles";
+  info.fields = {
+      {"cities", profile_ref},
+      {"cities", city_share("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
+                            "assumption: ILOSTAT modelled estimates put employment-to-population ratios of the "
+                            "cities' countries between about 0.45 and 0.8")},
+      {"cities", city_share("unemployment_rate", 0.08,
+                            "Unemployed share of the labour force (employed + unemployed) at the start",
+                            "assumption: ILOSTAT modelled estimates for the cities' countries range from about 3% "
+                            "to 30% (South Africa); 8% is a middle value")},
+      {"cities", city_share("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
+                            "assumption: UNESCO UIS / Eurostat tertiary attainment of adults ranges from under 5% "
+                            "to over 40% across the cities' countries")},
+      {"cities", city_share("medium_skill_share", 0.4,
+                            "Share of residents with upper-secondary education (medium skill)",
+                            "assumption: as high_skill_share; the rest are low skill")},
+  };
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& p : spec.entries("age_profiles")) {
+      double total = 0;
+      for (double s : p.reals("shares_by_5y_group")) total += s;
+      if (std::abs(total - 1.0) > 1e-3)
+        diags.push_back(Diagnostic{p.field("shares_by_5y_group").where, "age_profiles." + p.name + ".shares_by_5y_group",
+                                   "shares sum to " + to_toml_text(Value{total}) + ", not 1", ""});
+    }
+    for (const auto& c : spec.entries("cities")) {
+      if (c.real("high_skill_share") + c.real("medium_skill_share") > 1.0 + 1e-12)
+        diags.push_back(Diagnostic{c.field("medium_skill_share").where, "cities." + c.name + ".medium_skill_share",
+                                   "high_skill_share + medium_skill_share exceeds 1", ""});
+      if (c.real("unemployment_rate") >= 1.0 ||
+          c.real("employment_rate_15_64") / (1.0 - c.real("unemployment_rate")) > 1.0 + 1e-12)
+        diags.push_back(Diagnostic{c.field("unemployment_rate").where, "cities." + c.name + ".unemployment_rate",
+                                   "employment_rate_15_64 and unemployment_rate imply a labour force above 100% of "
+                                   "residents aged 15-64",
+                                   ""});
+    }
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<CensusPopulation>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,214 @@
+// Ageing, deaths and births. Mortality follows a Gompertz-Makeham age
+// schedule scaled per city so that the initial population dies at the city's
+// crude death rate; women of fertile age give birth at the rate that
+// reproduces the city's crude birth rate in the initial population.
+#include <algorithm>
+#include <cmath>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kDemographyDraw = purpose("demography.death_birth");
+constexpr Purpose kNewbornDraw = purpose("demography.newborn");
+
+struct Params {
+  double makeham_per_year;
+  double gompertz_level_per_year;
+  double gompertz_slope_per_year;
+  int max_age_months;
+  int fertile_min_months;
+  int fertile_end_months;  // exclusive
+  double male_share_at_birth;
+};
+
+class CrudeRateDemography : public Model {
+ public:
+  explicit CrudeRateDemography(ModelSetup& setup) : clock_(setup.clock) {
+    const auto& spec = setup.spec;
+    p_.makeham_per_year = spec.real("demography.makeham_per_year");
+    p_.gompertz_level_per_year = spec.real("demography.gompertz_level_per_year");
+    p_.gompertz_slope_per_year = spec.real("demography.gompertz_slope_per_year");
+    p_.max_age_months = static_cast<int>(spec.integer("demography.max_age_years")) * 12;
+    p_.fertile_min_months = static_cast<int>(spec.integer("demography.fertile_min_age_years")) * 12;
+    p_.fertile_end_months = static_cast<int>(spec.integer("demography.fertile_max_age_years") + 1) * 12;
+    p_.male_share_at_birth = spec.real("demography.male_share_at_birth");
+    for (const auto& city : setup.geography.cities()) {
+      const auto& entry = *spec.find_entry("cities", city.name);
+      crude_birth_rate_.push_back(entry.real("crude_birth_rate_per_1000") / 1000.0);
+      crude_death_rate_.push_back(entry.real("crude_death_rate_per_1000") / 1000.0);
+    }
+  }
+
+  // Relative mortality hazard at an age, before the city's scaling.
+  double relative_hazard(int age_months) const {
+    return p_.makeham_per_year + p_.gompertz_level_per_year * std::exp(p_.gompertz_slope_per_year * age_months / 12.0);
+  }
+
+  void initialise(World& world) override {
+    deaths_ = world.flow("deaths");
+    births_ = world.flow("births");
+    const std::size_t n = world.city_count();
+    // Mean relative hazard and number of fertile women in the initial population.
+    const auto chunks = make_chunks(world);
+    std::vector<double> hazard_sum(chunks.size(), 0.0);
+    std::vector<std::int64_t> women(chunks.size(), 0);
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto age = world.agents(ch.city).col(core::age_months);
+      const auto sex = world.agents(ch.city).col(core::sex);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        hazard_sum[k] += relative_hazard(age[r]);
+        women[k] += sex[r] == code(Sex::female) && fertile(age[r]);
+      }
+    });
+    std::vector<double> mean_hazard(n, 0.0);
+    std::vector<std::int64_t> fertile_women(n, 0);
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      mean_hazard[chunks[k].city] += hazard_sum[k];
+      fertile_women[chunks[k].city] += women[k];
+    }
+    const double dt = clock_.years_per_step();
+    death_probability_.assign(n, std::vector<double>(static_cast<std::size_t>(p_.max_age_months) + 1, 1.0));
+    birth_probability_.assign(n, 0.0);
+    for (std::size_t c = 0; c < n; ++c) {
+      const double agents = static_cast<double>(world.agents(c).size());
+      mean_hazard[c] /= std::max(1.0, agents);
+      const double scale = mean_hazard[c] > 0 ? crude_death_rate_[c] / mean_hazard[c] : 0.0;
+      for (int a = 0; a < p_.max_age_months; ++a)
+        death_probability_[c][static_cast<std::size_t>(a)] = 1.0 - std::exp(-scale * relative_hazard(a) * dt);
+      const double fertility_per_woman =
+          fertile_women[c] > 0 ? crude_birth_rate_[c] * agents / static_cast<double>(fertile_women[c]) : 0.0;
+      birth_probability_[c] = 1.0 - std::exp(-fertility_per_woman * dt);
+    }
+  }
+
+  void run(Phase, World& world) override {
+    const auto chunks = make_chunks(world);
+    std::vector<std::vector<std::uint32_t>> deaths(chunks.size());
+    std::vector<std::vector<std::uint8_t>> newborn_status(chunks.size());
+    std::vector<std::vector<std::uint8_t>> newborn_skill(chunks.size());
+    const auto step_months = static_cast<std::uint16_t>(clock_.step_months);
+    const std::uint32_t step = world.step();
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      AgentTable& agents = world.agents(ch.city);
+      const auto id = agents.col(core::id);
+      auto age = agents.col(core::age_months);
+      const auto sex = agents.col(core::sex);
+      const auto legal = agents.col(core::legal_status);
+      const auto skill = agents.col(core::skill);
+      const auto& p_death = death_probability_[ch.city];
+      const double p_birth = birth_probability_[ch.city];
+      const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        age[r] = static_cast<std::uint16_t>(std::min<int>(age[r] + step_months, last_age));
+        const Draw d = world.rng().agent(id[r], step, kDemographyDraw);
+        if (d.unit(0) < p_death[age[r]]) deaths[k].push_back(r);
+        // Births are drawn from the state at the start of the step, so a
+        // mother who dies this step may still give birth.
+        if (sex[r] == code(Sex::female) && fertile(age[r]) && d.unit(1) < p_birth) {
+          newborn_status[k].push_back(legal[r]);
+          newborn_skill[k].push_back(skill[r]);
+        }
+      }
+    });
+
+    const auto deaths_by_city = rows_by_city(chunks, deaths, world.city_count());
+    std::vector<std::vector<std::uint8_t>> status_by_city(world.city_count()), skill_by_city(world.city_count());
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      auto& st = status_by_city[chunks[k].city];
+      st.insert(st.end(), newborn_status[k].begin(), newborn_status[k].end());
+      auto& sk = skill_by_city[chunks[k].city];
+      sk.insert(sk.end(), newborn_skill[k].begin(), newborn_skill[k].end());
+    }
+    const Geography& geo = world.geography();
+    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+      world.remove_agents(c, deaths_by_city[c], deaths_);
+      const std::size_t count = status_by_city[c].size();
+      if (count == 0) return;
+      const std::size_t first = world.create_agents(c, count, births_);
+      AgentTable& agents = world.agents(c);
+      const auto id = agents.col(core::id);
+      auto origin = agents.col(core::origin);
+      auto sex = agents.col(core::sex);
+      auto skill = agents.col(core::skill);
+      auto legal = agents.col(core::legal_status);
+      auto employment = agents.col(core::employment);
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t r = first + i;
+        origin[r] = geo.city_place(c);
+        sex[r] = code(world.rng().agent(id[r], step, kNewbornDraw).unit(0) < p_.male_share_at_birth ? Sex::male
+                                                                                                   : Sex::female);
+        // A child's eventual skill level follows the mother's; the child
+        // shares her legal status until it can act on its own.
+        skill[r] = skill_by_city[c][i];
+        legal[r] = status_by_city[c][i];
+        employment[r] = code(Employment::inactive);
+      }
+    });
+  }
+
+ private:
+  bool fertile(int age_months) const { return age_months >= p_.fertile_min_months && age_months < p_.fertile_end_months; }
+
+  const Clock& clock_;
+  Params p_{};
+  std::vector<double> crude_birth_rate_, crude_death_rate_;  // per person per year
+  std::vector<std::vector<double>> death_probability_;       // [city][age in months], per step
+  std::vector<double> birth_probability_;                    // [city], per fertile woman per step
+  FlowId deaths_ = 0, births_ = 0;
+};
+
+}  // namespace
+
+ModelInfo crude_rate_demography() {
+  ModelInfo info;
+  info.slot = "demography";
+  info.name = "crude_rates";
+  info.summary = "Gompertz-Makeham mortality scaled to each city's crude death rate; births to women of fertile "
+                 "age at the rate that reproduces the city's crude birth rate";
+  info.is_default = true;
+  info.phases = {Phase::demography};
+  const std::string hmd =
+      "assumption: fitted by eye to Human Mortality Database period life tables for Italy around 2019 "
+      "(hazard about 0.001 at 40, 0.006 at 60, 0.045 at 80, 0.12 at 90); only the shape matters because each "
+      "city's level is scaled to its crude death rate";
+  info.params = {
+      real_param("demography.makeham_per_year", "1/year", 0.0003, 0.0, 1.0,
+                 "Age-independent part of the relative mortality hazard", hmd),
+      real_param("demography.gompertz_level_per_year", "1/year", 1.5e-5, 0.0, 1.0,
+                 "Age-dependent part of the relative mortality hazard at age 0", hmd),
+      real_param("demography.gompertz_slope_per_year", "1/year of age", 0.1, 0.0, 0.5,
+                 "Rate at which the relative mortality hazard grows with age", hmd),
+      integer_param("demography.max_age_years", "years", 110, 80, 130,
+                    "Agents reaching this age die (the life table is closed)",
+                    "assumption: very few people live beyond 110 (HMD)"),
+      integer_param("demography.fertile_min_age_years", "years", 15, 10, 30, "Youngest age at which women give birth",
+                    "UN WPP convention for age-specific fertility (15-49)"),
+      integer_param("demography.fertile_max_age_years", "years", 49, 35, 60, "Oldest age at which women give birth",
+                    "UN WPP convention for age-specific fertility (15-49)"),
+      real_param("demography.male_share_at_birth", "1", 0.512, 0.0, 1.0, "Share of boys among newborns",
+                 "sex ratio at birth of about 105 boys per 100 girls (WHO; UN WPP 2022)"),
+  };
+  info.fields = {
+      {"cities", real_param("crude_birth_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 80.0,
+                            "Live births per 1000 residents per year", "city data (scenarios/data/cities.toml)")},
+      {"cities", real_param("crude_death_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 60.0,
+                            "Deaths per 1000 residents per year", "city data (scenarios/data/cities.toml)")},
+  };
+  info.flows = {
+      FlowDecl{"births", true, "Live births during the step", false},
+      FlowDecl{"deaths", false, "Deaths during the step", false},
+  };
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    if (spec.integer("demography.fertile_max_age_years") < spec.integer("demography.fertile_min_age_years"))
+      diags.push_back(Diagnostic{spec.setting("demography.fertile_max_age_years").where,
+                                 "demography.fertile_max_age_years", "is below demography.fertile_min_age_years", ""});
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<CrudeRateDemography>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,14 @@
+#pragma once
+#include "model.hpp"
+
+namespace mobsim::models {
+
+// Registers every built-in model; a new mechanism is one file and one line here.
+void register_all(ModelRegistry& registry);
+
+ModelInfo census_population();
+ModelInfo crude_rate_demography();
+ModelInfo constant_rate_hinterland();
+ModelInfo gravity_migration();
+
+}  // namespace mobsim::models
