@@ -27,8 +27,11 @@ std::string range_text(const ParamDecl& d) {
     return out;
   }
   if (d.type == ParamType::reference || d.type == ParamType::reference_list) return "names of `" + d.collection + "`";
-  std::string lo = d.min ? to_toml_text(Value{*d.min}) : "";
-  std::string hi = d.max ? to_toml_text(Value{*d.max}) : "";
+  auto text = [&](double v) {
+    return d.type == ParamType::integer ? std::to_string(static_cast<long long>(v)) : to_toml_text(Value{v});
+  };
+  std::string lo = d.min ? text(*d.min) : "";
+  std::string hi = d.max ? text(*d.max) : "";
   std::string out;
   if (d.min && d.max) out = "[" + lo + ", " + hi + "]";
   else if (d.min) out = "≥ " + lo;

@@ -98,15 +98,18 @@ std::vector<ScenarioCheck> engine_checks() {
         if (names[i] == names[j])
           diags.push_back(Diagnostic{spec.setting("world.cities").element_positions.at(i), "world.cities",
                                      "city '" + names[i] + "' is listed twice", ""});
+    std::string empty_cities;
     for (const auto& name : names) {
       const auto* city = spec.find_entry("cities", name);
-      if (city != nullptr && agents_for(city->integer("population"), ppa) < 1) {
-        diags.push_back(Diagnostic{spec.setting("run.people_per_agent").where, "run.people_per_agent",
-                                   "at " + std::to_string(ppa) + " people per agent, " + name + " (" +
-                                       std::to_string(city->integer("population")) + " persons) would have no agent",
-                                   "use a smaller people_per_agent"});
-      }
+      if (city != nullptr && agents_for(city->integer("population"), ppa) < 1)
+        empty_cities += (empty_cities.empty() ? "" : ", ") + name + " (" +
+                        std::to_string(city->integer("population")) + " persons)";
     }
+    if (!empty_cities.empty())
+      diags.push_back(Diagnostic{spec.setting("run.people_per_agent").where, "run.people_per_agent",
+                                 "at " + std::to_string(ppa) + " people per agent these cities would have no agent: " +
+                                     empty_cities,
+                                 "use a smaller people_per_agent"});
   });
   return checks;
 }

@@ -196,7 +196,7 @@ class Flattener {
       }
       return;
     }
-    error(key_pos, key_path, "unknown key '" + key_path + "'", suggest_key(path));
+    error(key_pos, key_path, "unknown key", suggest_key(path));
   }
 
   std::string suggest_key(const std::vector<std::string>& path) const {
@@ -227,9 +227,12 @@ class Flattener {
       return false;
     }
     if ((decl.min && x < *decl.min) || (decl.max && x > *decl.max)) {
-      const std::string lo = decl.min ? number_text(*decl.min) : "-inf";
-      const std::string hi = decl.max ? number_text(*decl.max) : "inf";
-      error(where, key_path, "value " + number_text(x) + " is outside the valid range [" + lo + ", " + hi + "]");
+      auto text = [&](double v) {
+        return decl.type == ParamType::integer ? std::to_string(static_cast<long long>(v)) : number_text(v);
+      };
+      const std::string lo = decl.min ? text(*decl.min) : "-inf";
+      const std::string hi = decl.max ? text(*decl.max) : "inf";
+      error(where, key_path, "value " + text(x) + " is outside the valid range [" + lo + ", " + hi + "]");
       return false;
     }
     return true;
@@ -398,20 +401,24 @@ class Loader {
                                                        base_path.string() + ")", ""});
         continue;
       }
+      if (is_being_loaded(base_path)) {
+        diags_.push_back(Diagnostic{where, "base", "scenario '" + base + "' is its own base (a cycle of base files)", ""});
+        continue;
+      }
       merged.overlay(load_file(base_path, where));
     }
     merged.overlay(own);
     return merged;
   }
 
+  bool is_being_loaded(const fs::path& file) const {
+    std::error_code ec;
+    return std::find(stack_.begin(), stack_.end(), fs::weakly_canonical(file, ec)) != stack_.end();
+  }
+
   Layer load_file(const fs::path& file, const SourcePos& referenced_from) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(file, ec);
-    if (std::find(stack_.begin(), stack_.end(), canonical) != stack_.end()) {
-      diags_.push_back(Diagnostic{referenced_from, "base",
-                                  "scenario '" + file.string() + "' is its own base (a cycle of base files)", ""});
-      return {};
-    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
       diags_.push_back(Diagnostic{referenced_from, "", "cannot read scenario file '" + file.string() + "'", ""});
@@ -507,7 +514,9 @@ ScenarioSpec build(const Layer& layer, const ParamTable& table, const std::strin
     for (const auto& [name, where, missing] : incomplete) {
       const std::string suggestion = did_you_mean(name, complete_names);
       if (!suggestion.empty()) {
-        diags.push_back(Diagnostic{where, coll.name + "." + name, "unknown " + coll.entry_noun + " '" + name + "'",
+        diags.push_back(Diagnostic{where, coll.name + "." + name,
+                                   "unknown " + coll.entry_noun + " '" + name + "' (a new " + coll.entry_noun +
+                                       " must also define: " + missing + ")",
                                    suggestion});
       } else {
         diags.push_back(Diagnostic{where, coll.name + "." + name,

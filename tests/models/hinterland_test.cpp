@@ -1,0 +1,51 @@
+// Hinterland arrivals are Poisson with mean rate x residents x step length;
+// summed over steps, (H - E) / sqrt(E) is approximately standard normal.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support.hpp"
+
+namespace mobsim {
+namespace {
+
+TEST(Hinterland, ArrivalsMatchTheirExpectationAndAreYoungAdultCitizens) {
+  const ScenarioSpec spec = test::load(test::scenario_path("baseline.toml"),
+                                       {"run.people_per_agent=50", "run.duration_months=24", "models.migration=none"});
+  const auto run = test::run_in_memory(spec);
+  for (std::size_t c = 0; c < run.cities.size(); ++c) {
+    SCOPED_TRACE(run.cities[c]);
+    const double rate = spec.find_entry("cities", run.cities[c])->real("hinterland_inflow_per_1000") / 1000.0;
+    double expected = 0, observed = 0;
+    for (int t = 1; t <= 24; ++t) {
+      // Residents when arrivals are drawn: after this step's births and deaths.
+      const double residents =
+          (run.at("population", 0, t - 1, c) + run.at("births", 0, t, c) - run.at("deaths", 0, t, c)) / 50.0;
+      expected += rate / 12.0 * residents;
+      observed += run.at("hinterland_inflow", 0, t, c) / 50.0;
+    }
+    EXPECT_LT(std::abs(observed - expected) / std::sqrt(expected), 4.0) << observed << " vs " << expected;
+  }
+
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  sim->step();
+  const World& world = sim->world();
+  std::size_t newcomers = 0;
+  for (std::size_t c = 0; c < world.city_count(); ++c) {
+    const auto& a = world.agents(c);
+    for (std::size_t r = 0; r < a.size(); ++r) {
+      if (a.col(core::origin)[r] != world.geography().hinterland_place(c)) continue;
+      ++newcomers;
+      EXPECT_GE(a.col(core::age_months)[r], 15 * 12);
+      EXPECT_LT(a.col(core::age_months)[r], 35 * 12);
+      EXPECT_EQ(a.col(core::legal_status)[r], code(LegalStatus::citizen));
+      EXPECT_EQ(a.col(core::employment)[r], code(Employment::unemployed));
+      EXPECT_FALSE(world.geography().foreign_born(a.col(core::origin)[r], c));
+    }
+  }
+  EXPECT_GT(newcomers, 100u);
+}
+
+}  // namespace
+}  // namespace mobsim

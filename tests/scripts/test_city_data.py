@@ -1,0 +1,45 @@
+"""The city data: every Dialogue city, every figure with its source, and
+Table 1 of the ODI working paper (seed 002) copied exactly."""
+import os
+import tomllib
+
+SOURCE = os.environ.get("MOBSIM_SOURCE_DIR", ".")
+
+DIALOGUE = ["Accra", "Agadez", "Amsterdam", "Barcelona", "Bologna", "Bristol", "Dakar", "Durban", "Entebbe",
+            "Freetown", "Hamburg", "Helsinki", "Kampala", "Kanifing", "Kigali", "Lisbon", "Mannheim", "Maputo",
+            "Milan", "Monrovia", "Montpellier", "Paris", "Tunis", "Zürich"]
+
+# Table 1, "Key characteristics of participating cities (August 2020)".
+TABLE_1 = {
+    "Accra": (2_100_000, 0.02), "Barcelona": (1_600_000, 0.20), "Bristol": (463_000, 0.16),
+    "Dakar": (1_200_000, 0.04), "Durban": (3_900_000, 0.01), "Freetown": (1_100_000, 0.02),
+    "Kampala": (1_700_000, 0.18), "Kanifing": (384_000, 0.09), "Mannheim": (321_000, 0.26),
+    "Milan": (1_400_000, 0.19), "Paris": (2_100_000, 0.25), "Tunis": (639_000, 0.01),
+    "Zürich": (434_000, 0.32),
+}
+
+SOURCED = ["population", "foreign_born_share", "coordinates", "crude_birth_rate_per_1000",
+           "crude_death_rate_per_1000", "age_profile", "hinterland_inflow_per_1000"]
+
+
+def load():
+    with open(os.path.join(SOURCE, "scenarios", "data", "cities.toml"), "rb") as f:
+        return tomllib.load(f)["cities"]
+
+
+def test_every_dialogue_city_is_present():
+    assert sorted(load()) == sorted(DIALOGUE)
+
+
+def test_table_1_figures_are_copied_exactly():
+    cities = load()
+    for name, (population, share) in TABLE_1.items():
+        assert cities[name]["population"] == population, name
+        assert cities[name]["foreign_born_share"] == share, name
+        assert "Table 1" in cities[name]["sources"]["population"], name
+
+
+def test_every_figure_has_a_source():
+    for name, city in load().items():
+        for key in SOURCED:
+            assert city["sources"].get(key, "").strip(), f"{name}: no source for {key}"

@@ -1,0 +1,64 @@
+"""The HDF5 output as a researcher opens it: xarray (h5netcdf) with named
+dimensions, CF time, units; and the resolved scenario stored in the file."""
+import os
+import subprocess
+import tomllib
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+MOBSIM = os.environ.get("MOBSIM", "build/mobsim")
+SOURCE = os.environ.get("MOBSIM_SOURCE_DIR", ".")
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    path = tmp_path_factory.mktemp("run") / "ci.h5"
+    scenario = os.path.join(SOURCE, "scenarios", "ci", "four_cities.toml")
+    subprocess.run([MOBSIM, "run", scenario, "-o", str(path), "-q", "--no-summary"], check=True)
+    return path
+
+
+def test_series_open_in_xarray_with_named_dimensions(output):
+    ds = xr.open_dataset(output, engine="h5netcdf", group="series")
+    for name in ["population", "foreign_born", "births", "deaths", "inflow", "outflow", "hinterland_inflow"]:
+        assert ds[name].dims == ("replicate", "time", "city"), name
+        assert ds[name].attrs["units"] == "persons"
+        assert ds[name].attrs["long_name"]
+    assert list(ds.city.values) == ["Freetown", "Dakar", "Milan", "Paris"]
+    assert ds.sizes == {"replicate": 2, "time": 25, "city": 4}
+    # CF time decodes to the first of each month.
+    first, last = ds.time.values[0], ds.time.values[-1]
+    assert (first.year, first.month, first.day) == (2025, 1, 1)
+    assert (last.year, last.month) == (2027, 1)
+    milan = ds.population.sel(city="Milan", replicate=0).values
+    assert milan[0] == 1_400_000
+
+
+def test_flows_and_city_metadata_at_the_root(output):
+    ds = xr.open_dataset(output, engine="h5netcdf")
+    assert ds.flows.dims == ("replicate", "time", "origin", "destination")
+    assert ds.flows.attrs["units"] == "persons"
+    assert ds.time.attrs.get("calendar", ds.time.encoding.get("calendar")) == "360_day"
+    assert list(ds.country.values) == ["Sierra Leone", "Senegal", "Italy", "France"]
+    assert ds.latitude.attrs["units"] == "degrees_north"
+    series = xr.open_dataset(output, engine="h5netcdf", group="series")
+    # Row and column sums of the origin-destination matrix are the outflow and inflow.
+    np.testing.assert_array_equal(ds.flows.sum("destination").values, series.outflow.values)
+    np.testing.assert_array_equal(ds.flows.sum("origin").values, series.inflow.values)
+
+
+def test_root_attributes_describe_the_run(output):
+    with h5py.File(output, "r") as f:
+        attrs = f.attrs
+        for key in ["scenario", "seed", "mobsim_version", "git_commit", "people_per_agent", "threads", "Conventions"]:
+            assert key in attrs, key
+        assert attrs["people_per_agent"] == 1000
+        assert attrs["seed"] == 20250101
+        resolved = tomllib.loads(attrs["scenario"])
+        assert resolved["run"]["people_per_agent"] == 1000
+        assert set(resolved["cities"]) >= {"Freetown", "Dakar", "Milan", "Paris"}
+        assert f["time"].attrs["units"] == "months since 2025-01-01"
+        assert "run_statistics" in f and f["run_statistics"].attrs["wall_seconds"] > 0

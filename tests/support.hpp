@@ -1,0 +1,38 @@
+#pragma once
+// Shared helpers for the test suite: the built-in models, scenario loading
+// and in-memory runs.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine.hpp"
+#include "recording.hpp"
+#include "register_models.hpp"
+#include "scenario_loader.hpp"
+
+namespace mobsim::test {
+
+inline std::filesystem::path source_dir() { return MOBSIM_SOURCE_DIR; }
+inline std::filesystem::path scenario_path(const std::string& relative) { return source_dir() / "scenarios" / relative; }
+
+const ModelRegistry& registry();
+const ParamTable& param_table();
+
+ScenarioSpec load(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+// A scenario given as text; relative `base` paths resolve against scenarios/.
+ScenarioSpec load_text(const std::string& text, const std::vector<std::string>& overrides = {});
+
+struct RunResult {
+  std::vector<SeriesDecl> series;
+  std::vector<std::string> cities;
+  Recording recording;
+  std::size_t series_index(const std::string& name) const;
+  // value of a series for (replicate, time, city)
+  double at(const std::string& name, std::size_t replicate, int time, std::size_t city) const;
+};
+RunResult run_in_memory(const ScenarioSpec& spec);
+
+// Text of a scenario that starts from the baseline with the given TOML body.
+std::string from_baseline(const std::string& body);
+
+}  // namespace mobsim::test
