@@ -1,0 +1,93 @@
+// Google Benchmark cases for the step kernel at about one million agents:
+// the baseline scenario (all Dialogue cities) at 26 people per agent.
+// items_per_second is agent-steps per second.
+#include <benchmark/benchmark.h>
+
+#include "engine.hpp"
+#include "parallel.hpp"
+#include "register_models.hpp"
+#include "scenario_loader.hpp"
+
+namespace {
+
+using namespace mobsim;
+
+const ModelRegistry& registry() {
+  static const ModelRegistry r = [] {
+    ModelRegistry reg;
+    models::register_all(reg);
+    return reg;
+  }();
+  return r;
+}
+
+struct Fixture {
+  explicit Fixture(std::vector<std::string> overrides) {
+    overrides.push_back("run.people_per_agent=26");  // ~1.0 million agents
+    overrides.push_back("run.duration_months=1200");
+    spec = load_scenario(MOBSIM_SOURCE_DIR "/scenarios/baseline.toml", overrides, table, registry().checks());
+    engine = std::make_unique<Engine>(spec, registry());
+  }
+  ParamTable table = registry().param_table();
+  ScenarioSpec spec;
+  std::unique_ptr<Engine> engine;
+};
+
+void run_steps(benchmark::State& state, std::vector<std::string> overrides) {
+  set_thread_count(static_cast<int>(state.range(0)));
+  Fixture f(std::move(overrides));
+  auto sim = f.engine->make_simulation(0);
+  std::int64_t agent_steps = 0;
+  for (auto _ : state) {
+    agent_steps += static_cast<std::int64_t>(sim->world().total_agents());
+    sim->step();
+  }
+  state.SetItemsProcessed(agent_steps);
+  state.counters["agents"] = static_cast<double>(sim->world().total_agents());
+}
+
+// The whole step: demography, hinterland arrivals, gravity decisions, moves.
+void BM_Step(benchmark::State& state) { run_steps(state, {}); }
+BENCHMARK(BM_Step)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+// One phase at a time, the other slots switched off.
+void BM_DemographyOnly(benchmark::State& state) {
+  run_steps(state, {"models.hinterland=none", "models.migration=none"});
+}
+BENCHMARK(BM_DemographyOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+void BM_GravityOnly(benchmark::State& state) { run_steps(state, {"models.demography=none", "models.hinterland=none"}); }
+BENCHMARK(BM_GravityOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+// Building the initial population from the city data.
+void BM_InitialPopulation(benchmark::State& state) {
+  set_thread_count(static_cast<int>(state.range(0)));
+  Fixture f({});
+  std::int64_t agents = 0;
+  for (auto _ : state) {
+    auto sim = f.engine->make_simulation(0);
+    agents += static_cast<std::int64_t>(sim->world().total_agents());
+    benchmark::DoNotOptimize(sim);
+  }
+  state.SetItemsProcessed(agents);
+}
+BENCHMARK(BM_InitialPopulation)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
+// Observing a time point (foreign-born count, all series).
+void BM_Observe(benchmark::State& state) {
+  set_thread_count(static_cast<int>(state.range(0)));
+  Fixture f({});
+  auto sim = f.engine->make_simulation(0);
+  Frame frame;
+  std::int64_t agents = 0;
+  for (auto _ : state) {
+    sim->observe(frame);
+    agents += static_cast<std::int64_t>(sim->world().total_agents());
+  }
+  state.SetItemsProcessed(agents);
+}
+BENCHMARK(BM_Observe)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+}  // namespace
+
+BENCHMARK_MAIN();
