@@ -5,7 +5,5 @@
 #include "register_models.hpp"
 
 int main(int argc, char** argv) {
-  mobsim::ModelRegistry registry;
-  mobsim::models::register_all(registry);
-  return mobsim::run_cli(argc, argv, registry, std::cout, std::cerr);
+  return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
 }

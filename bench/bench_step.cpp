@@ -12,14 +12,7 @@ namespace {
 
 using namespace mobsim;
 
-const ModelRegistry& registry() {
-  static const ModelRegistry r = [] {
-    ModelRegistry reg;
-    models::register_all(reg);
-    return reg;
-  }();
-  return r;
-}
+const ModelRegistry& registry() { return models::builtin_registry(); }
 
 struct Fixture {
   explicit Fixture(std::vector<std::string> overrides) {

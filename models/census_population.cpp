@@ -79,37 +79,30 @@ class CensusPopulation : public Model {
     }
     const Geography& geo = world.geography();
     parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
-      AgentTable& agents = world.agents(ch.city);
       const CityShares& s = cities_[ch.city];
-      auto id = agents.col(core::id);
-      auto origin = agents.col(core::origin);
-      auto age = agents.col(core::age_months);
-      auto sex = agents.col(core::sex);
-      auto skill = agents.col(core::skill);
-      auto employment = agents.col(core::employment);
-      auto legal = agents.col(core::legal_status);
+      const CoreColumns a = core_columns(world.agents(ch.city));
       // P(unemployed) among 15-64 so that unemployed / (employed + unemployed) = unemployment_rate.
       const double p_unemployed = s.employment_rate * s.unemployment_rate / (1.0 - s.unemployment_rate);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const Draw a = world.rng().agent(id[r], 0, kInitDraw);
-        const Draw b = world.rng().agent(id[r], 0, kInitDraw2);
+        const Draw d = world.rng().agent(a.id[r], 0, kInitDraw);
+        const Draw e = world.rng().agent(a.id[r], 0, kInitDraw2);
         // The first rows are the foreign-born: an exact count, whatever the draws.
         const bool foreign = r < static_cast<std::uint32_t>(s.foreign_born_agents);
-        origin[r] = foreign ? geo.rest_of_world_place() : geo.city_place(ch.city);
-        age[r] = draw_age_months(foreign ? s.cumulative_age_15p : s.cumulative_age, a.unit(0), a.unit(1));
-        sex[r] = code(a.unit(2) < male_share_ ? Sex::male : Sex::female);
-        const double u_skill = a.unit(3);
-        skill[r] = code(u_skill < s.high_skill                    ? Skill::high
-                        : u_skill < s.high_skill + s.medium_skill ? Skill::medium
-                                                                  : Skill::low);
-        const bool working_age = age[r] >= 15 * 12 && age[r] < 65 * 12;
-        const double u_work = b.unit(0);
-        employment[r] = code(!working_age                               ? Employment::inactive
-                             : u_work < s.employment_rate                ? Employment::employed
-                             : u_work < s.employment_rate + p_unemployed ? Employment::unemployed
-                                                                         : Employment::inactive);
-        legal[r] = code(!foreign || b.unit(1) < naturalised_share_ ? LegalStatus::citizen
-                                                                   : LegalStatus::permanent_resident);
+        a.origin[r] = foreign ? geo.rest_of_world_place() : geo.city_place(ch.city);
+        a.age_months[r] = draw_age_months(foreign ? s.cumulative_age_15p : s.cumulative_age, d.unit(0), d.unit(1));
+        a.sex[r] = code(d.unit(2) < male_share_ ? Sex::male : Sex::female);
+        const double u_skill = d.unit(3);
+        a.skill[r] = code(u_skill < s.high_skill                    ? Skill::high
+                          : u_skill < s.high_skill + s.medium_skill ? Skill::medium
+                                                                    : Skill::low);
+        const bool working_age = a.age_months[r] >= 15 * 12 && a.age_months[r] < 65 * 12;
+        const double u_work = e.unit(0);
+        a.employment[r] = code(!working_age                               ? Employment::inactive
+                               : u_work < s.employment_rate                ? Employment::employed
+                               : u_work < s.employment_rate + p_unemployed ? Employment::unemployed
+                                                                           : Employment::inactive);
+        a.legal_status[r] = code(!foreign || e.unit(1) < naturalised_share_ ? LegalStatus::citizen
+                                                                            : LegalStatus::permanent_resident);
       }
     });
   }

@@ -39,22 +39,16 @@ class ConstantRateHinterland : public Model {
       const auto count = static_cast<std::size_t>(poisson(stream, mean));
       if (count == 0) return;
       const std::size_t first = world.create_agents(c, count, flow_);
-      const auto id = agents.col(core::id);
-      auto origin = agents.col(core::origin);
-      auto age = agents.col(core::age_months);
-      auto sex = agents.col(core::sex);
-      auto skill = agents.col(core::skill);
-      auto employment = agents.col(core::employment);
-      auto legal = agents.col(core::legal_status);
+      const CoreColumns a = core_columns(agents);
       for (std::size_t r = first; r < first + count; ++r) {
-        const Draw d = world.rng().agent(id[r], step, kNewcomerDraw);
-        origin[r] = geo.hinterland_place(c);
-        age[r] = static_cast<std::uint16_t>(min_age_months_ + static_cast<int>(d.unit(0) * age_span_months_));
-        sex[r] = code(d.unit(1) < male_share_ ? Sex::male : Sex::female);
+        const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
+        a.origin[r] = geo.hinterland_place(c);
+        a.age_months[r] = static_cast<std::uint16_t>(min_age_months_ + static_cast<int>(d.unit(0) * age_span_months_));
+        a.sex[r] = code(d.unit(1) < male_share_ ? Sex::male : Sex::female);
         const double u = d.unit(2);
-        skill[r] = code(u < high_skill_ ? Skill::high : u < high_skill_ + medium_skill_ ? Skill::medium : Skill::low);
-        employment[r] = code(Employment::unemployed);
-        legal[r] = code(LegalStatus::citizen);
+        a.skill[r] = code(u < high_skill_ ? Skill::high : u < high_skill_ + medium_skill_ ? Skill::medium : Skill::low);
+        a.employment[r] = code(Employment::unemployed);
+        a.legal_status[r] = code(LegalStatus::citizen);
       }
     });
   }

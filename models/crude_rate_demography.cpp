@@ -115,37 +115,26 @@ class CrudeRateDemography : public Model {
       }
     });
 
-    const auto deaths_by_city = rows_by_city(chunks, deaths, world.city_count());
-    std::vector<std::vector<std::uint8_t>> status_by_city(world.city_count()), skill_by_city(world.city_count());
-    for (std::size_t k = 0; k < chunks.size(); ++k) {
-      auto& st = status_by_city[chunks[k].city];
-      st.insert(st.end(), newborn_status[k].begin(), newborn_status[k].end());
-      auto& sk = skill_by_city[chunks[k].city];
-      sk.insert(sk.end(), newborn_skill[k].begin(), newborn_skill[k].end());
-    }
+    const auto deaths_by_city = merge_by_city(chunks, deaths, world.city_count());
+    const auto status_by_city = merge_by_city(chunks, newborn_status, world.city_count());
+    const auto skill_by_city = merge_by_city(chunks, newborn_skill, world.city_count());
     const Geography& geo = world.geography();
     parallel_for_cities(world.city_count(), [&](std::size_t c) {
       world.remove_agents(c, deaths_by_city[c], deaths_);
       const std::size_t count = status_by_city[c].size();
       if (count == 0) return;
       const std::size_t first = world.create_agents(c, count, births_);
-      AgentTable& agents = world.agents(c);
-      const auto id = agents.col(core::id);
-      auto origin = agents.col(core::origin);
-      auto sex = agents.col(core::sex);
-      auto skill = agents.col(core::skill);
-      auto legal = agents.col(core::legal_status);
-      auto employment = agents.col(core::employment);
+      const CoreColumns a = core_columns(world.agents(c));
       for (std::size_t i = 0; i < count; ++i) {
         const std::size_t r = first + i;
-        origin[r] = geo.city_place(c);
-        sex[r] = code(world.rng().agent(id[r], step, kNewbornDraw).unit(0) < p_.male_share_at_birth ? Sex::male
-                                                                                                   : Sex::female);
+        a.origin[r] = geo.city_place(c);
+        a.sex[r] = code(world.rng().agent(a.id[r], step, kNewbornDraw).unit(0) < p_.male_share_at_birth ? Sex::male
+                                                                                                         : Sex::female);
         // A child's eventual skill level follows the mother's; the child
         // shares her legal status until it can act on its own.
-        skill[r] = skill_by_city[c][i];
-        legal[r] = status_by_city[c][i];
-        employment[r] = code(Employment::inactive);
+        a.skill[r] = skill_by_city[c][i];
+        a.legal_status[r] = status_by_city[c][i];
+        a.employment[r] = code(Employment::inactive);
       }
     });
   }

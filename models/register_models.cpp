@@ -15,4 +15,13 @@ void register_all(ModelRegistry& registry) {
   registry.add(gravity_migration());
 }
 
+const ModelRegistry& builtin_registry() {
+  static const ModelRegistry registry = [] {
+    ModelRegistry r;
+    register_all(r);
+    return r;
+  }();
+  return registry;
+}
+
 }  // namespace mobsim::models

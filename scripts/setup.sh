@@ -12,6 +12,7 @@ packages=(
   libhdf5-dev libeigen3-dev libtomlplusplus-dev librandom123-dev libcli11-dev
   libgtest-dev libbenchmark-dev
   python3 python3-pytest python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-cftime
+  hdf5-tools
 )
 missing=()
 for p in "${packages[@]}"; do

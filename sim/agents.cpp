@@ -105,4 +105,9 @@ void AgentTable::clear() {
   size_ = 0;
 }
 
+CoreColumns core_columns(AgentTable& t) {
+  return CoreColumns{t.col(core::id),  t.col(core::origin),     t.col(core::age_months),  t.col(core::sex),
+                     t.col(core::skill), t.col(core::employment), t.col(core::legal_status)};
+}
+
 }  // namespace mobsim

@@ -117,4 +117,17 @@ class AgentTable {
   std::size_t size_ = 0;
 };
 
+// Every core column of one table, fetched at once by kernels that fill in
+// whole agents (the initial population, newborns, newcomers).
+struct CoreColumns {
+  std::span<std::uint64_t> id;
+  std::span<std::uint16_t> origin;
+  std::span<std::uint16_t> age_months;
+  std::span<std::uint8_t> sex;
+  std::span<std::uint8_t> skill;
+  std::span<std::uint8_t> employment;
+  std::span<std::uint8_t> legal_status;
+};
+CoreColumns core_columns(AgentTable& table);
+
 }  // namespace mobsim

@@ -18,15 +18,6 @@ std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk)
   return chunks;
 }
 
-std::vector<std::vector<std::uint32_t>> rows_by_city(const std::vector<Chunk>& chunks,
-                                                     const std::vector<std::vector<std::uint32_t>>& per_chunk,
-                                                     std::size_t city_count) {
-  std::vector<std::vector<std::uint32_t>> rows(city_count);
-  for (std::size_t k = 0; k < chunks.size(); ++k)
-    rows[chunks[k].city].insert(rows[chunks[k].city].end(), per_chunk[k].begin(), per_chunk[k].end());
-  return rows;
-}
-
 int thread_count() { return omp_get_max_threads(); }
 void set_thread_count(int threads) { omp_set_num_threads(threads); }
 

@@ -35,10 +35,16 @@ void parallel_for_cities(std::size_t city_count, F&& body) {
   for (std::int64_t c = 0; c < n; ++c) body(static_cast<std::size_t>(c));
 }
 
-// Row lists produced per chunk, regrouped per city in ascending row order.
-std::vector<std::vector<std::uint32_t>> rows_by_city(const std::vector<Chunk>& chunks,
-                                                     const std::vector<std::vector<std::uint32_t>>& per_chunk,
-                                                     std::size_t city_count);
+// Lists produced per chunk, regrouped per city in chunk order (so row lists
+// stay in ascending row order).
+template <class T>
+std::vector<std::vector<T>> merge_by_city(const std::vector<Chunk>& chunks,
+                                          const std::vector<std::vector<T>>& per_chunk, std::size_t city_count) {
+  std::vector<std::vector<T>> merged(city_count);
+  for (std::size_t k = 0; k < chunks.size(); ++k)
+    merged[chunks[k].city].insert(merged[chunks[k].city].end(), per_chunk[k].begin(), per_chunk[k].end());
+  return merged;
+}
 
 int thread_count();
 void set_thread_count(int threads);

@@ -2,14 +2,7 @@
 
 namespace mobsim::test {
 
-const ModelRegistry& registry() {
-  static const ModelRegistry r = [] {
-    ModelRegistry reg;
-    models::register_all(reg);
-    return reg;
-  }();
-  return r;
-}
+const ModelRegistry& registry() { return models::builtin_registry(); }
 
 const ParamTable& param_table() {
   static const ParamTable t = registry().param_table();
