@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -103,6 +104,16 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
                 stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds / 1e6 : 0.0);
   out << "mobsim: done in " << rate << " (" << group_thousands(static_cast<std::int64_t>(stats.agent_steps))
       << " agent-steps); output " << output.string() << "\n";
+  if (!args.quiet) {
+    std::vector<std::pair<std::string, double>> phases(stats.phase_seconds.begin(), stats.phase_seconds.end());
+    std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    out << "mobsim: time per phase:";
+    for (const auto& [phase, seconds] : phases) {
+      char text[96];
+      std::snprintf(text, sizeof text, " %s %.2f s", phase.c_str(), seconds);
+      out << text << (&phase == &phases.back().first ? "\n" : ",");
+    }
+  }
   if (!args.no_summary) summary.print(out);
   return 0;
 }
