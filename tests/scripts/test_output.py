@@ -62,3 +62,18 @@ def test_root_attributes_describe_the_run(output):
         assert set(resolved["cities"]) >= {"Freetown", "Dakar", "Milan", "Paris"}
         assert f["time"].attrs["units"] == "months since 2025-01-01"
         assert "run_statistics" in f and f["run_statistics"].attrs["wall_seconds"] > 0
+
+
+def test_same_datasets_script(output, tmp_path):
+    script = os.path.join(SOURCE, "scripts", "same_datasets.py")
+    other = tmp_path / "other.h5"
+    scenario = os.path.join(SOURCE, "scenarios", "ci", "four_cities.toml")
+    subprocess.run([MOBSIM, "run", scenario, "-o", str(other), "-q", "--no-summary", "--threads", "1"], check=True)
+    same = subprocess.run(["/usr/bin/python3", script, str(output), str(other)], capture_output=True, text=True)
+    assert same.returncode == 0, same.stdout
+    assert "identical: all" in same.stdout
+    reseeded = tmp_path / "reseeded.h5"
+    subprocess.run([MOBSIM, "run", scenario, "-o", str(reseeded), "-q", "--no-summary", "--seed", "5"], check=True)
+    differ = subprocess.run(["/usr/bin/python3", script, str(output), str(reseeded)], capture_output=True, text=True)
+    assert differ.returncode == 1
+    assert "series/population: values differ" in differ.stdout
