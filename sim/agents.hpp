@@ -5,6 +5,7 @@
 // core attributes, models may add their own before agents are created.
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,8 +67,23 @@ class AgentSchema {
 
   template <class T>
   Column<T> add(std::string name, std::string meaning) {
+    for (const auto& c : columns_)
+      if (c.name == name) throw std::logic_error("agent column declared twice: " + name);
     columns_.push_back({std::move(name), std::move(meaning), ColumnData{std::vector<T>{}}});
     return Column<T>{static_cast<std::uint32_t>(columns_.size() - 1)};
+  }
+
+  // A column another model declared; throws std::logic_error if it is
+  // missing or has another element type.
+  template <class T>
+  Column<T> find(const std::string& name) const {
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].name != name) continue;
+      if (!std::holds_alternative<std::vector<T>>(columns_[i].prototype))
+        throw std::logic_error("agent column '" + name + "' has another type");
+      return Column<T>{static_cast<std::uint32_t>(i)};
+    }
+    throw std::logic_error("no selected model provides the agent column '" + name + "'");
   }
 
   std::size_t size() const { return columns_.size(); }

@@ -27,6 +27,10 @@ std::string range_text(const ParamDecl& d) {
     return out;
   }
   if (d.type == ParamType::reference || d.type == ParamType::reference_list) return "names of `" + d.collection + "`";
+  if (d.type == ParamType::real_table && !d.collection.empty()) {
+    std::string values = d.min && d.max ? ", values in [" + to_toml_text(Value{*d.min}) + ", " + to_toml_text(Value{*d.max}) + "]" : "";
+    return "keys: names of `" + d.collection + "`" + values;
+  }
   auto text = [&](double v) {
     return d.type == ParamType::integer ? std::to_string(static_cast<long long>(v)) : to_toml_text(Value{v});
   };

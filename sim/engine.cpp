@@ -40,6 +40,13 @@ const std::vector<SeriesDecl>& core_series() {
   return core;
 }
 
+std::vector<std::string> channels_for(const std::vector<const ModelInfo*>& models) {
+  std::vector<std::string> channels;
+  for (const auto* m : models) channels.insert(channels.end(), m->channels.begin(), m->channels.end());
+  if (channels.empty()) channels.push_back("unspecified");
+  return channels;
+}
+
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) {
   std::vector<SeriesDecl> all = core_series();
   for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true});
@@ -50,15 +57,15 @@ std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) 
 Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelInfo*>& models,
                        const Geography& geography, const Clock& clock, std::uint64_t seed)
     : geography_(geography), clock_(clock), infos_(models) {
-  ModelSetup setup{spec, geography, clock, schema_};
+  ModelSetup setup{spec, geography, clock, schema_, field_schema_};
   std::size_t offset = core_series().size() + flows_of(models).size();
   for (const auto* info : infos_) {
     models_.push_back(info->make(setup));
     series_offset_.push_back(offset);
     offset += info->series.size();
   }
-  world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), seed,
-                                   spec.integer("run.people_per_agent"));
+  world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), channels_for(models), field_schema_,
+                                   seed, spec.integer("run.people_per_agent"));
   PhaseTimer timer(phase_seconds_, "initialise");
   for (auto& model : models_) model->initialise(*world_);
 }
@@ -115,8 +122,12 @@ void Simulation::observe(Frame& frame) const {
       frame.series[kCoreCount + f][c] = initial ? 0.0 : static_cast<double>(tally.boundary[f][c]) * scale;
   }
   frame.flows.assign(n * n, 0.0);
-  if (!initial)
+  frame.flows_by_channel.assign(tally.moves_by_channel.size(), 0.0);
+  if (!initial) {
     for (std::size_t i = 0; i < n * n; ++i) frame.flows[i] = static_cast<double>(tally.moves[i]) * scale;
+    for (std::size_t i = 0; i < frame.flows_by_channel.size(); ++i)
+      frame.flows_by_channel[i] = static_cast<double>(tally.moves_by_channel[i]) * scale;
+  }
 
   for (std::size_t i = 0; i < models_.size(); ++i) {
     const std::size_t count = infos_[i]->series.size();
@@ -132,6 +143,7 @@ Engine::Engine(const ScenarioSpec& spec, const ModelRegistry& registry)
       clock_(Clock::from(spec)),
       models_(registry.selected(spec)),
       series_(series_for(models_)),
+      channels_(channels_for(models_)),
       people_per_agent_(spec.integer("run.people_per_agent")),
       master_seed_(static_cast<std::uint64_t>(spec.integer("run.seed"))) {
   const auto replicates = static_cast<std::uint32_t>(spec.integer("run.replicates"));

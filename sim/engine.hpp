@@ -22,6 +22,7 @@ namespace mobsim {
 struct Frame {
   std::vector<std::vector<double>> series;  // [series][city]
   std::vector<double> flows;                // [origin * C + destination]
+  std::vector<double> flows_by_channel;     // [(channel * C + origin) * C + destination]
 };
 
 class Sink {
@@ -61,6 +62,7 @@ class Simulation {
   const Geography& geography_;
   const Clock& clock_;
   AgentSchema schema_;
+  CityFieldSchema field_schema_;
   std::vector<const ModelInfo*> infos_;
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<std::size_t> series_offset_;  // first series index of each model
@@ -75,6 +77,7 @@ class Engine {
   const Geography& geography() const { return geography_; }
   const Clock& clock() const { return clock_; }
   const std::vector<SeriesDecl>& series() const { return series_; }
+  const std::vector<std::string>& channels() const { return channels_; }
   std::int64_t people_per_agent() const { return people_per_agent_; }
   std::uint64_t master_seed() const { return master_seed_; }
   const std::vector<std::uint64_t>& replicate_seeds() const { return replicate_seeds_; }
@@ -89,6 +92,7 @@ class Engine {
   Clock clock_;
   std::vector<const ModelInfo*> models_;
   std::vector<SeriesDecl> series_;
+  std::vector<std::string> channels_;
   std::int64_t people_per_agent_;
   std::uint64_t master_seed_;
   std::vector<std::uint64_t> replicate_seeds_;
@@ -98,5 +102,7 @@ class Engine {
 const std::vector<SeriesDecl>& core_series();
 // The full list for a selection of models: core, boundary flows, model series.
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models);
+// Move channels of a selection of models ("unspecified" when none declares any).
+std::vector<std::string> channels_for(const std::vector<const ModelInfo*>& models);
 
 }  // namespace mobsim

@@ -170,7 +170,9 @@ struct Hdf5Writer::Impl {
   std::vector<Handle> series;
   std::vector<bool> series_is_count;
   Handle flows;
+  Handle flows_by_channel;
   std::size_t cities = 0;
+  std::size_t channels = 0;
   std::vector<std::int64_t> int_buffer;
 };
 
@@ -255,6 +257,19 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
   attr_string(impl_->flows.get(), "units", "persons");
   attr_string(impl_->flows.get(), "long_name", "Moves between simulated cities during the step");
 
+  // The same moves by the channel they used (legal route, irregular, return, ...).
+  impl_->channels = engine.channels().size();
+  const hsize_t K = impl_->channels;
+  Handle channel = string_coordinate(root, "channel", engine.channels());
+  check(H5DSset_scale(channel.get(), "channel"), "make channel a dimension");
+  attr_string(channel.get(), "long_name", "channel of the move");
+  impl_->flows_by_channel =
+      create_dataset(root, "flows_by_channel", H5T_STD_I64LE, {R, T, K, C, C}, {1, chunk_t, K, C, C});
+  attach(impl_->flows_by_channel.get(), {replicate, time, channel.get(), coords.origin.get(), coords.destination.get()});
+  attr_string(impl_->flows_by_channel.get(), "units", "persons");
+  attr_string(impl_->flows_by_channel.get(), "long_name",
+              "Moves between simulated cities during the step, by channel; sums over channel to /flows");
+
   attr_string(root, "Conventions", "CF-1.8");
   attr_string(root, "title", "mobsim run" + (meta.scenario_file.empty() ? "" : ": " + meta.scenario_file));
   attr_string(root, "source", std::string("mobsim ") + MOBSIM_VERSION);
@@ -302,6 +317,9 @@ void Hdf5Writer::write(std::size_t replicate, int time_index, const Frame& frame
       write_slab(impl_->series[i].get(), {r, t, 0}, {1, 1, C}, H5T_NATIVE_DOUBLE, values.data());
   }
   write_slab(impl_->flows.get(), {r, t, 0, 0}, {1, 1, C, C}, H5T_NATIVE_INT64, as_int(frame.flows));
+  const hsize_t K = impl_->channels;
+  write_slab(impl_->flows_by_channel.get(), {r, t, 0, 0, 0}, {1, 1, K, C, C}, H5T_NATIVE_INT64,
+             as_int(frame.flows_by_channel));
 }
 
 void Hdf5Writer::commit(const RunStats& stats) {
@@ -316,6 +334,7 @@ void Hdf5Writer::commit(const RunStats& stats) {
   }
   impl_->series.clear();
   impl_->flows.reset();
+  impl_->flows_by_channel.reset();
   impl_->series_group.reset();
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush output");
   impl_->file.reset();

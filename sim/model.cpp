@@ -11,6 +11,8 @@ const char* name_of(Phase phase) {
     case Phase::demography: return "demography";
     case Phase::labour: return "labour";
     case Phase::housing: return "housing";
+    case Phase::status: return "status";
+    case Phase::income: return "income";
     case Phase::boundary: return "boundary";
     case Phase::decide: return "decide";
     case Phase::arrive: return "arrive";
@@ -82,6 +84,21 @@ ParamTable ModelRegistry::param_table() const {
 
 std::vector<ScenarioCheck> ModelRegistry::checks() const {
   std::vector<ScenarioCheck> all = engine_checks();
+  // A model that reads what another slot's model provides needs that slot filled.
+  all.push_back([this](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& slot : slots_) {
+      const std::string& choice = spec.text("models." + slot.name);
+      const ModelInfo* m = find(slot.name, choice);
+      if (m == nullptr) continue;
+      for (const auto& needed : m->requires_slots) {
+        if (spec.text("models." + needed) != "none") continue;
+        diags.push_back(Diagnostic{spec.setting("models." + needed).where, "models." + needed,
+                                   "models." + slot.name + " = \"" + choice + "\" needs a model in slot '" + needed +
+                                       "', which is \"none\"",
+                                   ""});
+      }
+    }
+  });
   for (const auto& m : models_) all.insert(all.end(), m.checks.begin(), m.checks.end());
   return all;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agents.hpp"
+#include "city_fields.hpp"
 #include "clock.hpp"
 #include "geography.hpp"
 #include "param.hpp"
@@ -22,9 +23,10 @@ namespace mobsim {
 
 // The step, in order. Between `decide` and `arrive` the engine moves every
 // agent whose move was requested.
-enum class Phase : std::uint8_t { demography, labour, housing, boundary, decide, arrive };
-inline constexpr std::array<Phase, 6> kPhases{Phase::demography, Phase::labour,  Phase::housing,
-                                              Phase::boundary,   Phase::decide, Phase::arrive};
+enum class Phase : std::uint8_t { demography, labour, housing, status, income, boundary, decide, arrive };
+inline constexpr std::array<Phase, 8> kPhases{Phase::demography, Phase::labour, Phase::housing,
+                                              Phase::status,     Phase::income, Phase::boundary,
+                                              Phase::decide,     Phase::arrive};
 const char* name_of(Phase phase);
 
 // One per-city output series, shaped (replicate, time, city).
@@ -40,7 +42,8 @@ struct ModelSetup {
   const ScenarioSpec& spec;
   const Geography& geography;
   const Clock& clock;
-  AgentSchema& schema;  // add model-specific agent columns here
+  AgentSchema& schema;       // add model-specific agent columns here
+  CityFieldSchema& fields;   // declare the per-city state the model writes
 };
 
 class Model {
@@ -66,6 +69,8 @@ struct ModelInfo {
   std::vector<std::pair<std::string, ParamDecl>> fields;      // fields added to a collection (e.g. cities)
   std::vector<FlowDecl> flows;                                // boundary flows it creates or removes agents under
   std::vector<SeriesDecl> series;                             // extra per-city series it observes
+  std::vector<std::string> channels;                          // channels its moves are tagged with
+  std::vector<std::string> requires_slots;                    // slots that must not be "none" with it
   std::vector<ScenarioCheck> checks;                          // cross-field validation
   std::function<std::unique_ptr<Model>(ModelSetup&)> make;
 };

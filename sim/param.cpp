@@ -1,5 +1,6 @@
 #include "param.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -16,7 +17,9 @@ const char* type_name(ParamType type) {
     case ParamType::real_list: return "list of reals";
     case ParamType::reference: return "name";
     case ParamType::reference_list: return "list of names";
+    case ParamType::text_list: return "list of texts";
     case ParamType::text_table: return "table of texts";
+    case ParamType::real_table: return "table of reals";
   }
   return "?";
 }
@@ -80,6 +83,24 @@ static std::string number_text(double x) {
   return s;
 }
 
+std::string toml_key(const std::string& key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  return bare ? key : quote(key);
+}
+
+template <class Map, class Render>
+static std::string inline_table(const Map& table, Render render) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : table) {
+    out += (first ? " " : ", ") + toml_key(k) + " = " + render(v);
+    first = false;
+  }
+  return out + (table.empty() ? "}" : " }");
+}
+
 std::string to_toml_text(const Value& value) {
   struct Visitor {
     std::string operator()(std::monostate) const { return "(required)"; }
@@ -97,15 +118,8 @@ std::string to_toml_text(const Value& value) {
       for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + quote(v[i]);
       return out + "]";
     }
-    std::string operator()(const TextTable& t) const {
-      std::string out = "{";
-      bool first = true;
-      for (const auto& [k, v] : t) {
-        out += (first ? " " : ", ") + k + " = " + quote(v);
-        first = false;
-      }
-      return out + (t.empty() ? "}" : " }");
-    }
+    std::string operator()(const TextTable& t) const { return inline_table(t, quote); }
+    std::string operator()(const RealTable& t) const { return inline_table(t, number_text); }
   };
   return std::visit(Visitor{}, value);
 }

@@ -21,15 +21,18 @@ enum class ParamType {
   real_list,       // array of numbers
   reference,       // name of an entry of `collection`
   reference_list,  // array of names of entries of `collection`
+  text_list,       // array of free-text strings
   text_table,      // table of free-text values (e.g. sources of each figure)
+  real_table,      // table of numbers keyed by names (of `collection` when set)
 };
 
 const char* type_name(ParamType type);
 
 using TextTable = std::map<std::string, std::string>;
+using RealTable = std::map<std::string, double>;
 // std::monostate marks "no value": a declaration without a default is required.
 using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string,
-                           std::vector<double>, std::vector<std::string>, TextTable>;
+                           std::vector<double>, std::vector<std::string>, TextTable, RealTable>;
 
 struct ParamDecl {
   std::string key;  // globals: "section.name"; collection fields: "name"
@@ -41,7 +44,7 @@ struct ParamDecl {
   std::string meaning;  // one line
   std::string source;   // citation, or "assumption: <reasoning>"
   std::vector<std::string> choices;  // for ParamType::choice
-  std::string collection;            // for reference types
+  std::string collection;            // for reference types and real_table keys
   std::optional<std::size_t> list_length;  // exact length for real_list
 
   bool required() const { return std::holds_alternative<std::monostate>(default_value); }
@@ -75,5 +78,7 @@ class ParamTable {
 
 // Human-readable rendering of a value, as TOML would spell it.
 std::string to_toml_text(const Value& value);
+// A key as TOML spells it: bare when possible, quoted otherwise ("Zürich").
+std::string toml_key(const std::string& key);
 
 }  // namespace mobsim

@@ -13,31 +13,6 @@ const T& get_as(const Setting& s, const std::string& key) {
   throw std::logic_error("parameter '" + key + "' read with the wrong type");
 }
 
-bool is_bare_key(const std::string& key) {
-  if (key.empty()) return false;
-  return std::all_of(key.begin(), key.end(), [](unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-  });
-}
-
-std::string toml_key(const std::string& key) {
-  return is_bare_key(key) ? key : to_toml_text(Value{key});
-}
-
-std::string value_text(const Value& v) {
-  if (const auto* table = std::get_if<TextTable>(&v)) {
-    std::string out = "{";
-    bool first = true;
-    for (const auto& [k, text] : *table) {
-      out += (first ? " " : ", ") + toml_key(k) + " = " + to_toml_text(Value{text});
-      first = false;
-    }
-    return out + (table->empty() ? "}" : " }");
-  }
-  return to_toml_text(v);
-}
-
 }  // namespace
 
 const Setting& CollectionEntry::field(const std::string& key) const {
@@ -98,13 +73,13 @@ std::string ScenarioSpec::resolved_toml() const {
       section = this_section;
       out += "\n[" + section + "]\n";
     }
-    out += toml_key(decl.key.substr(dot + 1)) + " = " + value_text(setting(decl.key).value) + "\n";
+    out += toml_key(decl.key.substr(dot + 1)) + " = " + to_toml_text(setting(decl.key).value) + "\n";
   }
   for (const auto& collection : table_->collections()) {
     for (const auto& entry : entries(collection.name)) {
       out += "\n[" + toml_key(collection.name) + "." + toml_key(entry.name) + "]\n";
       for (const auto& field : collection.fields)
-        out += toml_key(field.key) + " = " + value_text(entry.field(field.key).value) + "\n";
+        out += toml_key(field.key) + " = " + to_toml_text(entry.field(field.key).value) + "\n";
     }
   }
   return out;

@@ -96,7 +96,9 @@ const char* expected_kind(ParamType type) {
     case ParamType::real_list: return "an array of numbers";
     case ParamType::reference: return "a string (a name)";
     case ParamType::reference_list: return "an array of strings (names)";
+    case ParamType::text_list: return "an array of strings";
     case ParamType::text_table: return "a table of strings";
+    case ParamType::real_table: return "a table of numbers";
   }
   return "?";
 }
@@ -329,7 +331,8 @@ class Flattener {
         s.value = std::move(values);
         return s;
       }
-      case ParamType::reference_list: {
+      case ParamType::reference_list:
+      case ParamType::text_list: {
         const auto* arr = node.as_array();
         if (arr == nullptr) return wrong_type();
         std::vector<std::string> names;
@@ -359,6 +362,25 @@ class Flattener {
           texts[std::string(k.str())] = str->get();
         }
         s.value = std::move(texts);
+        return s;
+      }
+      case ParamType::real_table: {
+        const auto* t = node.as_table();
+        if (t == nullptr) return wrong_type();
+        RealTable numbers;
+        for (const auto& [k, v] : *t) {
+          const std::string entry_path = key_path + "." + std::string(k.str());
+          const SourcePos where = pos(v.source());
+          auto x = as_number(v);
+          if (!x) {
+            error(where, entry_path, std::string("expected a number, found ") + node_kind(v));
+            return std::nullopt;
+          }
+          if (!check_range(decl, *x, where, entry_path)) return std::nullopt;
+          numbers[std::string(k.str())] = *x;
+          s.element_positions.push_back(pos(k.source()));
+        }
+        s.value = std::move(numbers);
         return s;
       }
     }
@@ -528,7 +550,9 @@ ScenarioSpec build(const Layer& layer, const ParamTable& table, const std::strin
 
   // Every name must refer to an entry that exists.
   auto check_refs = [&](const ParamDecl& decl, const Setting& s, const std::string& key_path) {
-    if (decl.type != ParamType::reference && decl.type != ParamType::reference_list) return;
+    const bool names_entries = decl.type == ParamType::reference || decl.type == ParamType::reference_list ||
+                               (decl.type == ParamType::real_table && !decl.collection.empty());
+    if (!names_entries) return;
     std::vector<std::string> known;
     for (const auto& e : spec.entries(decl.collection)) known.push_back(e.name);
     const CollectionDecl* coll = table.find_collection(decl.collection);
@@ -541,6 +565,14 @@ ScenarioSpec build(const Layer& layer, const ParamTable& table, const std::strin
     if (const auto* many = std::get_if<std::vector<std::string>>(&s.value))
       for (std::size_t i = 0; i < many->size(); ++i)
         check_one((*many)[i], i < s.element_positions.size() ? s.element_positions[i] : s.where);
+    if (const auto* table = std::get_if<RealTable>(&s.value)) {
+      std::size_t i = 0;
+      for (const auto& [name, value] : *table) {
+        (void)value;
+        check_one(name, i < s.element_positions.size() ? s.element_positions[i] : s.where);
+        ++i;
+      }
+    }
   };
   for (const auto& decl : table.globals())
     if (auto it = globals.find(decl.key); it != globals.end()) check_refs(decl, it->second, decl.key);

@@ -7,19 +7,25 @@
 namespace mobsim {
 
 World::World(const Geography& geography, const Clock& clock, const AgentSchema& schema, std::vector<FlowDecl> flows,
-             std::uint64_t seed, std::int64_t people_per_agent)
+             std::vector<std::string> channels, const CityFieldSchema& field_schema, std::uint64_t seed,
+             std::int64_t people_per_agent)
     : geography_(geography),
       clock_(clock),
       schema_(schema),
       flows_(std::move(flows)),
+      channels_(std::move(channels)),
+      field_schema_(field_schema),
+      fields_(field_schema, geography.city_count()),
       rng_(seed),
       people_per_agent_(people_per_agent) {
   if (geography.city_count() >= 0xFFFF) throw std::logic_error("too many cities for 16-bit city indices");
+  if (channels_.empty() || channels_.size() > 255) throw std::logic_error("a world needs 1 to 255 move channels");
   cities_.reserve(geography.city_count());
   for (std::size_t c = 0; c < geography.city_count(); ++c) cities_.emplace_back(schema);
   const std::size_t n = geography.city_count();
   tally_.boundary.assign(flows_.size(), std::vector<std::int64_t>(n, 0));
   tally_.moves.assign(n * n, 0);
+  tally_.moves_by_channel.assign(channels_.size() * n * n, 0);
   tally_.inflow.assign(n, 0);
   tally_.outflow.assign(n, 0);
 }
@@ -28,6 +34,12 @@ std::size_t World::total_agents() const {
   std::size_t total = 0;
   for (const auto& c : cities_) total += c.agents.size();
   return total;
+}
+
+std::uint8_t World::channel(const std::string& name) const {
+  for (std::size_t i = 0; i < channels_.size(); ++i)
+    if (channels_[i] == name) return static_cast<std::uint8_t>(i);
+  throw std::logic_error("undeclared move channel '" + name + "'");
 }
 
 FlowId World::flow(const std::string& name) const {
@@ -74,9 +86,11 @@ void World::begin_step(std::uint32_t step) {
   step_ = step;
   for (auto& flow : tally_.boundary) std::fill(flow.begin(), flow.end(), 0);
   std::fill(tally_.moves.begin(), tally_.moves.end(), 0);
+  std::fill(tally_.moves_by_channel.begin(), tally_.moves_by_channel.end(), 0);
   std::fill(tally_.inflow.begin(), tally_.inflow.end(), 0);
   std::fill(tally_.outflow.begin(), tally_.outflow.end(), 0);
   for (auto& c : cities_) {
+    c.serial_at_step_start = c.next_serial;
     c.size_at_step_start = c.agents.size();
     c.first_arrival = c.agents.size();
     c.pending_moves.clear();
@@ -97,8 +111,10 @@ void World::apply_moves() {
     std::sort(moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.row < b.row; });
     for (std::size_t i = 1; i < moves.size(); ++i)
       if (moves[i].row == moves[i - 1].row) throw std::logic_error("an agent was asked to move twice in one step");
-    for (const Move& m : moves)
+    for (const Move& m : moves) {
       if (m.destination >= n) throw std::logic_error("a move to a city that does not exist");
+      if (m.channel >= channels_.size()) throw std::logic_error("a move on an undeclared channel");
+    }
   }
 
   parallel_for_cities(n, [&](std::size_t origin) {
@@ -107,7 +123,10 @@ void World::apply_moves() {
     std::vector<std::uint32_t> rows_by_destination;
     rows_by_destination.reserve(moves.size());
     auto& offsets = outbox_offsets[origin];
-    for (const Move& m : moves) ++offsets[m.destination + 1];
+    for (const Move& m : moves) {
+      ++offsets[m.destination + 1];
+      tally_.moves_by_channel[(m.channel * n + origin) * n + m.destination] += 1;
+    }
     std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
     rows_by_destination.resize(moves.size());
     std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents.hpp"
+#include "city_fields.hpp"
 #include "clock.hpp"
 #include "geography.hpp"
 #include "parallel.hpp"
@@ -30,12 +31,14 @@ using FlowId = std::uint32_t;
 struct Move {
   std::uint32_t row;
   std::uint16_t destination;  // city index
+  std::uint8_t channel = 0;   // index into World::channels()
 };
 
 // Counts of this step, in agents.
 struct StepTally {
   std::vector<std::vector<std::int64_t>> boundary;  // [flow][city]
   std::vector<std::int64_t> moves;                  // [origin * C + destination]
+  std::vector<std::int64_t> moves_by_channel;       // [(channel * C + origin) * C + destination]
   std::vector<std::int64_t> inflow;                 // [city] arrivals from other cities
   std::vector<std::int64_t> outflow;                // [city] departures to other cities
 };
@@ -43,7 +46,8 @@ struct StepTally {
 class World {
  public:
   World(const Geography& geography, const Clock& clock, const AgentSchema& schema, std::vector<FlowDecl> flows,
-        std::uint64_t seed, std::int64_t people_per_agent);
+        std::vector<std::string> channels, const CityFieldSchema& field_schema, std::uint64_t seed,
+        std::int64_t people_per_agent);
 
   const Geography& geography() const { return geography_; }
   const Clock& clock() const { return clock_; }
@@ -53,6 +57,11 @@ class World {
   std::size_t city_count() const { return cities_.size(); }
   // 0 while the initial population is built, t while step t runs.
   std::uint32_t step() const { return step_; }
+
+  // Per-city state declared by models (see CityFieldSchema).
+  CityFieldStore& fields() { return fields_; }
+  const CityFieldStore& fields() const { return fields_; }
+  const CityFieldSchema& field_schema() const { return field_schema_; }
 
   AgentTable& agents(std::size_t city) { return cities_[city].agents; }
   const AgentTable& agents(std::size_t city) const { return cities_[city].agents; }
@@ -73,8 +82,16 @@ class World {
   // Rows [first, size) of `city` arrived from other cities in this step.
   std::size_t first_arrival(std::size_t city) const { return cities_[city].first_arrival; }
 
+  // Whether the agent was created (born, arrived from outside) during this step.
+  bool created_this_step(std::uint64_t id) const {
+    return (id & kMaxSerial) >= cities_[id >> 48].serial_at_step_start;
+  }
+
   const std::vector<FlowDecl>& flows() const { return flows_; }
   FlowId flow(const std::string& name) const;  // throws std::logic_error if undeclared
+  // Channels moves are tagged with (legal, irregular, ...), declared by models.
+  const std::vector<std::string>& channels() const { return channels_; }
+  std::uint8_t channel(const std::string& name) const;  // throws std::logic_error if undeclared
   const StepTally& tally() const { return tally_; }
 
   // Engine only.
@@ -90,6 +107,7 @@ class World {
     explicit CityState(const AgentSchema& schema) : agents(schema) {}
     AgentTable agents;
     std::uint64_t next_serial = 0;
+    std::uint64_t serial_at_step_start = 0;
     std::size_t size_at_step_start = 0;
     std::size_t first_arrival = 0;
     std::vector<Move> pending_moves;
@@ -99,6 +117,9 @@ class World {
   const Clock& clock_;
   const AgentSchema& schema_;
   std::vector<FlowDecl> flows_;
+  std::vector<std::string> channels_;
+  const CityFieldSchema& field_schema_;
+  CityFieldStore fields_;
   Rng rng_;
   std::int64_t people_per_agent_;
   std::uint32_t step_ = 0;

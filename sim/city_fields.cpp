@@ -1,0 +1,29 @@
+#include "city_fields.hpp"
+
+#include <stdexcept>
+
+namespace mobsim {
+
+CityField CityFieldSchema::add(std::string name, std::uint32_t width, std::string meaning) {
+  if (has(name)) throw std::logic_error("city field declared twice: " + name);
+  fields_.push_back({std::move(name), width, std::move(meaning)});
+  return CityField{static_cast<std::uint32_t>(fields_.size() - 1), width};
+}
+
+CityField CityFieldSchema::find(const std::string& name) const {
+  for (std::size_t i = 0; i < fields_.size(); ++i)
+    if (fields_[i].name == name) return CityField{static_cast<std::uint32_t>(i), fields_[i].width};
+  throw std::logic_error("no selected model provides the city field '" + name + "'");
+}
+
+bool CityFieldSchema::has(const std::string& name) const {
+  for (const auto& f : fields_)
+    if (f.name == name) return true;
+  return false;
+}
+
+CityFieldStore::CityFieldStore(const CityFieldSchema& schema, std::size_t cities) {
+  for (std::size_t i = 0; i < schema.size(); ++i) data_.emplace_back(cities * schema.width(i), 0.0);
+}
+
+}  // namespace mobsim
