@@ -55,6 +55,23 @@ class CensusPopulation : public Model {
     const auto& spec = setup.spec;
     male_share_ = spec.real("population.male_share");
     naturalised_share_ = spec.real("population.foreign_born_citizen_share");
+    from_simulated_share_ = spec.real("population.foreign_born_from_simulated_share");
+    // Foreign-born residents born in another simulated city come from cities
+    // of other countries with gravity weights P_j / d_ij^e.
+    const auto& geo = setup.geography;
+    const double elasticity = spec.real("population.diaspora_distance_elasticity");
+    diaspora_origins_.resize(geo.city_count());
+    for (std::size_t c = 0; c < geo.city_count(); ++c) {
+      double total = 0;
+      std::vector<std::pair<double, std::uint16_t>> cum;
+      for (std::size_t j = 0; j < geo.city_count(); ++j) {
+        if (geo.city(j).country_index == geo.city(c).country_index) continue;
+        total += static_cast<double>(geo.city(j).population) * std::pow(geo.distance_km(c, j), -elasticity);
+        cum.emplace_back(total, geo.city_place(j));
+      }
+      for (auto& entry : cum) entry.first /= total;
+      diaspora_origins_[c] = std::move(cum);
+    }
     const auto ppa = spec.integer("run.people_per_agent");
     for (const auto& city : setup.geography.cities()) {
       const CollectionEntry& entry = *spec.find_entry("cities", city.name);
@@ -88,7 +105,7 @@ class CensusPopulation : public Model {
         const Draw e = world.rng().agent(a.id[r], 0, kInitDraw2);
         // The first rows are the foreign-born: an exact count, whatever the draws.
         const bool foreign = r < static_cast<std::uint32_t>(s.foreign_born_agents);
-        a.origin[r] = foreign ? geo.rest_of_world_place() : geo.city_place(ch.city);
+        a.origin[r] = foreign ? foreign_origin(geo, ch.city, e.unit(2), e.unit(3)) : geo.city_place(ch.city);
         a.age_months[r] = draw_age_months(foreign ? s.cumulative_age_15p : s.cumulative_age, d.unit(0), d.unit(1));
         a.sex[r] = code(d.unit(2) < male_share_ ? Sex::male : Sex::female);
         const double u_skill = d.unit(3);
@@ -108,7 +125,17 @@ class CensusPopulation : public Model {
   }
 
  private:
+  std::uint16_t foreign_origin(const Geography& geo, std::size_t city, double u_simulated, double u_which) const {
+    const auto& cum = diaspora_origins_[city];
+    if (cum.empty() || u_simulated >= from_simulated_share_) return geo.rest_of_world_place();
+    for (const auto& [p, place] : cum)
+      if (u_which <= p) return place;
+    return cum.back().second;
+  }
+
   std::vector<CityShares> cities_;
+  std::vector<std::vector<std::pair<double, std::uint16_t>>> diaspora_origins_;  // cumulative weights
+  double from_simulated_share_ = 0;
   double male_share_ = 0.5;
   double naturalised_share_ = 0;
 };
@@ -129,6 +156,14 @@ ModelInfo census_population() {
   info.params = {
       city_share("population.male_share", 0.5, "Share of men among the initial residents",
                  "assumption: sex ratios of urban populations are close to 1 (UN WPP 2022)"),
+      city_share("population.foreign_born_from_simulated_share", 0.2,
+                 "Share of foreign-born residents born in another simulated city (the rest come from elsewhere)",
+                 "assumption: the Dialogue cities are among the largest of their countries, and neighbouring and "
+                 "partner countries supply a sizeable part of each city's migrants (UN DESA International Migrant "
+                 "Stock 2020, bilateral tables)"),
+      real_param("population.diaspora_distance_elasticity", "1", 1.0, 0.0, 5.0,
+                 "Foreign-born residents from simulated cities come from city j with weight P_j / d^e",
+                 "assumption: gravity regularity of migrant stocks (Poot et al. 2016)"),
       city_share("population.foreign_born_citizen_share", 0.3,
                  "Share of foreign-born residents who hold the citizenship of their city's country",
                  "assumption: OECD/EU (2023) Indicators of Immigrant Integration report naturalisation among "

@@ -46,4 +46,34 @@ inline ParamDecl text_param(std::string key, std::optional<std::string> def, std
   return d;
 }
 
+inline ParamDecl bool_param(std::string key, std::optional<bool> def, std::string meaning, std::string source) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = ParamType::boolean;
+  d.unit = "-";
+  if (def) d.default_value = *def;
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+// A name (or list of names) of entries of `collection`.
+inline ParamDecl reference_param(std::string key, std::string collection, bool list, std::string meaning,
+                                 std::string source, bool required = true) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = list ? ParamType::reference_list : ParamType::reference;
+  d.unit = "-";
+  if (!required) d.default_value = std::vector<std::string>{};
+  d.collection = std::move(collection);
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+// A share in [0, 1].
+inline ParamDecl share_param(std::string key, std::optional<double> def, std::string meaning, std::string source) {
+  return real_param(std::move(key), "1", def, 0.0, 1.0, std::move(meaning), std::move(source));
+}
+
 }  // namespace mobsim::models

@@ -10,7 +10,16 @@ const ModelRegistry& builtin_registry();
 
 ModelInfo census_population();
 ModelInfo crude_rate_demography();
+ModelInfo labour_market();
+ModelInfo housing_market();
+ModelInfo legal_status_model();
+ModelInfo household_budget();
+ModelInfo remittances();
 ModelInfo constant_rate_hinterland();
+ModelInfo labour_linked_hinterland();
+ModelInfo rest_of_world_immigration();
+ModelInfo diaspora_networks();
 ModelInfo gravity_migration();
+ModelInfo behavioural_migration();
 
 }  // namespace mobsim::models

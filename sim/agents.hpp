@@ -86,6 +86,11 @@ class AgentSchema {
     throw std::logic_error("no selected model provides the agent column '" + name + "'");
   }
 
+  bool has(const std::string& name) const {
+    for (const auto& c : columns_)
+      if (c.name == name) return true;
+    return false;
+  }
   std::size_t size() const { return columns_.size(); }
   const std::string& name(std::size_t i) const { return columns_[i].name; }
   const std::string& meaning(std::size_t i) const { return columns_[i].meaning; }

@@ -50,7 +50,9 @@ void declare_engine_params(ParamTable& t) {
   c.entry_noun = "city";
   c.meaning = "A city of the Mayors Dialogue: where agents live. Figures come from scenarios/data/cities.toml";
   const std::string data = "city data (scenarios/data/cities.toml, each figure with its source)";
-  c.fields.push_back(decl("country", P::text, "-", std::monostate{}, none, none, "Country the city is in", data));
+  ParamDecl country = decl("country", P::reference, "-", std::monostate{}, none, none, "Country the city is in", data);
+  country.collection = "countries";
+  c.fields.push_back(std::move(country));
   ParamDecl continent = decl("continent", P::choice, "-", std::monostate{}, none, none, "Continent", data);
   continent.choices = {"Africa", "Europe"};
   c.fields.push_back(std::move(continent));
@@ -66,6 +68,14 @@ void declare_engine_params(ParamTable& t) {
   c.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
                           "Source of each figure, keyed by field name", data));
   t.add_collection(std::move(c));
+
+  CollectionDecl countries;
+  countries.name = "countries";
+  countries.entry_noun = "country";
+  countries.meaning = "Countries of the cities (scenarios/data/countries.toml); models add the fields they use";
+  countries.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
+                                  "Source of each figure, keyed by field name", "country data"));
+  t.add_collection(std::move(countries));
 }
 
 std::int64_t agents_for(std::int64_t population, std::int64_t people_per_agent) {

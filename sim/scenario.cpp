@@ -31,6 +31,14 @@ const std::vector<double>& CollectionEntry::reals(const std::string& key) const 
   return get_as<std::vector<double>>(field(key), key);
 }
 
+const std::vector<std::string>& CollectionEntry::names(const std::string& key) const {
+  return get_as<std::vector<std::string>>(field(key), key);
+}
+bool CollectionEntry::flag(const std::string& key) const { return get_as<bool>(field(key), key); }
+const RealTable& CollectionEntry::real_table(const std::string& key) const {
+  return get_as<RealTable>(field(key), key);
+}
+
 const Setting& ScenarioSpec::setting(const std::string& key) const {
   auto it = globals_.find(key);
   if (it == globals_.end()) throw std::logic_error("undeclared parameter '" + key + "' read");
@@ -46,6 +54,10 @@ const std::string& ScenarioSpec::text(const std::string& key) const {
 }
 const std::vector<std::string>& ScenarioSpec::names(const std::string& key) const {
   return get_as<std::vector<std::string>>(setting(key), key);
+}
+
+const RealTable& ScenarioSpec::real_table(const std::string& key) const {
+  return get_as<RealTable>(setting(key), key);
 }
 
 const std::vector<CollectionEntry>& ScenarioSpec::entries(const std::string& collection) const {

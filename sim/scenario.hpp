@@ -30,6 +30,9 @@ struct CollectionEntry {
   std::int64_t integer(const std::string& key) const;
   const std::string& text(const std::string& key) const;
   const std::vector<double>& reals(const std::string& key) const;
+  const std::vector<std::string>& names(const std::string& key) const;  // name and text lists
+  bool flag(const std::string& key) const;
+  const RealTable& real_table(const std::string& key) const;
 };
 
 class ScenarioSpec {
@@ -42,6 +45,7 @@ class ScenarioSpec {
   bool flag(const std::string& key) const;
   const std::string& text(const std::string& key) const;  // text, choice, month, reference
   const std::vector<std::string>& names(const std::string& key) const;
+  const RealTable& real_table(const std::string& key) const;
 
   // Entries of a collection in name order (empty if none defined).
   const std::vector<CollectionEntry>& entries(const std::string& collection) const;

@@ -24,11 +24,15 @@ ScenarioSpec load_text(const std::string& text, const std::vector<std::string>& 
 
 struct RunResult {
   std::vector<SeriesDecl> series;
+  std::vector<FlowDecl> boundary_flows;
   std::vector<std::string> cities;
   Recording recording;
   std::size_t series_index(const std::string& name) const;
   // value of a series for (replicate, time, city)
   double at(const std::string& name, std::size_t replicate, int time, std::size_t city) const;
+  // sum over replicates and time points
+  double total(const std::string& name, std::size_t city) const;
+  std::size_t city(const std::string& name) const;
 };
 RunResult run_in_memory(const ScenarioSpec& spec);
 

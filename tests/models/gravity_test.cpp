@@ -27,6 +27,7 @@ cities = ["Freetown", "Dakar", "Milan", "Paris", "Tunis"]
 [models]
 demography = "none"
 hinterland = "none"
+migration = "gravity"
 [gravity]
 move_hazard_per_year = 0.6
 population_elasticity = 1.0
@@ -72,7 +73,7 @@ distance_elasticity = 1.5
 TEST(Gravity, CloserAndLargerCitiesAttractMore) {
   const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
                                        {"models.demography=none", "models.hinterland=none",
-                                        "gravity.move_hazard_per_year=0.5"});
+                                        "models.migration=gravity", "gravity.move_hazard_per_year=0.5"});
   const auto run = test::run_in_memory(spec);
   // Cities: Freetown(0), Dakar(1), Milan(2), Paris(3). From Milan, Paris (640 km,
   // 2.1 million) attracts far more than Freetown (4,800 km, 1.1 million).
@@ -86,7 +87,7 @@ TEST(Gravity, CloserAndLargerCitiesAttractMore) {
 
 TEST(Gravity, CrossingABorderChangesLegalStatusAndLeavesTheJob) {
   const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
-                                       {"models.demography=none", "models.hinterland=none",
+                                       {"models.demography=none", "models.hinterland=none", "models.migration=gravity",
                                         "gravity.move_hazard_per_year=2", "run.people_per_agent=100"});
   const Engine engine(spec, test::registry());
   auto sim = engine.make_simulation(0);

@@ -11,7 +11,8 @@ namespace {
 
 TEST(Hinterland, ArrivalsMatchTheirExpectationAndAreYoungAdultCitizens) {
   const ScenarioSpec spec = test::load(test::scenario_path("baseline.toml"),
-                                       {"run.people_per_agent=50", "run.duration_months=24", "models.migration=none"});
+                                       {"run.people_per_agent=50", "run.duration_months=24", "models.migration=none",
+                                        "models.hinterland=constant_rate"});
   const auto run = test::run_in_memory(spec);
   for (std::size_t c = 0; c < run.cities.size(); ++c) {
     SCOPED_TRACE(run.cities[c]);
@@ -45,6 +46,21 @@ TEST(Hinterland, ArrivalsMatchTheirExpectationAndAreYoungAdultCitizens) {
     }
   }
   EXPECT_GT(newcomers, 100u);
+}
+
+TEST(Hinterland, LabourLinkedArrivalsFollowExpectedUrbanIncome) {
+  // Fewer jobs in Dakar (no job growth, informal work not expanding) lower the
+  // expected income of a newcomer there, and with it the arrivals.
+  const std::vector<std::string> common{"run.people_per_agent=20", "run.duration_months=36",
+                                        "models.hinterland=labour_linked", "cities.Dakar.hinterland_inflow_per_1000=30",
+                                        "world.cities=[\"Dakar\", \"Paris\"]"};
+  auto slump = common;
+  slump.push_back("sector_profiles.sub_saharan_africa.job_growth_per_year=-0.2");
+  const auto base = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), common));
+  const auto low = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), slump));
+  const std::size_t dakar = base.city("Dakar");
+  EXPECT_LT(low.total("hinterland_inflow", dakar), 0.9 * base.total("hinterland_inflow", dakar))
+      << base.total("hinterland_inflow", dakar) << " -> " << low.total("hinterland_inflow", dakar);
 }
 
 }  // namespace

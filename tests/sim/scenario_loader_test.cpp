@@ -71,7 +71,7 @@ TEST(ScenarioCorpus, EveryBadScenarioFailsWithItsExpectedMessage) {
 TEST(ScenarioLoader, BaselineLoadsWithEveryDialogueCity) {
   const ScenarioSpec spec = test::load(test::scenario_path("baseline.toml"));
   EXPECT_EQ(spec.entries("cities").size(), 24u);
-  EXPECT_EQ(spec.text("models.migration"), "gravity");
+  EXPECT_EQ(spec.text("models.migration"), "behavioural");
   EXPECT_EQ(spec.integer("run.duration_months"), 120);
 }
 

@@ -1,11 +1,14 @@
 // Arrivals from each city's rural hinterland: the documented external source
 // of internal (rural-urban) migrants. The number arriving in a step is
 // Poisson with mean rate x residents x step length; newcomers are young
-// adults born in the hinterland, citizens, looking for work.
+// adults born in the hinterland, citizens, looking for work. In the
+// labour-linked variant the rate follows the expected urban income of a
+// low-skill newcomer (Harris & Todaro 1970).
 #include <cmath>
 
 #include "declare.hpp"
 #include "register_models.hpp"
+#include "shared_state.hpp"
 
 namespace mobsim::models {
 
@@ -14,27 +17,37 @@ namespace {
 constexpr Purpose kArrivalsDraw = purpose("hinterland.arrivals");
 constexpr Purpose kNewcomerDraw = purpose("hinterland.newcomer");
 
-class ConstantRateHinterland : public Model {
+class HinterlandArrivals : public Model {
  public:
-  explicit ConstantRateHinterland(ModelSetup& setup) : clock_(setup.clock) {
+  HinterlandArrivals(ModelSetup& setup, bool labour_linked) : clock_(setup.clock), labour_linked_(labour_linked) {
     const auto& spec = setup.spec;
     min_age_months_ = static_cast<int>(spec.integer("hinterland.min_age_years")) * 12;
     age_span_months_ = static_cast<int>(spec.integer("hinterland.max_age_years") + 1) * 12 - min_age_months_;
     male_share_ = spec.real("hinterland.male_share");
     high_skill_ = spec.real("hinterland.high_skill_share");
     medium_skill_ = spec.real("hinterland.medium_skill_share");
+    income_elasticity_ = spec.real("hinterland.income_elasticity");
     for (const auto& city : setup.geography.cities())
       rate_per_year_.push_back(spec.find_entry("cities", city.name)->real("hinterland_inflow_per_1000") / 1000.0);
   }
 
-  void initialise(World& world) override { flow_ = world.flow("hinterland_inflow"); }
+  void initialise(World& world) override {
+    flow_ = world.flow("hinterland_inflow");
+    if (!labour_linked_) return;
+    skill_wage_ = world.field_schema().find(kSkillWageField);
+    unemployment_ = world.field_schema().find(kUnemploymentRateField);
+    for (std::size_t c = 0; c < world.city_count(); ++c) reference_income_.push_back(expected_income(world, c));
+  }
 
   void run(Phase, World& world) override {
     const std::uint32_t step = world.step();
     const Geography& geo = world.geography();
     parallel_for_cities(world.city_count(), [&](std::size_t c) {
       AgentTable& agents = world.agents(c);
-      const double mean = rate_per_year_[c] * clock_.years_per_step() * static_cast<double>(agents.size());
+      double rate = rate_per_year_[c];
+      if (labour_linked_ && reference_income_[c] > 0)
+        rate *= std::pow(expected_income(world, c) / reference_income_[c], income_elasticity_);
+      const double mean = rate * clock_.years_per_step() * static_cast<double>(agents.size());
       auto stream = world.rng().city_stream(static_cast<std::uint32_t>(c), step, kArrivalsDraw);
       const auto count = static_cast<std::size_t>(poisson(stream, mean));
       if (count == 0) return;
@@ -54,7 +67,16 @@ class ConstantRateHinterland : public Model {
   }
 
  private:
+  // What a low-skill newcomer can expect to earn: wage x employment chance.
+  double expected_income(const World& world, std::size_t c) const {
+    return world.fields().at(skill_wage_, c)[0] * (1.0 - world.fields().at(unemployment_, c)[0]);
+  }
+
   const Clock& clock_;
+  bool labour_linked_ = false;
+  double income_elasticity_ = 0;
+  CityField skill_wage_, unemployment_;
+  std::vector<double> reference_income_;
   std::vector<double> rate_per_year_;  // arrivals per resident per year
   int min_age_months_ = 0;
   int age_span_months_ = 0;
@@ -62,15 +84,21 @@ class ConstantRateHinterland : public Model {
   FlowId flow_ = 0;
 };
 
-}  // namespace
-
-ModelInfo constant_rate_hinterland() {
+ModelInfo hinterland_info(bool labour_linked) {
   ModelInfo info;
   info.slot = "hinterland";
-  info.name = "constant_rate";
-  info.summary = "Poisson arrivals at a city-specific rate per resident; newcomers are young adult citizens";
-  info.is_default = true;
+  info.name = labour_linked ? "labour_linked" : "constant_rate";
+  info.summary = labour_linked ? "Poisson arrivals at a city-specific rate that follows the expected urban income of a "
+                                 "low-skill newcomer (Harris-Todaro); newcomers are young adult citizens"
+                               : "Poisson arrivals at a city-specific rate per resident; newcomers are young adult "
+                                 "citizens";
+  info.is_default = labour_linked;
   info.phases = {Phase::boundary};
+  info.flows = {FlowDecl{"hinterland_inflow", true, "Arrivals from the city's rural hinterland during the step", true}};
+  if (labour_linked) info.requires_slots = {"labour"};
+  info.make = [labour_linked](ModelSetup& setup) { return std::make_unique<HinterlandArrivals>(setup, labour_linked); };
+  if (labour_linked) return info;  // parameters are declared once, with the constant-rate model
+
   const std::string young =
       "assumption: rural-urban migrants are mostly young adults (UN DESA, International Migration Report; "
       "Rogers-Castro migration age schedules peak in the early twenties)";
@@ -83,6 +111,11 @@ ModelInfo constant_rate_hinterland() {
                  "assumption: tertiary attainment in rural areas is low (UNESCO UIS)"),
       real_param("hinterland.medium_skill_share", "1", 0.35, 0.0, 1.0,
                  "Share of arrivals with upper-secondary education", "assumption: as high_skill_share"),
+      real_param("hinterland.income_elasticity", "1", 1.0, 0.0, 10.0,
+                 "labour_linked: elasticity of the arrival rate with respect to the expected urban income of a "
+                 "low-skill newcomer (wage x (1 - unemployment rate)), relative to the start",
+                 "Harris & Todaro (1970): rural-urban migration responds to expected urban income; unit elasticity "
+                 "is an assumption"),
   };
   info.fields = {
       {"cities", text_param("hinterland_name", std::string(""), "Name of the city's rural hinterland",
@@ -91,7 +124,6 @@ ModelInfo constant_rate_hinterland() {
                             "Arrivals from the rural hinterland per 1000 residents per year",
                             "city data (scenarios/data/cities.toml)")},
   };
-  info.flows = {FlowDecl{"hinterland_inflow", true, "Arrivals from the city's rural hinterland during the step", true}};
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     if (spec.integer("hinterland.max_age_years") < spec.integer("hinterland.min_age_years"))
       diags.push_back(Diagnostic{spec.setting("hinterland.max_age_years").where, "hinterland.max_age_years",
@@ -100,8 +132,12 @@ ModelInfo constant_rate_hinterland() {
       diags.push_back(Diagnostic{spec.setting("hinterland.medium_skill_share").where, "hinterland.medium_skill_share",
                                  "high_skill_share + medium_skill_share exceeds 1", ""});
   });
-  info.make = [](ModelSetup& setup) { return std::make_unique<ConstantRateHinterland>(setup); };
   return info;
 }
+
+}  // namespace
+
+ModelInfo constant_rate_hinterland() { return hinterland_info(false); }
+ModelInfo labour_linked_hinterland() { return hinterland_info(true); }
 
 }  // namespace mobsim::models

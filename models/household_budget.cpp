@@ -1,0 +1,156 @@
+// Monthly budget of every adult: income (wage, unemployment benefit or
+// old-age income) minus living costs and rent goes into savings, which can
+// never fall below zero (spending adjusts). Savings pay for moving.
+#include <algorithm>
+#include <optional>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kInitDraw = purpose("budget.init");
+
+struct CityBudget {
+  double benefit = 0;      // EUR per month
+  double pension = 0;      // EUR per month
+  double living_cost = 0;  // EUR per month
+};
+
+class HouseholdBudget : public Model {
+ public:
+  explicit HouseholdBudget(ModelSetup& setup) : clock_(setup.clock) {
+    const auto& spec = setup.spec;
+    initial_savings_months_ = spec.real("budget.initial_savings_months");
+    adult_months_ = static_cast<int>(spec.integer("budget.adult_age_years")) * 12;
+    pension_age_months_ = static_cast<int>(spec.integer("labour.retirement_age_years")) * 12;
+    for (const auto& city : setup.geography.cities()) {
+      const auto& e = *spec.find_entry("cities", city.name);
+      const double wage = e.real("mean_wage_eur_per_month");
+      cities_.push_back({e.real("unemployment_benefit_replacement") * wage, e.real("pension_replacement") * wage,
+                         e.real("living_cost_eur_per_month")});
+    }
+    savings_ = setup.schema.add<float>(kSavingsColumn, "savings in EUR, never negative");
+    income_ = setup.schema.add<float>(kIncomeColumn, "income of the current month in EUR");
+    benefit_field_ = setup.fields.add(kBenefitField, 1, "monthly unemployment benefit");
+    pension_field_ = setup.fields.add(kPensionField, 1, "monthly old-age income");
+    living_field_ = setup.fields.add(kLivingCostField, 1, "monthly living cost of an adult, rent excluded");
+  }
+
+  void initialise(World& world) override {
+    resolve(world);
+    const auto chunks = make_chunks(world);
+    parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      auto savings = a.col(savings_);
+      auto income = a.col(income_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        income[r] = static_cast<float>(monthly_income(world, ch.city, a, r));
+        // A few months of income saved, spread uniformly from half to one and a half times.
+        const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
+        savings[r] = static_cast<float>(initial_savings_months_ * income[r] * (0.5 + u));
+      }
+    });
+  }
+
+  void run(Phase, World& world) override {
+    const double months = clock_.step_months;
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto age = a.col(core::age_months);
+      auto savings = a.col(savings_);
+      auto income = a.col(income_);
+      const double living = cities_[ch.city].living_cost;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        if (age[r] < adult_months_) {
+          income[r] = 0;
+          savings[r] = 0;
+          continue;
+        }
+        income[r] = static_cast<float>(monthly_income(world, ch.city, a, r));
+        const double cost = living + rent(world, ch.city, a, r);
+        savings[r] = static_cast<float>(std::max(0.0, savings[r] + (income[r] - cost) * months));
+      }
+    });
+  }
+
+ private:
+  void resolve(World& world) {
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      world.fields().at(benefit_field_, c)[0] = cities_[c].benefit;
+      world.fields().at(pension_field_, c)[0] = cities_[c].pension;
+      world.fields().at(living_field_, c)[0] = cities_[c].living_cost;
+    }
+    if (world.schema().has(kJobColumn)) {
+      job_ = world.schema().find<std::uint8_t>(kJobColumn);
+      wage_ = world.field_schema().find(kWageField);
+    }
+    if (world.schema().has(kTenureColumn)) {
+      tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
+      rent_ = world.field_schema().find(kRentField);
+    }
+  }
+
+  double monthly_income(const World& world, std::size_t c, const AgentTable& a, std::uint32_t r) const {
+    const auto employment = a.col(core::employment)[r];
+    if (employment == code(Employment::employed)) {
+      if (job_ && a.col(*job_)[r] != kNoJob) return world.fields().at(*wage_, c)[job_segment(a.col(*job_)[r])];
+      return cities_[c].living_cost;  // without a labour model, a wage that covers living costs
+    }
+    if (employment == code(Employment::unemployed))
+      return a.col(core::legal_status)[r] == code(LegalStatus::irregular) ? 0.0 : cities_[c].benefit;
+    return a.col(core::age_months)[r] >= pension_age_months_ ? cities_[c].pension : 0.0;
+  }
+
+  double rent(const World& world, std::size_t c, const AgentTable& a, std::uint32_t r) const {
+    if (!tenure_) return 0.0;
+    const auto t = static_cast<Tenure>(a.col(*tenure_)[r]);
+    if (t == Tenure::unhoused || t == Tenure::homeless) return 0.0;
+    return world.fields().at(*rent_, c)[static_cast<std::size_t>(t) - 1];
+  }
+
+  const Clock& clock_;
+  double initial_savings_months_ = 0;
+  int adult_months_ = 0;
+  int pension_age_months_ = 0;
+  std::vector<CityBudget> cities_;
+  Column<float> savings_{}, income_{};
+  CityField benefit_field_, pension_field_, living_field_;
+  std::optional<Column<std::uint8_t>> job_, tenure_;
+  std::optional<CityField> wage_, rent_;
+};
+
+}  // namespace
+
+ModelInfo household_budget() {
+  ModelInfo info;
+  info.slot = "budget";
+  info.name = "monthly";
+  info.summary = "income (wage, benefit, old-age income) minus living costs and rent accumulates in savings";
+  info.is_default = true;
+  info.phases = {Phase::income};
+  info.params = {
+      real_param("budget.initial_savings_months", "months of income", 3.0, 0.0, 120.0,
+                 "Mean savings of adults at the start, in months of their income",
+                 "assumption: household deposits of a few months of income (World Bank Global Findex 2021 reports "
+                 "that about half of adults in developing economies could raise emergency funds within a month)"),
+      integer_param("budget.adult_age_years", "years", 18, 12, 25,
+                    "Age from which agents have their own budget (children live on their families')", "assumption"),
+  };
+  const std::string data = "city data (scenarios/data/cities.toml)";
+  info.fields = {
+      {"cities", real_param("living_cost_eur_per_month", "EUR per month", std::nullopt, 0.0, 1.0e4,
+                            "Basic monthly consumption of an adult, rent excluded", data)},
+      {"cities", share_param("unemployment_benefit_replacement", std::nullopt,
+                             "Unemployment benefit as a share of the mean wage (0 where there is none)", data)},
+      {"cities", share_param("pension_replacement", std::nullopt, "Old-age income as a share of the mean wage", data)},
+  };
+  info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,370 @@
+// Housing market of each city: formal private, social and informal housing,
+// each with a capacity in persons. Rents of formal private housing follow
+// its occupancy; construction adds formal units every year; informal
+// settlements grow and absorb whoever finds nothing else where they exist.
+// Newcomers and the homeless are placed in the order private (if they can
+// pay the deposit), social (if legally resident, after a wait), informal,
+// sharing (overcrowding) or the street; informal residents who can afford it
+// move into free formal private housing.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+#include "declare.hpp"
+#include "housing_market.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kInitDraw = purpose("housing.init");
+constexpr Purpose kPlaceDraw = purpose("housing.place");
+
+constexpr std::size_t kPrivate = 0, kSocial = 1, kInformal = 2;  // capacity / rent indices
+constexpr int kAdultMonths = 18 * 12;
+
+std::size_t capacity_index(std::uint8_t tenure) { return static_cast<std::size_t>(tenure) - 1; }
+
+struct Params {
+  double rent_elasticity;
+  double target_occupancy;
+  double social_rent_share;
+  double informal_rent_share;
+  double social_allocation_per_month;
+  double deposit_months;
+  double sharing_probability;
+  double eviction_per_month;
+  double upgrade_per_month;
+  double affordability_ratio;
+  double informal_growth_per_year;
+};
+
+struct CityHousing {
+  std::array<double, 3> capacity{};  // persons (agents), by tenure
+  double base_rent = 0;              // EUR per person per month at target occupancy
+  double social_share_of_construction = 0;
+  double construction_per_year = 0;
+  double persons_per_dwelling = 1;
+  bool informal_possible = false;
+  double rent_index = 1;
+};
+
+class HousingMarket : public Model {
+ public:
+  explicit HousingMarket(ModelSetup& setup) : clock_(setup.clock) {
+    const auto& spec = setup.spec;
+    p_.rent_elasticity = spec.real("housing.rent_elasticity");
+    p_.target_occupancy = spec.real("housing.target_occupancy");
+    p_.social_rent_share = spec.real("housing.social_rent_share");
+    p_.informal_rent_share = spec.real("housing.informal_rent_share");
+    p_.social_allocation_per_month = spec.real("housing.social_allocation_per_month");
+    p_.deposit_months = spec.real("housing.deposit_months");
+    p_.sharing_probability = spec.real("housing.sharing_probability");
+    p_.eviction_per_month = spec.real("housing.eviction_per_month");
+    p_.upgrade_per_month = spec.real("housing.upgrade_per_month");
+    p_.affordability_ratio = spec.real("housing.affordability_ratio");
+    p_.informal_growth_per_year = spec.real("housing.informal_growth_per_year");
+    for (const auto& city : setup.geography.cities()) {
+      const auto& e = *spec.find_entry("cities", city.name);
+      CityHousing h;
+      h.base_rent = e.real("rent_eur_per_person_month");
+      h.social_share_of_construction = e.real("social_housing_share");
+      h.construction_per_year = e.real("construction_per_year");
+      h.persons_per_dwelling = e.real("persons_per_dwelling");
+      h.informal_possible = e.real("informal_housing_share") > 0;
+      cities_.push_back(h);
+      shares_.push_back({e.real("social_housing_share"), e.real("informal_housing_share"), e.real("homeless_share"),
+                         e.real("housing_vacancy_rate")});
+    }
+    tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless");
+    rent_field_ = setup.fields.add(kRentField, 3, "rent per person by tenure (private, social, informal)");
+  }
+
+  void initialise(World& world) override {
+    // Without a budget model everyone counts as able to pay.
+    if (world.schema().has(kSavingsColumn)) {
+      savings_ = world.schema().find<float>(kSavingsColumn);
+      income_ = world.schema().find<float>(kIncomeColumn);
+    }
+    // Tenure drawn from the city's shares; capacities such that the formal
+    // stock has its vacancy rate and informal settlements are full.
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      auto tenure = a.col(tenure_);
+      const auto& s = shares_[ch.city];
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
+        tenure[r] = code(u < s.homeless                          ? Tenure::homeless
+                         : u < s.homeless + s.informal           ? Tenure::informal
+                         : u < s.homeless + s.informal + s.social ? Tenure::social
+                                                                  : Tenure::formal_private);
+      }
+    });
+    const auto occupied = occupancy(world);
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      CityHousing& h = cities_[c];
+      h.capacity[kPrivate] = occupied[c][kPrivate] / (1.0 - shares_[c].vacancy);
+      h.capacity[kSocial] = occupied[c][kSocial] / (1.0 - shares_[c].vacancy);
+      h.capacity[kInformal] = occupied[c][kInformal];
+      update_rent(world, c, occupied[c]);
+    }
+  }
+
+  void run(Phase phase, World& world) override {
+    if (phase == Phase::housing) {
+      build(world);
+      evict(world);
+      place(world, /*homeless_too=*/true);
+      const auto occupied = occupancy(world);
+      for (std::size_t c = 0; c < world.city_count(); ++c) update_rent(world, c, occupied[c]);
+    } else {
+      place(world, /*homeless_too=*/false);  // arrive: newcomers and newborns
+    }
+  }
+
+  // rent_index, housing_units, overcrowded, homeless
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    const auto occupied = occupancy(world);
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const CityHousing& h = cities_[c];
+      values[0][c] = h.rent_index;
+      values[1][c] = (h.capacity[kPrivate] + h.capacity[kSocial] + h.capacity[kInformal]) / h.persons_per_dwelling * scale;
+      double crowded = 0;
+      for (std::size_t k = 0; k < 3; ++k) crowded += std::max(0.0, occupied[c][k] - std::floor(h.capacity[k]));
+      values[2][c] = crowded * scale;
+      values[3][c] = occupied[c][3] * scale;
+    }
+  }
+
+ private:
+  struct Shares {
+    double social, informal, homeless, vacancy;
+  };
+
+  // Residents by tenure: private, social, informal, homeless.
+  std::vector<std::array<double, 4>> occupancy(const World& world) const {
+    const auto chunks = make_chunks(world);
+    std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto tenure = world.agents(ch.city).col(tenure_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        if (tenure[r] != code(Tenure::unhoused)) per_chunk[k][capacity_index(tenure[r])] += 1;
+    });
+    std::vector<std::array<double, 4>> out(world.city_count(), std::array<double, 4>{});
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (std::size_t t = 0; t < 4; ++t) out[chunks[k].city][t] += per_chunk[k][t];
+    return out;
+  }
+
+  void build(World& world) {
+    const double dt = clock_.years_per_step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      CityHousing& h = cities_[c];
+      const double added = h.construction_per_year * dt * (h.capacity[kPrivate] + h.capacity[kSocial]);
+      h.capacity[kSocial] += added * h.social_share_of_construction;
+      h.capacity[kPrivate] += added * (1.0 - h.social_share_of_construction);
+      if (h.informal_possible) h.capacity[kInformal] *= std::exp(p_.informal_growth_per_year * dt);
+    }
+  }
+
+  // Private tenants in the labour force who can pay neither from income nor
+  // from savings lose their home with a monthly probability.
+  void evict(World& world) {
+    if (!savings_) return;
+    const std::uint32_t step = world.step();
+    const double p_evict = 1.0 - std::pow(1.0 - p_.eviction_per_month, clock_.step_months);
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto savings = a.col(*savings_);
+      const auto income = a.col(*income_);
+      auto tenure = a.col(tenure_);
+      const double rent = world.fields().at(rent_field_, ch.city)[kPrivate];
+      const auto employment = a.col(core::employment);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        // Dependants (children, inactive adults) live on their household's rent.
+        if (tenure[r] != code(Tenure::formal_private) || age[r] < kAdultMonths ||
+            employment[r] == code(Employment::inactive))
+          continue;
+        if (income[r] >= rent || savings[r] >= rent) continue;
+        if (world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_evict) tenure[r] = code(Tenure::unhoused);
+      }
+    });
+  }
+
+  // Places the unhoused (and, in the housing phase, the homeless and the
+  // informal residents who can now afford formal housing) city by city in
+  // row order, so that free capacity is never over-allocated and the result
+  // does not depend on threads.
+  void place(World& world, bool homeless_too) {
+    const std::uint32_t step = world.step();
+    const auto occupied = occupancy(world);
+    const double p_social = 1.0 - std::pow(1.0 - p_.social_allocation_per_month, clock_.step_months);
+    const double p_upgrade = 1.0 - std::pow(1.0 - p_.upgrade_per_month, clock_.step_months);
+    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+      AgentTable& a = world.agents(c);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto legal = a.col(core::legal_status);
+      auto tenure = a.col(tenure_);
+      const CityHousing& h = cities_[c];
+      std::array<double, 3> free{};
+      for (std::size_t k = 0; k < 3; ++k) free[k] = std::floor(h.capacity[k]) - occupied[c][k];
+      const auto rent = world.fields().at(rent_field_, c);
+      // Children live with their families: their tenure is drawn from that
+      // of the housed residents.
+      const double housed = occupied[c][kPrivate] + occupied[c][kSocial] + occupied[c][kInformal];
+      for (std::uint32_t r = 0; r < a.size(); ++r) {
+        const bool unhoused = tenure[r] == code(Tenure::unhoused) || (homeless_too && tenure[r] == code(Tenure::homeless));
+        const bool upgrading = homeless_too && tenure[r] == code(Tenure::informal) && age[r] >= kAdultMonths &&
+                               free[kPrivate] >= 1 && affordable(a, r, rent[kPrivate]);
+        if (!unhoused && !upgrading) continue;
+        const Draw d = world.rng().agent(id[r], step, kPlaceDraw);
+        if (upgrading) {
+          if (d.unit(0) < p_upgrade) {
+            tenure[r] = code(Tenure::formal_private);
+            free[kPrivate] -= 1;
+            free[kInformal] += 1;
+          }
+          continue;
+        }
+        if (age[r] < kAdultMonths) {
+          const double u = d.unit(0) * std::max(1.0, housed);
+          tenure[r] = code(u < occupied[c][kPrivate]                          ? Tenure::formal_private
+                           : u < occupied[c][kPrivate] + occupied[c][kSocial] ? Tenure::social
+                           : h.informal_possible                              ? Tenure::informal
+                                                                              : Tenure::formal_private);
+          continue;
+        }
+        const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent[kPrivate];
+
+        Tenure t;
+        if (free[kPrivate] >= 1 && can_pay) {
+          t = Tenure::formal_private;
+          free[kPrivate] -= 1;
+        } else if (free[kSocial] >= 1 && legal[r] != code(LegalStatus::irregular) && d.unit(1) < p_social) {
+          t = Tenure::social;
+          free[kSocial] -= 1;
+        } else if (h.informal_possible) {
+          t = Tenure::informal;
+          free[kInformal] -= 1;
+        } else if (d.unit(2) < p_.sharing_probability) {
+          t = Tenure::formal_private;  // staying with others: overcrowding
+          free[kPrivate] -= 1;
+        } else {
+          t = Tenure::homeless;
+        }
+        tenure[r] = code(t);
+      }
+    });
+  }
+
+  // Income covers the rent with room to spare and savings pay the deposit.
+  bool affordable(const AgentTable& a, std::uint32_t r, double rent) const {
+    if (!savings_) return true;
+    return a.col(*income_)[r] >= p_.affordability_ratio * rent && a.col(*savings_)[r] >= p_.deposit_months * rent;
+  }
+
+  void update_rent(World& world, std::size_t c, const std::array<double, 4>& occupied) {
+    CityHousing& h = cities_[c];
+    h.rent_index = rent_index(occupied[kPrivate], h.capacity[kPrivate], p_.target_occupancy, p_.rent_elasticity);
+    auto rent = world.fields().at(rent_field_, c);
+    rent[kPrivate] = h.base_rent * h.rent_index;
+    rent[kSocial] = h.base_rent * p_.social_rent_share;
+    rent[kInformal] = h.base_rent * p_.informal_rent_share * h.rent_index;
+  }
+
+  const Clock& clock_;
+  Params p_{};
+  std::vector<CityHousing> cities_;
+  std::vector<Shares> shares_;
+  Column<std::uint8_t> tenure_{};
+  std::optional<Column<float>> savings_, income_;
+  CityField rent_field_;
+};
+
+}  // namespace
+
+ModelInfo housing_market() {
+  ModelInfo info;
+  info.slot = "housing";
+  info.name = "tenure";
+  info.summary = "formal private, social and informal housing with capacities; rent index from occupancy; "
+                 "construction; placement of newcomers; overcrowding and homelessness";
+  info.is_default = true;
+  info.phases = {Phase::housing, Phase::arrive};
+  info.params = {
+      real_param("housing.rent_elasticity", "1", 3.0, 0.0, 20.0,
+                 "Rent index = (occupancy / target occupancy) ^ elasticity, for formal private housing",
+                 "assumption: rents respond strongly to vacancy near full occupancy; with 3, a fall of the vacancy "
+                 "rate from 5% to 2% raises rents by about 10%, the order seen in tight European markets (OECD 2021 "
+                 "Brick by Brick)"),
+      share_param("housing.target_occupancy", 0.95, "Occupancy of formal private housing at which the rent index is 1",
+                  "assumption: a natural vacancy rate of about 5% (OECD housing statistics)"),
+      share_param("housing.social_rent_share", 0.5, "Social rent as a share of the private rent at index 1",
+                  "assumption: social rents are typically 40-60% of market rents (OECD Affordable Housing Database)"),
+      share_param("housing.informal_rent_share", 0.3, "Informal rent as a share of the formal private rent",
+                  "assumption: rooms in informal settlements rent for a fraction of formal units (UN-Habitat 2003, The "
+                  "Challenge of Slums)"),
+      share_param("housing.social_allocation_per_month", 0.05,
+                  "Monthly probability that a legally resident applicant gets a free social unit",
+                  "assumption: waiting times of one to several years for social housing (OECD AHD PH4.2)"),
+      real_param("housing.deposit_months", "months of rent", 2.0, 0.0, 24.0,
+                 "Savings needed to rent formal private housing (deposit and first rent)",
+                 "assumption: deposits of 1-3 months' rent are common in Europe and Africa"),
+      share_param("housing.sharing_probability", 0.6,
+                  "Probability that an adult who finds no home stays with others (overcrowding) rather than on the "
+                  "street, where there are no informal settlements",
+                  "assumption: most people without a home of their own stay with family or friends (FEANTSA ETHOS "
+                  "typology)"),
+      share_param("housing.upgrade_per_month", 0.05,
+                  "Monthly probability that an informal resident who can afford formal private housing moves into "
+                  "a free unit",
+                  "assumption: households leave informal settlements as incomes rise (UN-Habitat 2003)"),
+      real_param("housing.affordability_ratio", "1", 3.0, 0.0, 100.0,
+                 "Income needed to move into formal private housing, as a multiple of its rent per person",
+                 "the usual rule that rent should not exceed about a third of income (OECD AHD HC1.2)"),
+      share_param("housing.eviction_per_month", 0.05,
+                  "Monthly probability that a private tenant unable to pay rent from income or savings loses the home",
+                  "assumption"),
+      real_param("housing.informal_growth_per_year", "1/year", 0.03, 0.0, 1.0,
+                 "Growth of informal settlement capacity per year, where informal settlements exist",
+                 "assumption: slum populations in sub-Saharan Africa grew about 3% a year (UN-Habitat 2016)"),
+  };
+  const std::string data = "city data (scenarios/data/cities.toml)";
+  info.fields = {
+      {"cities", real_param("rent_eur_per_person_month", "EUR per person per month", std::nullopt, 0.0, 1.0e4,
+                            "Market rent of formal private housing per person", data)},
+      {"cities", share_param("social_housing_share", std::nullopt, "Share of residents in social housing", data)},
+      {"cities", share_param("informal_housing_share", std::nullopt, "Share of residents in informal settlements", data)},
+      {"cities", share_param("housing_vacancy_rate", std::nullopt, "Vacant share of the formal housing stock", data)},
+      {"cities", real_param("construction_per_year", "1/year", std::nullopt, 0.0, 0.5,
+                            "Growth of the formal housing stock per year", data)},
+      {"cities", real_param("persons_per_dwelling", "persons", std::nullopt, 1.0, 20.0, "Mean household size", data)},
+      {"cities", share_param("homeless_share", std::nullopt, "Share of residents homeless", data)},
+  };
+  info.series = {
+      {"rent_index", "1", "Rent index of formal private housing (1 at target occupancy)", false},
+      {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true},
+      {"overcrowded", "persons", "Residents beyond the capacity of their kind of housing", true},
+      {"homeless", "persons", "Homeless residents", true},
+  };
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& c : spec.entries("cities")) {
+      const double total = c.real("social_housing_share") + c.real("informal_housing_share") + c.real("homeless_share");
+      if (total >= 1.0)
+        diags.push_back(Diagnostic{c.field("social_housing_share").where, "cities." + c.name + ".social_housing_share",
+                                   "social + informal + homeless shares leave nobody in private housing", ""});
+    }
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<HousingMarket>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

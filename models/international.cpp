@@ -1,0 +1,199 @@
+// Immigration from the rest of the world: people who come to live in a city
+// from countries outside the simulated cities (the other documented external
+// boundary, beside each city's hinterland). Arrivals are Poisson with mean
+// rate x residents x step length; newcomers are adults born in the rest of
+// the world, with a legal status drawn from the mix of entry routes of the
+// city's continent and the skills of the city's residents.
+#include <cmath>
+#include <optional>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kArrivalsDraw = purpose("international.arrivals");
+constexpr Purpose kNewcomerDraw = purpose("international.newcomer");
+
+const std::vector<std::pair<std::string, LegalStatus>> kEntryStatuses{
+    {"free_mover", LegalStatus::free_mover},     {"work_permit", LegalStatus::work_permit},
+    {"temporary_permit", LegalStatus::temporary_permit}, {"student", LegalStatus::student},
+    {"asylum_seeker", LegalStatus::asylum_seeker}, {"refugee", LegalStatus::refugee},
+    {"irregular", LegalStatus::irregular}};
+
+struct CityInflow {
+  double rate_per_year = 0;  // arrivals per resident per year
+  double high_skill = 0, medium_skill = 0;
+  std::vector<std::pair<double, LegalStatus>> cumulative_status;
+  int decision_steps = 1;
+};
+
+class RestOfWorldImmigration : public Model {
+ public:
+  explicit RestOfWorldImmigration(ModelSetup& setup) : clock_(setup.clock), geography_(setup.geography) {
+    const auto& spec = setup.spec;
+    min_age_months_ = static_cast<int>(spec.integer("international.min_age_years")) * 12;
+    age_span_months_ = static_cast<int>(spec.integer("international.max_age_years") + 1) * 12 - min_age_months_;
+    male_share_ = spec.real("international.male_share");
+    savings_months_ = spec.real("international.savings_months");
+    permit_steps_ = std::max(1, static_cast<int>(std::ceil(12.0 * spec.real("legal.work_permit_years") /
+                                                           setup.clock.step_months)));
+    for (const auto& city : setup.geography.cities()) {
+      const auto& e = *spec.find_entry("cities", city.name);
+      CityInflow in;
+      in.rate_per_year = e.real("immigration_from_rest_of_world_per_1000") / 1000.0;
+      in.high_skill = e.real("high_skill_share");
+      in.medium_skill = e.real("medium_skill_share");
+      const auto& shares =
+          spec.real_table(city.continent == "Europe" ? "international.entry_status_europe" : "international.entry_status_africa");
+      double total = 0, running = 0;
+      for (const auto& [name, share] : shares) total += share;
+      for (const auto& [name, status] : kEntryStatuses) {
+        if (!shares.count(name)) continue;
+        running += shares.at(name) / total;
+        in.cumulative_status.emplace_back(running, status);
+      }
+      in.decision_steps = std::max(1, static_cast<int>(std::ceil(
+                                          static_cast<double>(e.integer("asylum_decision_months")) / setup.clock.step_months)));
+      cities_.push_back(std::move(in));
+    }
+  }
+
+  void initialise(World& world) override {
+    flow_ = world.flow("immigration_from_rest_of_world");
+    const auto& s = world.schema();
+    if (s.has(kSavingsColumn)) savings_ = s.find<float>(kSavingsColumn);
+    if (s.has(kPermitEndColumn)) permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
+    if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
+  }
+
+  void run(Phase, World& world) override {
+    const std::uint32_t step = world.step();
+    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+      const CityInflow& in = cities_[c];
+      AgentTable& agents = world.agents(c);
+      const double mean = in.rate_per_year * clock_.years_per_step() * static_cast<double>(agents.size());
+      auto stream = world.rng().city_stream(static_cast<std::uint32_t>(c), step, kArrivalsDraw);
+      const auto count = static_cast<std::size_t>(poisson(stream, mean));
+      if (count == 0) return;
+      const std::size_t first = world.create_agents(c, count, flow_);
+      const CoreColumns a = core_columns(agents);
+      const double living = living_ ? world.fields().at(*living_, c)[0] : 0.0;
+      for (std::size_t r = first; r < first + count; ++r) {
+        const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
+        a.origin[r] = geography_.rest_of_world_place();
+        a.age_months[r] = static_cast<std::uint16_t>(min_age_months_ + static_cast<int>(d.unit(0) * age_span_months_));
+        a.sex[r] = code(d.unit(1) < male_share_ ? Sex::male : Sex::female);
+        const double u = d.unit(2);
+        a.skill[r] = code(u < in.high_skill ? Skill::high : u < in.high_skill + in.medium_skill ? Skill::medium : Skill::low);
+        a.employment[r] = code(Employment::unemployed);
+        LegalStatus status = in.cumulative_status.back().second;
+        for (const auto& [p, s] : in.cumulative_status)
+          if (d.unit(3) <= p) {
+            status = s;
+            break;
+          }
+        a.legal_status[r] = code(status);
+        if (permit_end_) {
+          const bool permit = status == LegalStatus::work_permit || status == LegalStatus::temporary_permit ||
+                              status == LegalStatus::student;
+          const int steps = status == LegalStatus::asylum_seeker ? in.decision_steps : permit ? permit_steps_ : 0;
+          world.agents(c).col(*permit_end_)[r] = static_cast<std::uint16_t>(steps > 0 ? step + steps : 0);
+        }
+        if (savings_) world.agents(c).col(*savings_)[r] = static_cast<float>(savings_months_ * living);
+      }
+    });
+  }
+
+ private:
+  const Clock& clock_;
+  const Geography& geography_;
+  std::vector<CityInflow> cities_;
+  int min_age_months_ = 0, age_span_months_ = 0, permit_steps_ = 1;
+  double male_share_ = 0.5, savings_months_ = 0;
+  FlowId flow_ = 0;
+  std::optional<Column<float>> savings_;
+  std::optional<Column<std::uint16_t>> permit_end_;
+  std::optional<CityField> living_;
+};
+
+ParamDecl status_table(std::string key, RealTable shares, std::string meaning, std::string source) {
+  ParamDecl d = share_param(std::move(key), std::nullopt, std::move(meaning), std::move(source));
+  d.type = ParamType::real_table;
+  d.default_value = std::move(shares);
+  return d;
+}
+
+}  // namespace
+
+ModelInfo rest_of_world_immigration() {
+  ModelInfo info;
+  info.slot = "international";
+  info.name = "rest_of_world";
+  info.summary = "Poisson arrivals from countries outside the simulated cities at a city-specific rate; adult "
+                 "newcomers with the entry routes of the city's continent";
+  info.is_default = true;
+  info.phases = {Phase::boundary};
+  info.flows = {FlowDecl{"immigration_from_rest_of_world", true,
+                         "Arrivals from countries outside the simulated cities during the step", true}};
+  info.params = {
+      integer_param("international.min_age_years", "years", 18, 0, 80, "Youngest age of arrivals (uniform ages)",
+                    "assumption: Eurostat migr_imm8, most immigrants are aged 20-40"),
+      integer_param("international.max_age_years", "years", 44, 0, 100, "Oldest age of arrivals (uniform ages)",
+                    "assumption: Eurostat migr_imm8"),
+      share_param("international.male_share", 0.5, "Share of men among arrivals",
+                  "Eurostat migr_imm8: immigration to the EU is roughly sex-balanced"),
+      real_param("international.savings_months", "months of living cost", 2.0, 0.0, 120.0,
+                 "Savings an arrival brings, in months of the city's living cost", "assumption"),
+      status_table("international.entry_status_europe",
+                   {{"free_mover", 0.35}, {"work_permit", 0.25}, {"temporary_permit", 0.15}, {"student", 0.1},
+                    {"asylum_seeker", 0.1}, {"irregular", 0.05}},
+                   "Shares of arrivals in European cities by legal status on arrival (keys: free_mover, work_permit, "
+                   "temporary_permit, student, asylum_seeker, refugee, irregular)",
+                   "approx.: Eurostat migr_imm1ctz (about a third of immigrants are EU citizens) and migr_resfirst "
+                   "2019 (first permits: employment about 40%, family 28%, education 15%) and migr_asyappctza"),
+      status_table("international.entry_status_africa",
+                   {{"free_mover", 0.45}, {"work_permit", 0.1}, {"refugee", 0.15}, {"asylum_seeker", 0.05},
+                    {"irregular", 0.25}},
+                   "Shares of arrivals in African cities by legal status on arrival (same keys)",
+                   "assumption: most migration within Africa is regional (ECOWAS, EAC) and much of it undocumented; "
+                   "refugees in Uganda (UNHCR)"),
+  };
+  info.fields = {{"cities", real_param("immigration_from_rest_of_world_per_1000", "per 1000 residents per year",
+                                       std::nullopt, 0.0, 200.0,
+                                       "Gross arrivals from countries outside the simulated cities per 1000 residents "
+                                       "per year",
+                                       "city data (scenarios/data/cities.toml)")}};
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    if (spec.integer("international.max_age_years") < spec.integer("international.min_age_years"))
+      diags.push_back(Diagnostic{spec.setting("international.max_age_years").where, "international.max_age_years",
+                                 "is below international.min_age_years", ""});
+    for (const char* key : {"international.entry_status_europe", "international.entry_status_africa"}) {
+      const Setting& s = spec.setting(key);
+      double total = 0;
+      std::size_t i = 0;
+      for (const auto& [name, share] : std::get<RealTable>(s.value)) {
+        bool known = false;
+        for (const auto& entry : kEntryStatuses) known = known || entry.first == name;
+        if (!known) {
+          std::vector<std::string> names;
+          for (const auto& entry : kEntryStatuses) names.push_back(entry.first);
+          const std::string best = closest_match(name, names);
+          diags.push_back(Diagnostic{i < s.element_positions.size() ? s.element_positions[i] : s.where, key,
+                                     "unknown legal status '" + name + "'",
+                                     best.empty() ? "" : "did you mean '" + best + "'?"});
+        }
+        total += share;
+        ++i;
+      }
+      if (total <= 0) diags.push_back(Diagnostic{s.where, key, "shares sum to zero", ""});
+    }
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

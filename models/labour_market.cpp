@@ -1,0 +1,568 @@
+// Labour market of each city, by sector and skill level. Jobs grow with
+// sector demand; employed agents separate at sector rates; the unemployed
+// are matched to vacancies by a Cobb-Douglas matching function; wages follow
+// the wage curve. A foreign qualification is not recognised with a city
+// probability, and its holder then competes for low-skill jobs.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+#include "declare.hpp"
+#include "labour_market.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kInitDraw = purpose("labour.init");
+constexpr Purpose kTransitionDraw = purpose("labour.transition");
+constexpr Purpose kSearchDraw = purpose("labour.search");
+constexpr Purpose kLayoffDraw = purpose("labour.layoff");
+
+struct Params {
+  double matching_efficiency_per_month;
+  double matching_elasticity;  // exponent of the unemployed in the matching function
+  double wage_curve_elasticity;
+  std::array<double, kSkillLevels> skill_premium;
+  int retirement_months;
+  int entry_months;
+  double informal_entry_per_month;
+};
+
+struct CityLabour {
+  std::vector<double> jobs;     // [K * 3], in agents
+  std::vector<double> profile;  // employment share of each sector at the start
+  std::vector<double> growth_per_year;  // job growth of each sector
+  std::array<double, kSkillLevels> reference_unemployment{};  // wage-curve anchor
+  double base_wage = 0;       // EUR per month of a job with wage index 1 and skill premium 1
+  double mean_wage_data = 0;  // EUR per month, from the city data
+  double participation = 0;   // share of 15-year-olds who join the labour force
+  double benefit_replacement = 0;
+};
+
+// What one pass over a city's agents finds.
+struct Counts {
+  std::vector<double> employed;                  // [K * 3] by job segment
+  std::array<double, kSkillLevels> searching{};  // unemployed by the skill level they search at
+  std::array<double, kSkillLevels> labour_force{};
+  explicit Counts(std::size_t segments = 0) : employed(segments, 0.0) {}
+  void add(const Counts& o) {
+    for (std::size_t i = 0; i < employed.size(); ++i) employed[i] += o.employed[i];
+    for (int s = 0; s < kSkillLevels; ++s) {
+      searching[s] += o.searching[s];
+      labour_force[s] += o.labour_force[s];
+    }
+  }
+};
+
+struct Seeker {
+  std::uint32_t row;
+  std::uint8_t skill;  // level searched at
+};
+
+class LabourMarket : public Model {
+ public:
+  explicit LabourMarket(ModelSetup& setup) : sectors_(setup.spec), clock_(setup.clock) {
+    const auto& spec = setup.spec;
+    p_.matching_efficiency_per_month = spec.real("labour.matching_efficiency_per_month");
+    p_.matching_elasticity = spec.real("labour.matching_elasticity");
+    p_.wage_curve_elasticity = spec.real("labour.wage_curve_elasticity");
+    p_.skill_premium = {spec.real("labour.skill_premium_low"), 1.0, spec.real("labour.skill_premium_high")};
+    p_.retirement_months = static_cast<int>(spec.integer("labour.retirement_age_years")) * 12;
+    p_.entry_months = static_cast<int>(spec.integer("labour.entry_age_years")) * 12;
+    p_.informal_entry_per_month = spec.real("labour.informal_entry_per_month");
+    const std::size_t segments = sectors_.size() * kSkillLevels;
+    for (const auto& city : setup.geography.cities()) {
+      const auto& entry = *spec.find_entry("cities", city.name);
+      const auto& shares = spec.find_entry("sector_profiles", entry.text("sector_profile"))->real_table("employment_shares");
+      CityLabour c;
+      c.jobs.assign(segments, 0.0);
+      for (const auto& name : sectors_.names) c.profile.push_back(shares.count(name) ? shares.at(name) : 0.0);
+      // Sector growth = the profile's total job growth + the sector's
+      // deviation from the employment-weighted mean deviation.
+      const auto& profile = *spec.find_entry("sector_profiles", entry.text("sector_profile"));
+      double mean_deviation = 0;
+      for (std::size_t k = 0; k < sectors_.size(); ++k)
+        mean_deviation += c.profile[k] * sectors_.relative_demand_growth_per_year[k];
+      for (std::size_t k = 0; k < sectors_.size(); ++k)
+        c.growth_per_year.push_back(profile.real("job_growth_per_year") + sectors_.relative_demand_growth_per_year[k] -
+                                    mean_deviation);
+      c.mean_wage_data = entry.real("mean_wage_eur_per_month");
+      const double e = entry.real("employment_rate_15_64"), u = entry.real("unemployment_rate");
+      c.participation = std::min(1.0, e / (1.0 - u));
+      penalty_.push_back(entry.real("recognition_penalty"));
+      cities_.push_back(std::move(c));
+    }
+    job_ = setup.schema.add<std::uint8_t>(kJobColumn, "job held: 1 + sector * 3 + skill level of the job; 0 none");
+    jobs_field_ = setup.fields.add(kJobsField, static_cast<std::uint32_t>(segments), "jobs, filled or vacant (agents)");
+    wage_field_ = setup.fields.add(kWageField, static_cast<std::uint32_t>(segments), "wage by sector and skill");
+    unemployment_field_ = setup.fields.add(kUnemploymentRateField, kSkillLevels, "unemployment rate by skill");
+    finding_field_ = setup.fields.add(kJobFindingField, kSkillLevels, "monthly job-finding probability by skill");
+    skill_wage_field_ = setup.fields.add(kSkillWageField, kSkillLevels, "mean wage of a job by skill level");
+    penalty_field_ = setup.fields.add(kRecognitionPenaltyField, 1, "foreign qualification not recognised");
+  }
+
+  void initialise(World& world) override {
+    if (world.field_schema().has(kRemittanceJobsField)) remittance_jobs_ = world.field_schema().find(kRemittanceJobsField);
+    const std::size_t n = world.city_count();
+    for (std::size_t c = 0; c < n; ++c) world.fields().at(penalty_field_, c)[0] = penalty_[c];
+
+    // Employed agents get a sector (from the city's profile) and a job at
+    // their skill level unless their foreign qualification is not recognised.
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto employment = a.col(core::employment);
+      auto job = a.col(job_);
+      const CityLabour& city = cities_[ch.city];
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        if (employment[r] != code(Employment::employed)) continue;
+        const Draw d = world.rng().agent(id[r], 0, kInitDraw);
+        std::size_t sector = 0;
+        double cum = 0;
+        for (; sector + 1 < sectors_.size(); ++sector) {
+          cum += city.profile[sector];
+          if (d.unit(0) < cum) break;
+        }
+        job[r] = job_code(sector, search_skill(world, ch.city, a, r, d.unit(1)));
+      }
+    });
+
+    const auto counts = count(world, 0);
+    const double dt = clock_.years_per_step();
+    for (std::size_t c = 0; c < n; ++c) {
+      CityLabour& city = cities_[c];
+      const Counts& k = counts[c];
+      // Jobs = employed + vacancies, with vacancies such that expected hires
+      // equal expected separations: the labour market starts stationary.
+      for (int s = 0; s < kSkillLevels; ++s) {
+        double separations = 0;
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec)
+          separations += separation_probability(sec, dt) * k.employed[sec * kSkillLevels + s];
+        const double seekers = k.searching[s];
+        const double vacancies = stationary_vacancies(separations, seekers, p_.matching_efficiency_per_month,
+                                                      p_.matching_elasticity, clock_.step_months);
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
+          const std::size_t seg = sec * kSkillLevels + static_cast<std::size_t>(s);
+          const double share = separations > 0 ? separation_probability(sec, dt) * k.employed[seg] / separations
+                                               : city.profile[sec];
+          city.jobs[seg] = k.employed[seg] + vacancies * share;
+        }
+        city.reference_unemployment[static_cast<std::size_t>(s)] =
+            k.labour_force[s] > 0 ? seekers / k.labour_force[s] : 0.0;
+      }
+      // The base wage reproduces the city's mean formal wage.
+      double weighted = 0, formal = 0;
+      for (std::size_t seg = 0; seg < city.jobs.size(); ++seg) {
+        const std::size_t sec = seg / kSkillLevels;
+        if (sectors_.informal[sec]) continue;
+        weighted += k.employed[seg] * sectors_.wage_index[sec] * p_.skill_premium[seg % kSkillLevels];
+        formal += k.employed[seg];
+      }
+      city.base_wage = weighted > 0 ? city.mean_wage_data * formal / weighted : city.mean_wage_data;
+      publish(world, c, k, {0.0, 0.0, 0.0});
+    }
+  }
+
+  void run(Phase, World& world) override {
+    const std::size_t n = world.city_count();
+    const std::uint32_t step = world.step();
+    const double dt = clock_.years_per_step();
+    const std::size_t segments = sectors_.size() * kSkillLevels;
+
+    // 1. Retirement, entry into the labour force, separations; count.
+    const auto chunks = make_chunks(world);
+    std::vector<Counts> chunk_counts(chunks.size(), Counts(segments));
+    std::vector<std::vector<Seeker>> seekers(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto skill = a.col(core::skill);
+      auto employment = a.col(core::employment);
+      auto job = a.col(job_);
+      const CityLabour& city = cities_[ch.city];
+      Counts& out = chunk_counts[k];
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        // Other models may end employment (a move leaves the job behind).
+        if (employment[r] != code(Employment::employed)) job[r] = kNoJob;
+        if (employment[r] != code(Employment::inactive) && age[r] >= p_.retirement_months) {
+          employment[r] = code(Employment::inactive);
+          job[r] = kNoJob;
+          continue;
+        }
+        const bool entering = employment[r] == code(Employment::inactive) && age[r] >= p_.entry_months &&
+                              age[r] < p_.entry_months + clock_.step_months;
+        if (employment[r] == code(Employment::inactive) && !entering) continue;
+        const Draw d = world.rng().agent(id[r], step, kTransitionDraw);
+        if (entering) {
+          if (d.unit(0) >= city.participation) continue;
+          employment[r] = code(Employment::unemployed);
+        }
+        if (employment[r] == code(Employment::employed) && job[r] != kNoJob &&
+            d.unit(1) < separation_probability(job_sector(job[r]), dt)) {
+          employment[r] = code(Employment::unemployed);
+          job[r] = kNoJob;
+        }
+        out.labour_force[skill[r]] += 1;
+        if (employment[r] == code(Employment::employed) && job[r] != kNoJob) {
+          out.employed[job_segment(job[r])] += 1;
+        } else if (employment[r] == code(Employment::unemployed)) {
+          const Draw s = world.rng().agent(id[r], step, kSearchDraw);
+          const int level = search_skill(world, ch.city, a, r, s.unit(0));
+          out.searching[level] += 1;
+          seekers[k].push_back(Seeker{r, static_cast<std::uint8_t>(level)});
+        }
+      }
+    });
+    std::vector<Counts> counts(n, Counts(segments));
+    for (std::size_t k = 0; k < chunks.size(); ++k) counts[chunks[k].city].add(chunk_counts[k]);
+
+    // 2. Labour demand grows (and remittances create jobs); where demand
+    // fell below the jobs filled, the surplus workers are laid off.
+    std::vector<bool> layoffs(n, false);
+    for (std::size_t c = 0; c < n; ++c) {
+      CityLabour& city = cities_[c];
+      for (std::size_t seg = 0; seg < segments; ++seg)
+        city.jobs[seg] *= std::exp(city.growth_per_year[seg / kSkillLevels] * dt);
+      if (sectors_.informal_sector >= 0) {
+        const auto informal = static_cast<std::size_t>(sectors_.informal_sector);
+        // Free entry into informal work: the unemployed create informal jobs
+        // (self-employment) in proportion to the informal sector's weight.
+        for (int s = 0; s < kSkillLevels; ++s)
+          city.jobs[informal * kSkillLevels + static_cast<std::size_t>(s)] +=
+              p_.informal_entry_per_month * clock_.step_months * city.profile[informal] * counts[c].searching[s];
+        if (remittance_jobs_) city.jobs[informal * kSkillLevels] += world.fields().at(*remittance_jobs_, c)[0];
+      }
+      for (std::size_t seg = 0; seg < segments; ++seg) layoffs[c] = layoffs[c] || counts[c].employed[seg] > city.jobs[seg];
+    }
+    if (std::find(layoffs.begin(), layoffs.end(), true) != layoffs.end()) lay_off(world, layoffs, counts);
+
+    // 3. Matching: hires = min(U, V, m U^a V^(1-a)) per skill level, each
+    // seeker hired with probability hires / U into a sector drawn in
+    // proportion to its vacancies; vacancies are never exceeded.
+    std::vector<std::vector<double>> vacancies(n);
+    std::vector<std::array<double, kSkillLevels>> p_hire(n);
+    for (std::size_t c = 0; c < n; ++c) {
+      vacancies[c].resize(segments);
+      for (std::size_t seg = 0; seg < segments; ++seg)
+        vacancies[c][seg] = std::max(0.0, cities_[c].jobs[seg] - counts[c].employed[seg]);
+      for (int s = 0; s < kSkillLevels; ++s) {
+        double v = 0;
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) v += vacancies[c][sec * kSkillLevels + s];
+        const double u = counts[c].searching[s];
+        const double hires = matching_hires(u, v, p_.matching_efficiency_per_month, p_.matching_elasticity,
+                                            clock_.step_months);
+        p_hire[c][static_cast<std::size_t>(s)] = u > 0 ? hires / u : 0.0;
+      }
+    }
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint8_t>>> offers(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto id = world.agents(ch.city).col(core::id);
+      for (const Seeker& seeker : seekers[k]) {
+        const Draw d = world.rng().agent(id[seeker.row], step, kSearchDraw);
+        if (d.unit(1) >= p_hire[ch.city][seeker.skill]) continue;
+        double total = 0;
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) total += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
+        double pick = d.unit(2) * total, cum = 0;
+        std::size_t sec = 0;
+        for (; sec + 1 < sectors_.size(); ++sec) {
+          cum += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
+          if (pick < cum) break;
+        }
+        offers[k].emplace_back(seeker.row, job_code(sec, seeker.skill));
+      }
+    });
+    const auto offers_by_city = merge_by_city(chunks, offers, n);
+    parallel_for_cities(n, [&](std::size_t c) {
+      auto employment = world.agents(c).col(core::employment);
+      auto job = world.agents(c).col(job_);
+      for (const auto& [row, offered] : offers_by_city[c]) {
+        double& open = vacancies[c][job_segment(offered)];
+        if (open < 1.0) continue;
+        open -= 1.0;
+        employment[row] = code(Employment::employed);
+        job[row] = offered;
+        counts[c].employed[job_segment(offered)] += 1;
+        counts[c].searching[job_skill(offered)] -= 1;
+      }
+      publish(world, c, counts[c], p_hire[c]);
+    });
+  }
+
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    // employed, unemployed, youth_unemployment_rate, informal_employed, mean_wage, vacancies
+    const auto chunks = make_chunks(world);
+    struct Tally {
+      double employed = 0, unemployed = 0, youth_unemployed = 0, youth_labour_force = 0, informal = 0, wages = 0;
+    };
+    std::vector<Tally> tallies(chunks.size());
+    std::vector<std::vector<double>> filled(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const AgentTable& a = world.agents(ch.city);
+      const auto age = a.col(core::age_months);
+      const auto employment = a.col(core::employment);
+      const auto job = a.col(job_);
+      const auto wage = world.fields().at(wage_field_, ch.city);
+      Tally& t = tallies[k];
+      filled[k].assign(sectors_.size() * kSkillLevels, 0.0);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        const bool youth = age[r] >= 15 * 12 && age[r] < 25 * 12;
+        if (employment[r] == code(Employment::employed) && job[r] != kNoJob) {
+          t.employed += 1;
+          t.wages += wage[job_segment(job[r])];
+          filled[k][job_segment(job[r])] += 1;
+          if (sectors_.informal[job_sector(job[r])]) t.informal += 1;
+          if (youth) t.youth_labour_force += 1;
+        } else if (employment[r] == code(Employment::unemployed)) {
+          t.unemployed += 1;
+          if (youth) {
+            t.youth_unemployed += 1;
+            t.youth_labour_force += 1;
+          }
+        }
+      }
+    });
+    const std::size_t n = world.city_count();
+    std::vector<Tally> city(n);
+    std::vector<std::vector<double>> city_filled(n, std::vector<double>(sectors_.size() * kSkillLevels, 0.0));
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      Tally& t = city[chunks[k].city];
+      t.employed += tallies[k].employed;
+      t.unemployed += tallies[k].unemployed;
+      t.youth_unemployed += tallies[k].youth_unemployed;
+      t.youth_labour_force += tallies[k].youth_labour_force;
+      t.informal += tallies[k].informal;
+      t.wages += tallies[k].wages;
+      for (std::size_t seg = 0; seg < filled[k].size(); ++seg) city_filled[chunks[k].city][seg] += filled[k][seg];
+    }
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < n; ++c) {
+      values[0][c] = city[c].employed * scale;
+      values[1][c] = city[c].unemployed * scale;
+      values[2][c] = city[c].youth_labour_force > 0 ? city[c].youth_unemployed / city[c].youth_labour_force : 0.0;
+      values[3][c] = city[c].informal * scale;
+      values[4][c] = city[c].employed > 0 ? city[c].wages / city[c].employed : 0.0;
+      double open = 0;
+      const auto jobs = world.fields().at(jobs_field_, c);
+      for (std::size_t seg = 0; seg < jobs.size(); ++seg) open += std::max(0.0, jobs[seg] - city_filled[c][seg]);
+      values[5][c] = open * scale;
+    }
+  }
+
+ private:
+  double separation_probability(std::size_t sector, double dt) const {
+    return 1.0 - std::exp(-sectors_.separation_rate_per_year[sector] * dt);
+  }
+
+  // Skill level at which an agent competes for jobs: its own, or low when a
+  // foreign qualification (medium or high, obtained in another country) is
+  // not recognised, which happens with the city's penalty probability.
+  int search_skill(const World& world, std::size_t city, const AgentTable& a, std::uint32_t row, double u) const {
+    const int own = a.col(core::skill)[row];
+    if (own == code(Skill::low)) return own;
+    const bool foreign_qualification = world.geography().foreign_born(a.col(core::origin)[row], city);
+    const double penalty = world.fields().at(penalty_field_, city)[0];
+    return foreign_qualification && u < penalty ? code(Skill::low) : own;
+  }
+
+  std::vector<Counts> count(const World& world, std::uint32_t step) const {
+    const auto chunks = make_chunks(world);
+    const std::size_t segments = sectors_.size() * kSkillLevels;
+    std::vector<Counts> per_chunk(chunks.size(), Counts(segments));
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto employment = a.col(core::employment);
+      const auto skill = a.col(core::skill);
+      const auto job = a.col(job_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        if (employment[r] == code(Employment::inactive)) continue;
+        per_chunk[k].labour_force[skill[r]] += 1;
+        if (employment[r] == code(Employment::employed)) {
+          per_chunk[k].employed[job_segment(job[r])] += 1;
+        } else {
+          const Draw d = world.rng().agent(id[r], step, kSearchDraw);
+          per_chunk[k].searching[search_skill(world, ch.city, a, r, d.unit(0))] += 1;
+        }
+      }
+    });
+    std::vector<Counts> counts(world.city_count(), Counts(segments));
+    for (std::size_t k = 0; k < chunks.size(); ++k) counts[chunks[k].city].add(per_chunk[k]);
+    return counts;
+  }
+
+  // Exactly (employed - jobs) workers of each over-full segment lose their
+  // job, those with the lowest keyed priority first.
+  void lay_off(World& world, const std::vector<bool>& cities, std::vector<Counts>& counts) {
+    const std::uint32_t step = world.step();
+    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+      if (!cities[c]) return;
+      AgentTable& a = world.agents(c);
+      const auto id = a.col(core::id);
+      auto employment = a.col(core::employment);
+      auto job = a.col(job_);
+      const std::size_t segments = cities_[c].jobs.size();
+      std::vector<std::vector<std::pair<double, std::uint32_t>>> by_segment(segments);
+      for (std::uint32_t r = 0; r < a.size(); ++r) {
+        if (job[r] == kNoJob) continue;
+        const std::size_t seg = job_segment(job[r]);
+        if (counts[c].employed[seg] > cities_[c].jobs[seg])
+          by_segment[seg].emplace_back(world.rng().agent(id[r], step, kLayoffDraw).unit(0), r);
+      }
+      for (std::size_t seg = 0; seg < segments; ++seg) {
+        auto& workers = by_segment[seg];
+        const auto surplus = static_cast<std::size_t>(std::ceil(counts[c].employed[seg] - cities_[c].jobs[seg]));
+        if (workers.empty() || surplus == 0) continue;
+        const std::size_t fired = std::min(surplus, workers.size());
+        std::nth_element(workers.begin(), workers.begin() + static_cast<std::ptrdiff_t>(fired - 1), workers.end());
+        for (std::size_t i = 0; i < fired; ++i) {
+          employment[workers[i].second] = code(Employment::unemployed);
+          job[workers[i].second] = kNoJob;
+        }
+        counts[c].employed[seg] -= static_cast<double>(fired);
+      }
+    });
+  }
+
+  // Wages from the wage curve, and the fields other models read.
+  void publish(World& world, std::size_t c, const Counts& k, const std::array<double, kSkillLevels>& p_hire) {
+    const CityLabour& city = cities_[c];
+    auto wage = world.fields().at(wage_field_, c);
+    auto jobs = world.fields().at(jobs_field_, c);
+    auto unemployment = world.fields().at(unemployment_field_, c);
+    auto finding = world.fields().at(finding_field_, c);
+    auto skill_wage = world.fields().at(skill_wage_field_, c);
+    for (int s = 0; s < kSkillLevels; ++s) {
+      const auto su = static_cast<std::size_t>(s);
+      const double u = k.labour_force[s] > 0 ? k.searching[s] / k.labour_force[s] : 0.0;
+      unemployment[su] = u;
+      finding[su] = p_hire[su];
+      const double ref = city.reference_unemployment[su];
+      const double curve = wage_curve_factor(u, ref, p_.wage_curve_elasticity);
+      // The wage a job at this skill level pays on average (over all jobs,
+      // filled or open), which is what job seekers expect.
+      double all = 0, all_wages = 0;
+      for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
+        const std::size_t seg = sec * kSkillLevels + su;
+        wage[seg] = city.base_wage * sectors_.wage_index[sec] * p_.skill_premium[su] * curve;
+        jobs[seg] = city.jobs[seg];
+        all += city.jobs[seg];
+        all_wages += city.jobs[seg] * wage[seg];
+      }
+      skill_wage[su] = all > 0 ? all_wages / all : city.base_wage * p_.skill_premium[su] * curve;
+    }
+  }
+
+  Sectors sectors_;
+  const Clock& clock_;
+  Params p_{};
+  std::vector<CityLabour> cities_;
+  std::vector<double> penalty_;
+  Column<std::uint8_t> job_{};
+  CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_;
+  std::optional<CityField> remittance_jobs_;
+};
+
+}  // namespace
+
+ModelInfo labour_market() {
+  ModelInfo info;
+  info.slot = "labour";
+  info.name = "matching";
+  info.summary = "jobs by city, sector and skill; separations, Cobb-Douglas matching of the unemployed to "
+                 "vacancies, demand growth, wage curve, recognition of foreign qualifications";
+  info.is_default = true;
+  info.phases = {Phase::labour};
+  info.params = {
+      real_param("labour.matching_efficiency_per_month", "1/month", 0.3, 0.0, 5.0,
+                 "Matching efficiency m in hires = m U^a V^(1-a) per month",
+                 "assumption: gives monthly job-finding rates of about 0.1-0.2 at the initial tightness, within the "
+                 "range of European and US estimates (Petrongolo & Pissarides 2001; Elsby et al. 2013)"),
+      share_param("labour.matching_elasticity", 0.5, "Elasticity a of hires with respect to the unemployed",
+                  "Petrongolo & Pissarides (2001) survey: estimates cluster around 0.5 (constant returns)"),
+      real_param("labour.wage_curve_elasticity", "1", 0.1, 0.0, 1.0,
+                 "Wages fall by this share for each 1 (log) point rise of the unemployment rate (wage curve)",
+                 "Blanchflower & Oswald (1994): elasticity about -0.1; Nijkamp & Poot (2005) meta-analysis -0.07"),
+      real_param("labour.skill_premium_low", "1", 0.7, 0.0, 1.0, "Wage of low-skill jobs relative to medium-skill",
+                 "assumption: OECD Education at a Glance 2022, adults below upper-secondary earn about 20-30% less "
+                 "than upper-secondary graduates"),
+      real_param("labour.skill_premium_high", "1", 1.6, 1.0, 5.0, "Wage of high-skill jobs relative to medium-skill",
+                 "OECD Education at a Glance 2022: tertiary-educated adults earn about 50-60% more on average; "
+                 "returns are higher in Africa (Montenegro & Patrinos 2014)"),
+      real_param("labour.informal_entry_per_month", "1/month", 0.005, 0.0, 1.0,
+                 "Informal jobs created per month per unemployed person, times the informal share of employment "
+                 "(free entry into informal self-employment)",
+                 "assumption: the informal sector absorbs labour-force growth where formal jobs are scarce (ILO 2018; "
+                 "Fields 1975 on dual urban labour markets)"),
+      integer_param("labour.retirement_age_years", "years", 65, 50, 80, "Age at which workers leave the labour force",
+                    "statutory pension ages of most European countries (OECD Pensions at a Glance 2021)"),
+      integer_param("labour.entry_age_years", "years", 15, 10, 25, "Age at which young people may join the labour force",
+                    "ILO definition of the working-age population (15+)"),
+  };
+  CollectionDecl sectors;
+  sectors.name = "sectors";
+  sectors.entry_noun = "sector";
+  sectors.meaning = "Sectors of the labour market (scenarios/data/sectors.toml), after the seeds' priorities";
+  const std::string data = "sector data (scenarios/data/sectors.toml)";
+  sectors.fields = {
+      text_param("long_name", std::string(""), "Descriptive name", data),
+      bool_param("informal", false, "Whether this is the informal sector (at most one)", data),
+      real_param("wage_index", "1", std::nullopt, 0.0, 10.0, "Mean wage relative to the city's mean formal wage", data),
+      real_param("separation_rate_per_year", "1/year", std::nullopt, 0.0, 5.0, "Share of jobs ending per year", data),
+      real_param("relative_demand_growth_per_year", "1/year", std::nullopt, -0.5, 0.5,
+                 "Growth of the sector's jobs per year relative to the city's total job growth", data),
+      text_param("source", std::string(""), "Where the figures come from", data),
+  };
+  info.collections.push_back(std::move(sectors));
+  CollectionDecl profiles;
+  profiles.name = "sector_profiles";
+  profiles.entry_noun = "sector profile";
+  profiles.meaning = "Employment shares by sector, referenced by cities (scenarios/data/sectors.toml)";
+  ParamDecl shares = share_param("employment_shares", std::nullopt, "Share of employment in each sector (sum 1)", data);
+  shares.type = ParamType::real_table;
+  shares.collection = "sectors";
+  profiles.fields = {
+      shares,
+      real_param("job_growth_per_year", "1/year", std::nullopt, -0.5, 0.5,
+                 "Growth of the total number of jobs per year in the cities with this profile", data),
+      text_param("job_growth_source", std::string(""), "Where the job growth comes from", data),
+      text_param("source", std::string(""), "Where the shares come from", data)};
+  info.collections.push_back(std::move(profiles));
+  const std::string city_data = "city data (scenarios/data/cities.toml)";
+  info.fields = {
+      {"cities", reference_param("sector_profile", "sector_profiles", false, "Employment shares by sector", city_data)},
+      {"cities", real_param("mean_wage_eur_per_month", "EUR per month", std::nullopt, 1.0, 1.0e5,
+                            "Mean gross monthly earnings of formal employees", city_data)},
+      {"cities", share_param("recognition_penalty", std::nullopt,
+                             "Probability that a foreign qualification is not recognised when hiring", city_data)},
+  };
+  info.series = {
+      {"employed", "persons", "Employed residents", true},
+      {"unemployed", "persons", "Unemployed residents (ILO: without work, seeking)", true},
+      {"youth_unemployment_rate", "1", "Unemployed / labour force, residents aged 15-24", false},
+      {"informal_employed", "persons", "Residents employed in the informal sector", true},
+      {"mean_wage", "EUR per month", "Mean monthly wage of the employed", false},
+      {"vacancies", "persons", "Open jobs (labour demand not met)", true},
+  };
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    int informal = 0;
+    for (const auto& s : spec.entries("sectors")) informal += s.flag("informal") ? 1 : 0;
+    if (informal > 1)
+      diags.push_back(Diagnostic{spec.entries("sectors").front().where, "sectors", "more than one informal sector", ""});
+    for (const auto& p : spec.entries("sector_profiles")) {
+      double total = 0;
+      for (const auto& [name, share] : p.real_table("employment_shares")) total += share;
+      if (std::abs(total - 1.0) > 1e-6)
+        diags.push_back(Diagnostic{p.field("employment_shares").where, "sector_profiles." + p.name + ".employment_shares",
+                                   "shares sum to " + to_toml_text(Value{total}) + ", not 1", ""});
+    }
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<LabourMarket>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

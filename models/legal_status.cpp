@@ -1,0 +1,353 @@
+// Legal status and its transitions. Permits expire and are renewed (more
+// often for the employed), lead to permanent residence after a qualifying
+// stay, or end: the holder overstays (becomes irregular) or must leave.
+// Asylum claims are decided after a delay with the destination's
+// recognition rate. Permanent residents naturalise. Free-movement blocs
+// (EU/EFTA, ECOWAS, EAC) and visa grant rates define the legal access that
+// migration decisions read.
+#include <algorithm>
+#include <cmath>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kInitDraw = purpose("legal.init");
+constexpr Purpose kStatusDraw = purpose("legal.status");
+
+struct Params {
+  int work_permit_steps;
+  int permanent_after_steps;
+  int refugee_permanent_after_steps;
+  double renewal_employed;
+  double renewal_unemployed;
+  double overstay;
+  double naturalisation_per_step;
+  double rejected_return;
+  double irregular_return_per_step;
+};
+
+struct CityRules {
+  std::array<double, kSkillLevels> work_visa{};
+  double study_visa = 0;
+  double asylum_recognition = 0;
+  double asylum_decision_months = 12;
+  double irregular_share = 0;  // of foreign-born residents at the start
+  double asylum_share = 0;
+  double work_permit_share = 0;
+};
+
+int steps_for_months(double months, int step_months) {
+  return std::max(1, static_cast<int>(std::ceil(months / step_months)));
+}
+
+class LegalStatusModel : public Model {
+ public:
+  explicit LegalStatusModel(ModelSetup& setup) : geography_(setup.geography) {
+    const auto& spec = setup.spec;
+    const int sm = setup.clock.step_months;
+    const double dt = setup.clock.years_per_step();
+    p_.work_permit_steps = steps_for_months(12.0 * spec.real("legal.work_permit_years"), sm);
+    p_.permanent_after_steps = steps_for_months(12.0 * spec.real("legal.permanent_after_years"), sm);
+    p_.refugee_permanent_after_steps = steps_for_months(12.0 * spec.real("legal.refugee_permanent_after_years"), sm);
+    p_.renewal_employed = spec.real("legal.renewal_probability_employed");
+    p_.renewal_unemployed = spec.real("legal.renewal_probability_unemployed");
+    p_.overstay = spec.real("legal.overstay_probability");
+    p_.naturalisation_per_step = 1.0 - std::exp(-spec.real("legal.naturalisation_per_year") * dt);
+    p_.rejected_return = spec.real("legal.rejected_asylum_return_probability");
+    p_.irregular_return_per_step = 1.0 - std::exp(-spec.real("legal.irregular_return_per_year") * dt);
+    for (const auto& city : setup.geography.cities()) {
+      const auto& e = *spec.find_entry("cities", city.name);
+      CityRules r;
+      r.work_visa = {e.real("work_visa_grant_rate_low"), e.real("work_visa_grant_rate_medium"),
+                     e.real("work_visa_grant_rate_high")};
+      r.study_visa = e.real("study_visa_grant_rate");
+      r.asylum_recognition = e.real("asylum_recognition_rate");
+      r.asylum_decision_months = static_cast<double>(e.integer("asylum_decision_months"));
+      r.irregular_share = e.real("irregular_share_of_foreign_born");
+      r.asylum_share = e.real("asylum_seeker_share_of_foreign_born");
+      r.work_permit_share = e.real("work_permit_share_of_foreign_born");
+      rules_.push_back(r);
+    }
+    // Free movement: nationality n may settle in city c when n is c's
+    // country or both belong to a bloc with free movement.
+    const auto& countries = setup.geography.countries();
+    const std::size_t nationalities = countries.size() + 1;
+    std::vector<std::vector<std::string>> blocs_of(countries.size());
+    for (std::size_t k = 0; k < countries.size(); ++k)
+      for (const auto& bloc : spec.find_entry("countries", countries[k])->names("blocs"))
+        if (spec.find_entry("blocs", bloc)->flag("free_movement")) blocs_of[k].push_back(bloc);
+    free_.assign(setup.geography.city_count(), std::vector<double>(nationalities, 0.0));
+    for (std::size_t c = 0; c < setup.geography.city_count(); ++c) {
+      const std::size_t here = setup.geography.city(c).country_index;
+      for (std::size_t n = 0; n < countries.size(); ++n) {
+        bool shared = n == here;
+        for (const auto& b : blocs_of[n])
+          shared = shared || std::find(blocs_of[here].begin(), blocs_of[here].end(), b) != blocs_of[here].end();
+        free_[c][n] = shared ? 1.0 : 0.0;
+      }
+    }
+    citizenship_ = setup.schema.add<std::uint8_t>(kCitizenshipColumn, "0 of the birth country; k+1 naturalised in country k");
+    permit_end_ = setup.schema.add<std::uint16_t>(kPermitEndColumn, "step a permit ends or an asylum decision is due; 0 none");
+    arrival_ = setup.schema.add<std::uint16_t>(kArrivalColumn, "step of arrival in the current city");
+    return_due_ = setup.schema.add<std::uint8_t>(kReturnDueColumn, "1 when the agent must leave");
+    free_field_ = setup.fields.add(kFreeMovementField, static_cast<std::uint32_t>(nationalities),
+                                   "1 where a nationality may settle freely");
+    visa_field_ = setup.fields.add("work_visa_grant_rate", kSkillLevels, "probability a work visa is granted, by skill");
+    study_field_ = setup.fields.add("study_visa_grant_rate", 1, "probability a study visa is granted");
+    asylum_field_ = setup.fields.add("asylum_recognition_rate", 1, "share of asylum claims recognised");
+    decision_field_ = setup.fields.add("asylum_decision_months", 1, "months until an asylum decision");
+  }
+
+  void initialise(World& world) override {
+    for (std::size_t c = 0; c < world.city_count(); ++c) publish(world, c);
+    // Naturalised foreign-born residents hold their city's citizenship; some
+    // foreign-born residents start without papers, as asylum seekers or on a
+    // work permit, as the city data say.
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto origin = a.col(core::origin);
+      auto legal = a.col(core::legal_status);
+      auto citizenship = a.col(citizenship_);
+      auto permit_end = a.col(permit_end_);
+      const CityRules& r = rules_[ch.city];
+      const auto country = geography_.city(ch.city).country_index;
+      for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
+        if (!geography_.foreign_born(origin[row], ch.city)) continue;
+        if (legal[row] == code(LegalStatus::citizen)) {
+          citizenship[row] = static_cast<std::uint8_t>(country + 1);
+          continue;
+        }
+        const Draw d = world.rng().agent(id[row], 0, kInitDraw);
+        const double u = d.unit(0);
+        if (u < r.irregular_share) {
+          legal[row] = code(LegalStatus::irregular);
+        } else if (u < r.irregular_share + r.asylum_share) {
+          legal[row] = code(LegalStatus::asylum_seeker);
+          permit_end[row] = static_cast<std::uint16_t>(
+              1 + d.unit(1) * steps_for_months(r.asylum_decision_months, world.clock().step_months));
+        } else if (u < r.irregular_share + r.asylum_share + r.work_permit_share) {
+          legal[row] = code(LegalStatus::work_permit);
+          permit_end[row] = static_cast<std::uint16_t>(1 + d.unit(1) * p_.work_permit_steps);
+        }
+      }
+    });
+  }
+
+  void run(Phase phase, World& world) override {
+    const std::uint32_t step = world.step();
+    if (phase == Phase::arrive) {
+      // People born or arrived from outside during this step start their stay now.
+      parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+        const auto id = world.agents(ch.city).col(core::id);
+        auto arrival = world.agents(ch.city).col(arrival_);
+        for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+          if (world.created_this_step(id[r])) arrival[r] = static_cast<std::uint16_t>(step);
+      });
+      return;
+    }
+    for (std::size_t c = 0; c < world.city_count(); ++c) publish(world, c);
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto employment = a.col(core::employment);
+      auto legal = a.col(core::legal_status);
+      auto citizenship = a.col(citizenship_);
+      auto permit_end = a.col(permit_end_);
+      const auto arrival = a.col(arrival_);
+      auto return_due = a.col(return_due_);
+      const CityRules& r = rules_[ch.city];
+      for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
+        const auto status = static_cast<LegalStatus>(legal[row]);
+        if (status == LegalStatus::citizen || return_due[row]) continue;
+        const Draw d = world.rng().agent(id[row], step, kStatusDraw);
+        const bool due = permit_end[row] > 0 && permit_end[row] <= step;
+        const std::uint32_t stay = step - std::min<std::uint32_t>(step, arrival[row]);
+        switch (status) {
+          case LegalStatus::work_permit:
+          case LegalStatus::temporary_permit:
+          case LegalStatus::student: {
+            if (!due) break;
+            const bool employed = employment[row] == code(Employment::employed);
+            if (d.unit(0) < (employed ? p_.renewal_employed : p_.renewal_unemployed)) {
+              if (stay >= static_cast<std::uint32_t>(p_.permanent_after_steps)) {
+                legal[row] = code(LegalStatus::permanent_resident);
+                permit_end[row] = 0;
+              } else {
+                if (status == LegalStatus::student && employed) legal[row] = code(LegalStatus::work_permit);
+                permit_end[row] = static_cast<std::uint16_t>(step + p_.work_permit_steps);
+              }
+            } else if (d.unit(1) < p_.overstay) {
+              legal[row] = code(LegalStatus::irregular);
+              permit_end[row] = 0;
+            } else {
+              return_due[row] = 1;
+              permit_end[row] = 0;
+            }
+            break;
+          }
+          case LegalStatus::asylum_seeker:
+            if (!due) break;
+            permit_end[row] = 0;
+            if (d.unit(0) < r.asylum_recognition) {
+              legal[row] = code(LegalStatus::refugee);
+            } else {
+              legal[row] = code(LegalStatus::irregular);
+              if (d.unit(1) < p_.rejected_return) return_due[row] = 1;
+            }
+            break;
+          case LegalStatus::refugee:
+            if (stay >= static_cast<std::uint32_t>(p_.refugee_permanent_after_steps))
+              legal[row] = code(LegalStatus::permanent_resident);
+            break;
+          case LegalStatus::permanent_resident:
+          case LegalStatus::free_mover:
+            if (status == LegalStatus::permanent_resident && d.unit(2) < p_.naturalisation_per_step) {
+              legal[row] = code(LegalStatus::citizen);
+              citizenship[row] = static_cast<std::uint8_t>(geography_.city(ch.city).country_index + 1);
+            }
+            break;
+          case LegalStatus::irregular:
+            if (d.unit(3) < p_.irregular_return_per_step) return_due[row] = 1;
+            break;
+          case LegalStatus::citizen: break;
+        }
+      }
+    });
+  }
+
+  // irregular_residents, asylum_seekers, refugees
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    const auto chunks = make_chunks(world);
+    std::vector<std::array<double, 3>> per_chunk(chunks.size(), std::array<double, 3>{});
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto legal = world.agents(ch.city).col(core::legal_status);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        per_chunk[k][0] += legal[r] == code(LegalStatus::irregular);
+        per_chunk[k][1] += legal[r] == code(LegalStatus::asylum_seeker);
+        per_chunk[k][2] += legal[r] == code(LegalStatus::refugee);
+      }
+    });
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (std::size_t i = 0; i < 3; ++i) values[i][chunks[k].city] += per_chunk[k][i] * scale;
+  }
+
+ private:
+  void publish(World& world, std::size_t c) {
+    auto free = world.fields().at(free_field_, c);
+    std::copy(free_[c].begin(), free_[c].end(), free.begin());
+    auto visa = world.fields().at(visa_field_, c);
+    std::copy(rules_[c].work_visa.begin(), rules_[c].work_visa.end(), visa.begin());
+    world.fields().at(study_field_, c)[0] = rules_[c].study_visa;
+    world.fields().at(asylum_field_, c)[0] = rules_[c].asylum_recognition;
+    world.fields().at(decision_field_, c)[0] = rules_[c].asylum_decision_months;
+  }
+
+  const Geography& geography_;
+  Params p_{};
+  std::vector<CityRules> rules_;
+  std::vector<std::vector<double>> free_;  // [city][nationality]
+  Column<std::uint8_t> citizenship_{}, return_due_{};
+  Column<std::uint16_t> permit_end_{}, arrival_{};
+  CityField free_field_, visa_field_, study_field_, asylum_field_, decision_field_;
+};
+
+}  // namespace
+
+ModelInfo legal_status_model() {
+  ModelInfo info;
+  info.slot = "legal_status";
+  info.name = "permits";
+  info.summary = "permits with expiry, renewal, overstay and permanence; asylum decisions; naturalisation; "
+                 "free-movement blocs and visa grant rates for migration decisions";
+  info.is_default = true;
+  info.phases = {Phase::status, Phase::arrive};
+  info.params = {
+      real_param("legal.work_permit_years", "years", 2.0, 0.1, 20.0, "Validity of a work, family or study permit",
+                 "assumption: first permits in the EU are typically valid 1-2 years (EU Blue Card: 1-4 years)"),
+      real_param("legal.permanent_after_years", "years", 5.0, 0.0, 30.0,
+                 "Stay after which a renewed permit becomes permanent residence",
+                 "EU Long-term Residents Directive 2003/109/EC: five years of legal residence"),
+      real_param("legal.refugee_permanent_after_years", "years", 5.0, 0.0, 30.0,
+                 "Stay after which a refugee becomes a permanent resident", "Directive 2003/109/EC as amended (2011)"),
+      share_param("legal.renewal_probability_employed", 0.9, "Probability that an employed holder's permit is renewed",
+                  "assumption: renewal is mostly tied to employment"),
+      share_param("legal.renewal_probability_unemployed", 0.3,
+                  "Probability that an unemployed holder's permit is renewed", "assumption"),
+      share_param("legal.overstay_probability", 0.4,
+                  "Probability that a holder whose permit was not renewed stays on without papers",
+                  "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)"),
+      real_param("legal.naturalisation_per_year", "1/year", 0.02, 0.0, 1.0,
+                 "Yearly hazard that a permanent resident naturalises",
+                 "Eurostat migr_acq: naturalisations are about 2% of the foreign population per year in the EU"),
+      share_param("legal.rejected_asylum_return_probability", 0.3,
+                  "Probability that a rejected asylum seeker leaves (otherwise stays without papers)",
+                  "Eurostat migr_eiord/migr_eirtn: about a third of return orders are carried out"),
+      real_param("legal.irregular_return_per_year", "1/year", 0.05, 0.0, 5.0,
+                 "Yearly hazard that an irregular resident leaves (voluntarily or removed)", "assumption"),
+  };
+  CollectionDecl blocs;
+  blocs.name = "blocs";
+  blocs.entry_noun = "bloc";
+  blocs.meaning = "Free-movement blocs (scenarios/data/countries.toml)";
+  const std::string data = "country data (scenarios/data/countries.toml)";
+  blocs.fields = {
+      text_param("long_name", std::string(""), "Descriptive name", data),
+      bool_param("free_movement", true, "Whether citizens of member countries may settle in each other's countries", data),
+      text_param("source", std::string(""), "Legal basis", data),
+  };
+  info.collections.push_back(std::move(blocs));
+  const std::string city_data = "city data (scenarios/data/cities.toml)";
+  ParamDecl decision = integer_param("asylum_decision_months", "months", 12, 1, 120,
+                                     "Typical months until a first-instance asylum decision", city_data);
+  decision.default_value = std::monostate{};
+  info.fields = {
+      {"countries", reference_param("blocs", "blocs", true, "Free-movement blocs the country belongs to", data, false)},
+      {"cities", share_param("work_visa_grant_rate_low", std::nullopt,
+                             "Probability that a low-skill applicant without free movement gets a work visa", city_data)},
+      {"cities", share_param("work_visa_grant_rate_medium", std::nullopt, "Same, medium skill", city_data)},
+      {"cities", share_param("work_visa_grant_rate_high", std::nullopt, "Same, high skill", city_data)},
+      {"cities", share_param("study_visa_grant_rate", std::nullopt, "Probability that a study visa is granted", city_data)},
+      {"cities", share_param("asylum_recognition_rate", std::nullopt,
+                             "First-instance recognition rate of asylum claims (refugee and subsidiary protection)",
+                             city_data)},
+      {"cities", decision},
+      {"cities", share_param("irregular_share_of_foreign_born", 0.08,
+                             "Share of foreign-born residents without papers at the start",
+                             "assumption: Clandestino (2009) and Pew (2019) put irregular migrants at 0.4-1.2% of the "
+                             "EU population, i.e. roughly 5-10% of foreign-born residents; Zürich estimates about "
+                             "10,000 (seed 002)")},
+      {"cities", share_param("asylum_seeker_share_of_foreign_born", 0.02,
+                             "Share of foreign-born residents with a pending asylum claim at the start",
+                             "assumption: Eurostat migr_asypenctza, about 0.9 million pending claims in the EU (2022)")},
+      {"cities", share_param("work_permit_share_of_foreign_born", 0.15,
+                             "Share of foreign-born residents holding a temporary work permit at the start",
+                             "assumption: Eurostat migr_resvalid, first and temporary permits are a minority of valid "
+                             "permits")},
+  };
+  info.series = {
+      {"irregular_residents", "persons", "Residents without legal status", true},
+      {"asylum_seekers", "persons", "Residents with a pending asylum claim", true},
+      {"refugees", "persons", "Residents with refugee or subsidiary protection", true},
+  };
+  info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& c : spec.entries("cities")) {
+      if (c.real("irregular_share_of_foreign_born") + c.real("asylum_seeker_share_of_foreign_born") +
+              c.real("work_permit_share_of_foreign_born") >
+          1.0)
+        diags.push_back(Diagnostic{c.field("work_permit_share_of_foreign_born").where,
+                                   "cities." + c.name + ".work_permit_share_of_foreign_born",
+                                   "irregular + asylum seeker + work permit shares exceed 1", ""});
+    }
+  });
+  info.make = [](ModelSetup& setup) { return std::make_unique<LegalStatusModel>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,92 @@
+// Networks and diaspora: how many residents of each city were born in each
+// place, and how many of them have stayed long enough to bring family.
+// Migration decisions read these stocks (a diaspora makes a city more
+// attractive and cheaper to reach, and opens family reunification).
+#include <cmath>
+#include <optional>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+class Diaspora : public Model {
+ public:
+  explicit Diaspora(ModelSetup& setup) {
+    places_ = 2 * setup.geography.city_count() + 1;
+    settled_steps_ = static_cast<int>(
+        std::ceil(12.0 * setup.spec.real("networks.settled_after_years") / setup.clock.step_months));
+    diaspora_ = setup.fields.add(kDiasporaField, static_cast<std::uint32_t>(places_), "residents by place of birth");
+    settled_ = setup.fields.add(kSettledDiasporaField, static_cast<std::uint32_t>(places_),
+                                "residents by place of birth settled for the qualifying stay");
+  }
+
+  void initialise(World& world) override {
+    if (world.schema().has(kArrivalColumn)) arrival_ = world.schema().find<std::uint16_t>(kArrivalColumn);
+    count(world);
+  }
+
+  void run(Phase, World& world) override { count(world); }
+
+ private:
+  void count(World& world) {
+    const auto chunks = make_chunks(world);
+    const std::int64_t step = world.step();
+    std::vector<std::vector<double>> all(chunks.size()), settled(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const AgentTable& a = world.agents(ch.city);
+      const auto origin = a.col(core::origin);
+      all[k].assign(places_, 0.0);
+      settled[k].assign(places_, 0.0);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        all[k][origin[r]] += 1;
+        // Residents present at the start count as settled.
+        const std::int64_t arrived = arrival_ ? a.col(*arrival_)[r] : 0;
+        if (arrived == 0 || step - arrived >= settled_steps_) settled[k][origin[r]] += 1;
+      }
+    });
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      auto d = world.fields().at(diaspora_, c);
+      auto s = world.fields().at(settled_, c);
+      std::fill(d.begin(), d.end(), 0.0);
+      std::fill(s.begin(), s.end(), 0.0);
+    }
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      auto d = world.fields().at(diaspora_, chunks[k].city);
+      auto s = world.fields().at(settled_, chunks[k].city);
+      for (std::size_t p = 0; p < places_; ++p) {
+        d[p] += all[k][p] * scale;
+        s[p] += settled[k][p] * scale;
+      }
+    }
+  }
+
+  std::size_t places_ = 0;
+  int settled_steps_ = 0;
+  CityField diaspora_, settled_;
+  std::optional<Column<std::uint16_t>> arrival_;
+};
+
+}  // namespace
+
+ModelInfo diaspora_networks() {
+  ModelInfo info;
+  info.slot = "networks";
+  info.name = "diaspora";
+  info.summary = "stocks of residents by place of birth in every city, and those settled for family reunification";
+  info.is_default = true;
+  info.phases = {Phase::decide};
+  info.params = {
+      real_param("networks.settled_after_years", "years", 2.0, 0.0, 20.0,
+                 "Stay after which a migrant can bring family (family reunification)",
+                 "Family Reunification Directive 2003/86/EC, art. 8: up to two years of lawful stay"),
+  };
+  info.make = [](ModelSetup& setup) { return std::make_unique<Diaspora>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

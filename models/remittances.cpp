@@ -1,0 +1,151 @@
+// Remittances: employed migrants send a share of their income to the city
+// they were born in (or to the rest of the world, outside the model). A
+// city's remittance income raises its residents' savings, and so their
+// capability to move (the "migration hump"), and creates local jobs.
+#include <algorithm>
+#include <optional>
+
+#include "declare.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+class Remittances : public Model {
+ public:
+  explicit Remittances(ModelSetup& setup) : clock_(setup.clock), geography_(setup.geography) {
+    const auto& spec = setup.spec;
+    share_ = spec.real("remittances.share_of_income");
+    savings_share_ = spec.real("remittances.recipient_savings_share");
+    jobs_per_million_ = spec.real("remittances.jobs_per_million_eur");
+    adult_months_ = static_cast<int>(spec.integer("budget.adult_age_years")) * 12;
+    jobs_field_ = setup.fields.add(kRemittanceJobsField, 1, "jobs created by remittances this step (agents)");
+    const std::size_t n = setup.geography.city_count();
+    sent_.assign(n, 0.0);
+    received_.assign(n, 0.0);
+    outside_.assign(n, 0.0);
+  }
+
+  void initialise(World& world) override {
+    savings_ = world.schema().find<float>(kSavingsColumn);
+    income_ = world.schema().find<float>(kIncomeColumn);
+  }
+
+  void run(Phase, World& world) override {
+    const std::size_t n = world.city_count();
+    const double months = clock_.step_months;
+    const auto chunks = make_chunks(world);
+    // Send: per chunk, amounts by destination city (the last slot is the rest of the world).
+    std::vector<std::vector<double>> by_chunk(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto origin = a.col(core::origin);
+      const auto employment = a.col(core::employment);
+      const auto income = a.col(income_);
+      auto savings = a.col(savings_);
+      by_chunk[k].assign(n + 1, 0.0);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        if (employment[r] != code(Employment::employed)) continue;
+        const std::size_t home = home_of(origin[r], n);
+        if (home == ch.city) continue;  // not a migrant: born here or in this city's hinterland
+        const double amount = std::min<double>(share_ * income[r] * months, savings[r]);
+        savings[r] = static_cast<float>(savings[r] - amount);
+        by_chunk[k][home] += amount;
+      }
+    });
+    std::fill(sent_.begin(), sent_.end(), 0.0);
+    std::fill(received_.begin(), received_.end(), 0.0);
+    std::fill(outside_.begin(), outside_.end(), 0.0);
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      for (std::size_t home = 0; home < n; ++home) {
+        sent_[chunks[k].city] += by_chunk[k][home];
+        received_[home] += by_chunk[k][home];
+      }
+      sent_[chunks[k].city] += by_chunk[k][n];
+      outside_[chunks[k].city] += by_chunk[k][n];
+    }
+
+    // Receive: a share is saved, spread evenly over the adults of the city;
+    // every million EUR received creates jobs.
+    std::vector<double> adults(n, 0.0);
+    std::vector<double> adults_by_chunk(chunks.size(), 0.0);
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto age = world.agents(ch.city).col(core::age_months);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) adults_by_chunk[k] += age[r] >= adult_months_;
+    });
+    for (std::size_t k = 0; k < chunks.size(); ++k) adults[chunks[k].city] += adults_by_chunk[k];
+    parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
+      if (received_[ch.city] <= 0 || adults[ch.city] <= 0) return;
+      const auto per_adult = static_cast<float>(savings_share_ * received_[ch.city] / adults[ch.city]);
+      const auto age = world.agents(ch.city).col(core::age_months);
+      auto savings = world.agents(ch.city).col(savings_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        if (age[r] >= adult_months_) savings[r] += per_adult;
+    });
+    for (std::size_t c = 0; c < n; ++c) world.fields().at(jobs_field_, c)[0] = received_[c] * jobs_per_million_ / 1.0e6;
+  }
+
+  // remittances_sent, remittances_received, remittances_to_rest_of_world (EUR)
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    if (world.step() == 0) return;
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      values[0][c] = sent_[c] * scale;
+      values[1][c] = received_[c] * scale;
+      values[2][c] = outside_[c] * scale;
+    }
+  }
+
+ private:
+  // The city a migrant remits to: the city of birth, the city whose
+  // hinterland the migrant comes from, or n for the rest of the world.
+  std::size_t home_of(std::uint16_t origin, std::size_t n) const {
+    if (origin == geography_.rest_of_world_place()) return n;
+    return origin < n ? origin : origin - n;
+  }
+
+  const Clock& clock_;
+  const Geography& geography_;
+  double share_ = 0, savings_share_ = 0, jobs_per_million_ = 0;
+  int adult_months_ = 0;
+  Column<float> savings_{}, income_{};
+  CityField jobs_field_;
+  std::vector<double> sent_, received_, outside_;  // EUR (agent units) of the last step, by city
+};
+
+}  // namespace
+
+ModelInfo remittances() {
+  ModelInfo info;
+  info.slot = "remittances";
+  info.name = "share_of_income";
+  info.summary = "employed migrants send a share of income home; received remittances raise residents' savings "
+                 "and create jobs";
+  info.is_default = true;
+  info.phases = {Phase::income};
+  info.requires_slots = {"budget"};
+  info.params = {
+      share_param("remittances.share_of_income", 0.15, "Share of income an employed migrant sends home",
+                  "IFAD (2017) Sending Money Home: migrants send on average about 15% of their earnings"),
+      share_param("remittances.recipient_savings_share", 0.3,
+                  "Share of remittances received that recipients save (the rest is consumed)",
+                  "assumption: most remittances finance consumption, health and education (World Bank 2006, Global "
+                  "Economic Prospects)"),
+      real_param("remittances.jobs_per_million_eur", "jobs per million EUR", 20.0, 0.0, 1000.0,
+                 "Informal jobs created in the receiving city per million EUR of remittances received",
+                 "assumption: at informal-sector capital needs of tens of thousands of EUR per job in West Africa"),
+  };
+  info.series = {
+      {"remittances_sent", "EUR", "Remittances sent by residents during the step", false},
+      {"remittances_received", "EUR", "Remittances received from migrants in other simulated cities during the step",
+       false},
+      {"remittances_to_rest_of_world", "EUR",
+       "Remittances sent by residents to places outside the simulated cities during the step", false},
+  };
+  info.make = [](ModelSetup& setup) { return std::make_unique<Remittances>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

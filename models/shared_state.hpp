@@ -1,0 +1,100 @@
+#pragma once
+// The state the behavioural models share, in one place: names of the agent
+// columns and per-city fields each model declares (writer) and the others
+// look up (readers), and the small codes stored in them. Data flow per step:
+//   labour (jobs, wages) -> housing (tenure, rents) -> legal status (permits)
+//   -> budget (income, savings) -> remittances -> hinterland -> networks
+//   -> migration decisions -> moves.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace mobsim::models {
+
+inline constexpr int kSkillLevels = 3;  // Skill::low, medium, high
+
+// ---- agent columns -------------------------------------------------------
+// New agents start with every column zero, so zero always means "none".
+// labour: the job held, 1 + sector * kSkillLevels + skill level of the job
+// (which can be below the agent's own when a foreign qualification is not
+// recognised); kNoJob when not employed.
+inline const std::string kJobColumn = "job";
+inline constexpr std::uint8_t kNoJob = 0;
+// budget: savings (EUR, never negative) and this month's income (EUR).
+inline const std::string kSavingsColumn = "savings_eur";
+inline const std::string kIncomeColumn = "income_eur_per_month";
+// housing: Tenure below.
+inline const std::string kTenureColumn = "tenure";
+// legal status: citizenship (0: of the country of birth; k + 1: naturalised
+// in country k), the step a permit expires or an asylum decision is due
+// (0: none), the step of arrival in the current city, and whether the agent
+// must leave (a permit ended without renewal, an asylum claim was refused).
+inline const std::string kCitizenshipColumn = "citizenship";
+inline const std::string kPermitEndColumn = "permit_end_step";
+inline const std::string kArrivalColumn = "arrival_step";
+inline const std::string kReturnDueColumn = "return_due";
+// migration: 1 + the city an irregular migrant waiting in a transit hub is
+// heading to; kNotInTransit otherwise.
+inline const std::string kTransitColumn = "transit_destination";
+inline constexpr std::uint16_t kNotInTransit = 0;
+
+enum class Tenure : std::uint8_t { unhoused = 0, formal_private = 1, social = 2, informal = 3, homeless = 4 };
+
+// ---- per-city fields ------------------------------------------------------
+// labour: jobs (filled or vacant, in agents) and their wage by sector and
+// skill level [K * 3]; by skill level of the job seeker [3]: unemployment
+// rate, monthly probability of finding a job and mean wage of a job;
+// probability that a foreign qualification is not recognised [1].
+inline const std::string kJobsField = "jobs";
+inline const std::string kWageField = "wage_eur_per_month";
+inline const std::string kUnemploymentRateField = "unemployment_rate_by_skill";
+inline const std::string kJobFindingField = "job_finding_rate_by_skill";
+inline const std::string kSkillWageField = "skill_wage_eur_per_month_by_skill";
+inline const std::string kRecognitionPenaltyField = "recognition_penalty";
+// housing: rent per person by tenure [formal_private, social, informal].
+inline const std::string kRentField = "rent_eur_per_person_month";
+// budget: monthly unemployment benefit, old-age income, living cost [1 each].
+inline const std::string kBenefitField = "unemployment_benefit_eur_per_month";
+inline const std::string kPensionField = "pension_eur_per_month";
+inline const std::string kLivingCostField = "living_cost_eur_per_month";
+// remittances: jobs to create next step from remittances received [1], in agents.
+inline const std::string kRemittanceJobsField = "remittance_jobs";
+// networks: residents by place of birth [places], and those settled for the
+// qualifying stay of family reunification [places], in persons.
+inline const std::string kDiasporaField = "diaspora_persons";
+inline const std::string kSettledDiasporaField = "settled_diaspora_persons";
+// legal status: for each nationality (countries of the world, then "other"),
+// whether free movement into the city's country applies [nationalities].
+inline const std::string kFreeMovementField = "free_movement_open";
+
+// The sectors of the scenario, in name order; exactly one may be informal.
+struct Sectors {
+  explicit Sectors(const ScenarioSpec& spec);
+  std::vector<std::string> names;
+  std::vector<double> wage_index;
+  std::vector<double> separation_rate_per_year;
+  std::vector<double> relative_demand_growth_per_year;
+  std::vector<bool> informal;
+  int informal_sector = -1;  // index, or -1
+  std::size_t size() const { return names.size(); }
+  int index(const std::string& name) const;  // -1 if unknown
+};
+
+inline std::uint8_t job_code(std::size_t sector, int skill) {
+  return static_cast<std::uint8_t>(1 + sector * kSkillLevels + static_cast<std::size_t>(skill));
+}
+// Index of a job's segment (sector * 3 + skill) in [K * 3] fields.
+inline std::size_t job_segment(std::uint8_t job) { return static_cast<std::size_t>(job - 1); }
+inline std::size_t job_sector(std::uint8_t job) { return job_segment(job) / kSkillLevels; }
+inline int job_skill(std::uint8_t job) { return static_cast<int>(job_segment(job) % kSkillLevels); }
+
+// Nationality index of an agent for free-movement purposes: the country of
+// naturalisation, else the country of birth, else "other" (= country count).
+inline std::size_t nationality(std::uint8_t citizenship, std::uint16_t birth_country, std::size_t countries) {
+  if (citizenship > 0) return citizenship - 1u;
+  return birth_country < countries ? birth_country : countries;
+}
+
+}  // namespace mobsim::models

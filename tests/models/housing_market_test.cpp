@@ -1,0 +1,63 @@
+// The housing market: the rent formula by hand, and the planner's check that
+// less housing means higher rents and fewer newcomers.
+#include "housing_market.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "shared_state.hpp"
+#include "support.hpp"
+
+namespace mobsim {
+namespace {
+
+TEST(HousingMarket, RentIndexHandComputed) {
+  // 97 of 100 places occupied, target 95%, elasticity 3: (0.97 / 0.95)^3.
+  EXPECT_NEAR(models::rent_index(97, 100, 0.95, 3), std::pow(0.97 / 0.95, 3), 1e-15);
+  EXPECT_DOUBLE_EQ(models::rent_index(95, 100, 0.95, 3), 1.0);
+  EXPECT_DOUBLE_EQ(models::rent_index(400, 100, 0.95, 3), 4.0);   // clamped
+  EXPECT_DOUBLE_EQ(models::rent_index(10, 100, 0.95, 3), 0.25);   // clamped
+  EXPECT_DOUBLE_EQ(models::rent_index(10, 0, 0.95, 0), 1.0);      // no capacity: occupancy 1, elasticity 0
+}
+
+TEST(HousingMarket, LessHousingRaisesRentsAndLowersInflow) {
+  const std::vector<std::string> common{"run.people_per_agent=200", "run.duration_months=36"};
+  auto scarce = common;
+  scarce.push_back("cities.Paris.housing_vacancy_rate=0.0");
+  scarce.push_back("cities.Paris.construction_per_year=0.0");
+  const auto base = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), common));
+  const auto tight = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), scarce));
+  const std::size_t paris = base.city("Paris");
+  EXPECT_GT(tight.at("rent_index", 0, 36, paris), base.at("rent_index", 0, 36, paris));
+  EXPECT_GT(tight.at("rent_index", 0, 1, paris), base.at("rent_index", 0, 1, paris));
+  EXPECT_LT(tight.total("inflow", paris), base.total("inflow", paris))
+      << "inflow to Paris: " << base.total("inflow", paris) << " -> " << tight.total("inflow", paris);
+}
+
+TEST(HousingMarket, EveryoneEndsTheStepHousedOrHomelessAndCountsAreConsistent) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"), {"run.people_per_agent=500"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const auto tenure = sim->world().schema().find<std::uint8_t>(models::kTenureColumn);
+  for (int t = 0; t < 12; ++t) sim->step();
+  Frame frame;
+  sim->observe(frame);
+  const auto homeless_series = [&] {
+    for (std::size_t i = 0; i < engine.series().size(); ++i)
+      if (engine.series()[i].name == "homeless") return i;
+    return engine.series().size();
+  }();
+  for (std::size_t c = 0; c < sim->world().city_count(); ++c) {
+    const auto& a = sim->world().agents(c);
+    double homeless = 0;
+    for (std::size_t r = 0; r < a.size(); ++r) {
+      ASSERT_NE(a.col(tenure)[r], code(models::Tenure::unhoused));
+      homeless += a.col(tenure)[r] == code(models::Tenure::homeless);
+    }
+    EXPECT_EQ(frame.series[homeless_series][c], homeless * 500);
+  }
+}
+
+}  // namespace
+}  // namespace mobsim

@@ -1,0 +1,180 @@
+// Behavioural migration: channel availability by hand, closed corridors,
+// savings that never go negative, returns, and the remittance books.
+#include "migration_channels.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "logit.hpp"
+#include "shared_state.hpp"
+#include "support.hpp"
+
+namespace mobsim {
+namespace {
+
+using models::ChannelOdds;
+
+TEST(MigrationChannels, AvailabilityHandComputed) {
+  ChannelOdds odds;
+  odds.family = 0.2;
+  odds.work = 0.5;
+  odds.irregular = 0.25;
+  // 1 - 0.8 * 0.5 * 1.0 * 0.75
+  EXPECT_DOUBLE_EQ(odds.any(), 0.7);
+  EXPECT_DOUBLE_EQ(ChannelOdds{}.any(), 0.0);
+  ChannelOdds free;
+  free.citizen_or_free = true;
+  EXPECT_DOUBLE_EQ(free.any(), 1.0);
+  // Channels are tried in order, each with its own draw.
+  const double family[4] = {0.1, 0.9, 0.9, 0.9}, work[4] = {0.3, 0.4, 0.9, 0.9}, irregular[4] = {0.3, 0.6, 0.9, 0.2},
+               none[4] = {0.3, 0.6, 0.9, 0.3};
+  EXPECT_EQ(models::pick_channel(odds, family), models::kFamily);
+  EXPECT_EQ(models::pick_channel(odds, work), models::kWorkVisa);
+  EXPECT_EQ(models::pick_channel(odds, irregular), models::kIrregular);
+  EXPECT_EQ(models::pick_channel(odds, none), models::kNoChannel);
+}
+
+TEST(MigrationChannels, ADestinationWithoutAnyChannelGetsNoProbabilityInTheLogit) {
+  // Utilities as the model builds them: weight * log(probability that a channel is open).
+  ChannelOdds closed, open;
+  open.work = 0.5;
+  const std::vector<double> utility{2.0, 1.0 + std::log(open.any()),
+                                    closed.any() > 0 ? 1.0 : -std::numeric_limits<double>::infinity()};
+  LogitChooser chooser;
+  chooser.set_utilities(utility);
+  EXPECT_EQ(chooser.probability(2), 0.0);
+  const double z = std::exp(2.0) + std::exp(1.0) * 0.5;
+  EXPECT_NEAR(chooser.probability(1), std::exp(1.0) * 0.5 / z, 1e-15);
+}
+
+double flow(const test::RunResult& run, std::size_t from, std::size_t to) {
+  const std::size_t n = run.cities.size();
+  double total = 0;
+  for (const auto& replicate : run.recording.frames())
+    for (const auto& frame : replicate) total += frame.flows[from * n + to];
+  return total;
+}
+
+TEST(Migration, ClosingACorridorMakesItsFlowExactlyZero) {
+  const std::vector<std::string> busy{"run.people_per_agent=100", "run.duration_months=36",
+                                      "migration.consider_hazard_per_year=0.5"};
+  const auto open = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), busy));
+  const std::size_t dakar = open.city("Dakar"), paris = open.city("Paris");
+  ASSERT_GT(flow(open, dakar, paris), 0.0) << "the test needs moves from Dakar to Paris when the corridor is open";
+
+  const auto closed = test::run_in_memory(test::load_text(R"(
+base = "ci/four_cities.toml"
+[run]
+people_per_agent = 100
+duration_months = 36
+[migration]
+consider_hazard_per_year = 0.5
+[corridors.dakar_paris]
+origin = "Dakar"
+destination = "Paris"
+legal_open = false
+irregular_open = false
+)"));
+  EXPECT_EQ(flow(closed, dakar, paris), 0.0);
+  EXPECT_GT(flow(closed, paris, dakar), 0.0) << "only the stated direction is closed";
+  const std::size_t n = closed.cities.size();
+  for (const auto& replicate : closed.recording.frames())
+    for (const auto& frame : replicate)
+      for (std::size_t ch = 0; ch < frame.flows_by_channel.size() / (n * n); ++ch)
+        EXPECT_EQ(frame.flows_by_channel[(ch * n + dakar) * n + paris], 0.0);
+}
+
+TEST(Migration, FlowsByChannelAddUpToFlows) {
+  const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml")));
+  const std::size_t n = run.cities.size();
+  double moved = 0;
+  for (const auto& replicate : run.recording.frames())
+    for (const auto& frame : replicate) {
+      const std::size_t channels = frame.flows_by_channel.size() / (n * n);
+      ASSERT_EQ(channels, 8u);
+      for (std::size_t o = 0; o < n; ++o)
+        for (std::size_t d = 0; d < n; ++d) {
+          double sum = 0;
+          for (std::size_t ch = 0; ch < channels; ++ch) sum += frame.flows_by_channel[(ch * n + o) * n + d];
+          ASSERT_EQ(sum, frame.flows[o * n + d]);
+          moved += sum;
+        }
+    }
+  EXPECT_GT(moved, 0.0);
+}
+
+TEST(Migration, NoAgentEverHasNegativeSavings) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
+                                       {"run.people_per_agent=200", "migration.consider_hazard_per_year=0.5"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const auto savings = sim->world().schema().find<float>(models::kSavingsColumn);
+  for (int t = 0; t < 24; ++t) {
+    sim->step();
+    for (std::size_t c = 0; c < sim->world().city_count(); ++c)
+      for (float s : sim->world().agents(c).col(savings)) ASSERT_GE(s, 0.0f);
+  }
+}
+
+TEST(Migration, MigrantsReturnAndThoseBornElsewhereLeaveTheModel) {
+  const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"),
+                                                  {"migration.return_hazard_per_year=0.5"}));
+  double returns = 0, outside = 0, return_moves = 0;
+  const std::size_t n = run.cities.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    returns += run.total("returns", c);
+    outside += run.total("returns_to_rest_of_world", c);
+  }
+  for (const auto& replicate : run.recording.frames())
+    for (const auto& frame : replicate)
+      for (std::size_t i = 0; i < n * n; ++i) return_moves += frame.flows_by_channel[7 * n * n + i];
+  EXPECT_GT(outside, 0.0);
+  EXPECT_GT(return_moves, 0.0);
+  EXPECT_EQ(returns, outside + return_moves);
+}
+
+TEST(Remittances, EveryEuroSentIsReceivedOrLeavesTheModel) {
+  const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml")));
+  const std::size_t n = run.cities.size();
+  double received_total = 0;
+  for (std::size_t r = 0; r < run.recording.frames().size(); ++r)
+    for (int t = 1; t <= 24; ++t) {
+      double sent = 0, received = 0, outside = 0;
+      for (std::size_t c = 0; c < n; ++c) {
+        sent += run.at("remittances_sent", r, t, c);
+        received += run.at("remittances_received", r, t, c);
+        outside += run.at("remittances_to_rest_of_world", r, t, c);
+      }
+      EXPECT_NEAR(sent, received + outside, 1e-6 * std::max(1.0, sent)) << "t " << t;
+      received_total += received;
+    }
+  EXPECT_GT(received_total, 0.0);
+}
+
+TEST(Networks, DiasporaStocksCountEveryResidentOnce) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"));
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  sim->step();
+  const World& world = sim->world();
+  const auto diaspora = world.field_schema().find(models::kDiasporaField);
+  for (std::size_t c = 0; c < world.city_count(); ++c) {
+    double total = 0, from_other_cities = 0;
+    const auto d = world.fields().at(diaspora, c);
+    for (std::size_t p = 0; p < d.size(); ++p) {
+      total += d[p];
+      if (p < world.city_count() && p != c) from_other_cities += d[p];
+    }
+    // Counted in the decide phase, before this step's moves and departures
+    // to the rest of the world.
+    const auto left = world.tally().boundary[world.flow("returns_to_rest_of_world")][c];
+    const auto before = static_cast<std::int64_t>(world.agents(c).size()) + world.tally().outflow[c] -
+                        world.tally().inflow[c] + left;
+    EXPECT_NEAR(total, static_cast<double>(before * world.people_per_agent()), 1e-9);
+    if (world.geography().city(c).name == "Paris") EXPECT_GT(from_other_cities, 0.0);
+  }
+}
+
+}  // namespace
+}  // namespace mobsim
