@@ -28,13 +28,18 @@ namespace mobsim::models {
 
 namespace {
 
-constexpr Purpose kDecideDraw = purpose("migration.decide");       // 0 return, 1 consider, 2 destination, 3 transit
+constexpr Purpose kDecideDraw = purpose("migration.decide");       // 0 schedule, 1 event, 2 destination, 3 transit
+constexpr Purpose kScheduleDraw = purpose("migration.schedule");   // 0 next opportunity
 constexpr Purpose kChannelDraw = purpose("migration.channel");     // 0 family, 1 work, 2 study, 3 irregular
 constexpr Purpose kIrregularDraw = purpose("migration.irregular");  // 0 failure, 1 transit route, 2 asylum, 3 give up
 
 const std::vector<std::string> kChannelNames{"internal",  "citizen",    "free_movement", "family_reunification",
                                              "work_visa", "study_visa", "irregular",     "return"};
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+constexpr int kMaxAgeMonths = 130 * 12;
+// The income gap that drives consideration counts up to this ratio
+// (aspirations saturate).
+constexpr double kMaxIncomeGapRatio = 30.0;
 
 struct Params {
   double consider_hazard_per_year, age_peak_years, age_spread_years, age_floor;
@@ -61,7 +66,16 @@ struct StepTables {
   std::vector<double> family;            // [o * C + j] probability of family reunification
   std::vector<double> cost_factor;       // [o * C + j] network reduction of moving cost
   std::vector<bool> network_abroad;      // [i * P + o]
+  // Net income of staying, as log and as income^(-income gap weight): for
+  // the employed by job segment and tenure [(i * S + seg) * 5 + tenure], for
+  // the others by skill, foreign qualification, tenure and irregularity
+  // [(((i * 3 + s) * 2 + fq) * 5 + tenure) * 2 + irregular].
+  std::size_t segments = 0;
+  std::vector<double> stay_log_employed, stay_pow_employed, stay_log_other, stay_pow_other;
+  std::vector<double> best_pow;          // [(i * N + b) * 3 + s]: exp(gap weight * best_elsewhere)
 };
+
+constexpr std::size_t kTenures = 5;
 
 struct Pending {
   std::uint32_t row;
@@ -114,7 +128,24 @@ class BehaviouralMigration : public Model {
       std::nth_element(costs.begin(), costs.begin() + static_cast<std::ptrdiff_t>(costs.size() / 2), costs.end());
       typical_cost_[i] = costs.empty() ? p_.move_fixed_cost_eur : costs[costs.size() / 2];
     }
+    for (int a = 0; a <= kMaxAgeMonths; ++a) {
+      const double z = (a / 12.0 - p_.age_peak_years) / p_.age_spread_years;
+      age_factor_.push_back(p_.age_floor + (1.0 - p_.age_floor) * std::exp(-z * z));
+    }
     transit_ = setup.schema.add<std::uint16_t>(kTransitColumn, "1 + city an irregular migrant in transit heads to; 0 none");
+    next_ = setup.schema.add<std::uint16_t>("next_decision_step",
+                                            "step of the agent's next decision opportunity; 0 not yet scheduled");
+    // Decision opportunities arrive with a per-step probability that bounds
+    // every agent's chance to return or consider moving; each is then
+    // accepted with the agent's actual probabilities (thinning). Exact, and
+    // most agents are skipped without a draw.
+    const double dt = setup.clock.years_per_step();
+    const double consider_max = p_.consider_hazard_per_year * dt * std::pow(kMaxIncomeGapRatio, p_.income_gap_weight) *
+                                p_.unemployed_multiplier * (1.0 + p_.network_tie_multiplier);
+    const double return_max =
+        p_.return_hazard_per_year * dt * p_.return_unemployed_multiplier * p_.return_target_multiplier;
+    opportunity_native_ = -std::expm1(-consider_max);
+    opportunity_migrant_ = -std::expm1(-(consider_max + return_max));
   }
 
   void initialise(World& world) override {
@@ -148,7 +179,6 @@ class BehaviouralMigration : public Model {
   void run(Phase, World& world) override {
     std::fill(returns_.begin(), returns_.end(), 0.0);
     std::fill(skilled_.begin(), skilled_.end(), 0.0);
-    leave_the_world(world);
     const StepTables tables = build_tables(world);
     decide(world, tables);
   }
@@ -236,12 +266,7 @@ class BehaviouralMigration : public Model {
     return origin < n ? origin : origin - n;
   }
 
-  double age_factor(int age_months) const {
-    const double z = (age_months / 12.0 - p_.age_peak_years) / p_.age_spread_years;
-    return p_.age_floor + (1.0 - p_.age_floor) * std::exp(-z * z);
-  }
-
-  double hazard_probability(double per_year) const { return 1.0 - std::exp(-per_year * clock_.years_per_step()); }
+  double years_per_step() const { return clock_.years_per_step(); }
 
   StepTables build_tables(const World& world) const {
     StepTables t;
@@ -285,6 +310,7 @@ class BehaviouralMigration : public Model {
         t.cost_factor[o * n + j] = 1.0 - p_.network_cost_reduction * d[o] / (d[o] + p_.network_half_persons);
       }
     }
+    build_stay_tables(world, t);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t o = 0; o < t.places; ++o)
         for (std::size_t j = 0; j < n && !t.network_abroad[i * t.places + o]; ++j)
@@ -308,73 +334,77 @@ class BehaviouralMigration : public Model {
     return std::max(income, p_.income_floor_share * hire[0]);
   }
 
-  // Current monthly income of an agent after rent and living costs, floored likewise.
-  double stay_income(const World& world, std::size_t i, const AgentTable& a, std::uint32_t r, std::size_t b) const {
-    const auto hire = world.fields().at(skill_wage_, i);
-    const auto tenure = static_cast<Tenure>(a.col(tenure_)[r]);
-    const double rent = tenure == Tenure::unhoused || tenure == Tenure::homeless
-                            ? 0.0
-                            : world.fields().at(rent_, i)[static_cast<std::size_t>(tenure) - 1];
-    const double living = world.fields().at(living_, i)[0];
-    double income;
-    if (a.col(core::employment)[r] == code(Employment::employed) && a.col(job_)[r] != kNoJob) {
-      income = world.fields().at(wage_, i)[job_segment(a.col(job_)[r])];
-    } else {
-      const int s = a.col(core::skill)[r];
-      const bool fq = s > 0 && b != geography_.city(i).country_index;
-      const double penalty = fq ? world.fields().at(penalty_, i)[0] : 0.0;
+  // Net monthly income of staying (after rent and living costs, floored
+  // likewise) for every situation an agent can be in, so that the decision
+  // loop looks it up instead of computing logs and powers per agent.
+  void build_stay_tables(const World& world, StepTables& t) const {
+    const std::size_t n = t.cities;
+    t.segments = wage_.width;
+    t.stay_log_employed.assign(n * t.segments * kTenures, 0.0);
+    t.stay_pow_employed.assign(n * t.segments * kTenures, 0.0);
+    t.stay_log_other.assign(n * kSkillLevels * 2 * kTenures * 2, 0.0);
+    t.stay_pow_other.assign(t.stay_log_other.size(), 0.0);
+    t.best_pow.assign(t.best_elsewhere.size(), 0.0);
+    for (std::size_t k = 0; k < t.best_elsewhere.size(); ++k)
+      t.best_pow[k] = std::exp(p_.income_gap_weight * t.best_elsewhere[k]);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto wage = world.fields().at(wage_, i);
+      const auto skill_wage = world.fields().at(skill_wage_, i);
       const auto u = world.fields().at(unemployment_, i);
-      const auto su = static_cast<std::size_t>(s);
-      const double unemployed = (1.0 - penalty) * u[su] + penalty * u[0];
-      const double benefit =
-          a.col(core::legal_status)[r] == code(LegalStatus::irregular) ? 0.0 : world.fields().at(benefit_, i)[0];
-      income = (1.0 - unemployed) * ((1.0 - penalty) * hire[su] + penalty * hire[0]) + unemployed * benefit;
+      const auto rent = world.fields().at(rent_, i);
+      const double living = world.fields().at(living_, i)[0];
+      const double benefit = world.fields().at(benefit_, i)[0];
+      const double penalty_here = world.fields().at(penalty_, i)[0];
+      const double floor = p_.income_floor_share * skill_wage[0];
+      auto rent_of = [&](std::size_t tenure) { return tenure >= 1 && tenure <= 3 ? rent[tenure - 1] : 0.0; };
+      auto store = [&](std::vector<double>& logs, std::vector<double>& pows, std::size_t k, double income) {
+        const double y = std::max(income, floor);
+        logs[k] = std::log(y);
+        pows[k] = std::pow(y, -p_.income_gap_weight);
+      };
+      for (std::size_t seg = 0; seg < t.segments; ++seg)
+        for (std::size_t tenure = 0; tenure < kTenures; ++tenure)
+          store(t.stay_log_employed, t.stay_pow_employed, (i * t.segments + seg) * kTenures + tenure,
+                wage[seg] - rent_of(tenure) - living);
+      for (int s = 0; s < kSkillLevels; ++s)
+        for (int fq = 0; fq < 2; ++fq)
+          for (std::size_t tenure = 0; tenure < kTenures; ++tenure)
+            for (int irregular = 0; irregular < 2; ++irregular) {
+              const double penalty = fq && s > 0 ? penalty_here : 0.0;
+              const auto su = static_cast<std::size_t>(s);
+              const double unemployed = (1.0 - penalty) * u[su] + penalty * u[0];
+              const double income = (1.0 - unemployed) * ((1.0 - penalty) * skill_wage[su] + penalty * skill_wage[0]) +
+                                    unemployed * (irregular ? 0.0 : benefit);
+              store(t.stay_log_other, t.stay_pow_other,
+                    (((i * kSkillLevels + su) * 2 + static_cast<std::size_t>(fq)) * kTenures + tenure) * 2 +
+                        static_cast<std::size_t>(irregular),
+                    income - rent_of(tenure) - living);
+            }
     }
-    return std::max(income - rent - living, p_.income_floor_share * hire[0]);
   }
 
   // Return hazard: highest just after arrival, decaying with the stay to a
   // settled level (residents present at the start count as settled);
   // higher for the unemployed and for recent migrants who met their savings
   // target. Forced when a permit ended or a claim was refused.
-  bool wants_to_return(const World& world, std::size_t i, const AgentTable& a, std::uint32_t r, const Draw& d) const {
-    if (a.col(return_due_)[r]) return true;
-    const std::uint16_t arrived = a.col(arrival_)[r];
+  // Probability that a migrant returns home this step: highest just after
+  // arrival, decaying with the stay to a settled level (residents present at
+  // the start count as settled); higher for the unemployed and for recent
+  // migrants who met their savings target.
+  double return_probability(const World& world, std::size_t i, std::uint16_t arrived, bool unemployed,
+                            float savings) const {
     const double years = (world.step() - arrived) * clock_.step_months / 12.0;
     const bool recent = arrived > 0;
     double h = p_.return_hazard_per_year *
                (recent ? std::max(p_.settled_return_factor, std::exp(-years / p_.return_decay_years))
                        : p_.settled_return_factor);
-    if (a.col(core::employment)[r] == code(Employment::unemployed)) h *= p_.return_unemployed_multiplier;
-    if (recent && a.col(savings_)[r] >= p_.savings_target_months * world.fields().at(living_, i)[0])
-      h *= p_.return_target_multiplier;
-    return d.unit(0) < hazard_probability(h);
+    if (unemployed) h *= p_.return_unemployed_multiplier;
+    if (recent && savings >= p_.savings_target_months * world.fields().at(living_, i)[0]) h *= p_.return_target_multiplier;
+    return -std::expm1(-h * years_per_step());
   }
 
-  bool eligible(const World& world, const AgentTable& a, std::uint32_t r) const {
-    return a.col(core::age_months)[r] >= p_.min_age_months && !world.created_this_step(a.col(core::id)[r]);
-  }
-
-  // Migrants born outside the simulated cities who return leave the model
-  // (a documented external boundary). Done before any move is requested,
-  // because removing agents reorders rows.
-  void leave_the_world(World& world) {
-    const auto chunks = make_chunks(world);
-    const std::uint32_t step = world.step();
-    std::vector<std::vector<std::uint32_t>> leaving(chunks.size());
-    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
-      const AgentTable& a = world.agents(ch.city);
-      const auto origin = a.col(core::origin);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        if (origin[r] != geography_.rest_of_world_place() || !eligible(world, a, r)) continue;
-        if (a.col(transit_)[r] != kNotInTransit) continue;
-        const Draw d = world.rng().agent(a.col(core::id)[r], step, kDecideDraw);
-        if (wants_to_return(world, ch.city, a, r, d)) leaving[k].push_back(r);
-      }
-    });
-    const auto by_city = merge_by_city(chunks, leaving, world.city_count());
-    for (std::size_t c = 0; c < world.city_count(); ++c) returns_[c] += static_cast<double>(by_city[c].size());
-    parallel_for_cities(world.city_count(), [&](std::size_t c) { world.remove_agents(c, by_city[c], outside_); });
+  bool eligible(const World& world, std::uint16_t age_months, std::uint64_t id) const {
+    return age_months >= p_.min_age_months && !world.created_this_step(id);
   }
 
   // What is open to this agent into j.
@@ -403,7 +433,9 @@ class BehaviouralMigration : public Model {
     const std::size_t n = t.cities;
     const std::size_t countries = geography_.countries().size();
     std::vector<std::vector<Move>> moves(chunks.size());
+    std::vector<std::vector<std::uint32_t>> leaving(chunks.size());
     std::vector<double> returns_by_chunk(chunks.size(), 0.0), skilled_by_chunk(chunks.size(), 0.0);
+    const double gap_cap = std::pow(kMaxIncomeGapRatio, p_.income_gap_weight);
 
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const std::size_t i = ch.city;
@@ -414,25 +446,48 @@ class BehaviouralMigration : public Model {
       const auto skill = a.col(core::skill);
       const auto employment = a.col(core::employment);
       const auto savings = a.col(savings_);
+      const auto job = a.col(job_);
+      const auto tenure = a.col(tenure_);
+      const auto legal = a.col(core::legal_status);
+      const auto citizenship = a.col(citizenship_);
+      const auto return_due = a.col(return_due_);
+      const auto arrival = a.col(arrival_);
       auto transit = a.col(transit_);
+      auto next = a.col(next_);
+      const std::uint16_t here = geography_.city(i).country_index;
+      const double continue_transit = clock_.step_months / p_.transit_months;
+      const double base_hazard = p_.consider_hazard_per_year * years_per_step();
       LogitChooser chooser;
       std::vector<double> utility(n);
       std::vector<ChannelOdds> options(n);
+      // Most agents have nothing to decide before their next opportunity
+      // (unless in transit or due to leave): a tight branch-free pass finds
+      // the others, and only they go through the decision below.
+      thread_local std::vector<std::uint32_t> active;
+      active.resize(ch.end - ch.begin);
+      std::size_t count = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        if (!eligible(world, a, r)) continue;
+        active[count] = r;
+        count += static_cast<std::size_t>((next[r] <= step) | (transit[r] != kNotInTransit) | (return_due[r] != 0));
+      }
+      for (std::size_t m = 0; m < count; ++m) {
+        const std::uint32_t r = active[m];
+        if (!eligible(world, age[r], id[r])) continue;
         const Draw d = world.rng().agent(id[r], step, kDecideDraw);
         const std::size_t b = birth_country(origin[r]);
-        const std::size_t nat = nationality(a.col(citizenship_)[r], static_cast<std::uint16_t>(b), countries);
+        const std::size_t nat = nationality(citizenship[r], static_cast<std::uint16_t>(b), countries);
+        const std::size_t home = home_of(origin[r]);
+        const bool migrant = home != i;
 
         // Irregular migrants waiting in a transit hub try to go on.
         if (transit[r] != kNotInTransit) {
-          if (d.unit(3) >= 1.0 - std::exp(-clock_.step_months / p_.transit_months)) continue;
+          if (!event_happens(d.unit(3), continue_transit)) continue;
           const std::size_t j = transit[r] - 1u;
           const Draw x = world.rng().agent(id[r], step, kIrregularDraw);
           if (!irregular_open_[i * n + j] || x.unit(0) < p_.irregular_failure_probability) {
             if (x.unit(3) < p_.transit_give_up_probability) {
               transit[r] = kNotInTransit;
-              a.col(return_due_)[r] = 1;
+              return_due[r] = 1;
             }
             continue;
           }
@@ -442,27 +497,65 @@ class BehaviouralMigration : public Model {
           continue;
         }
 
-        // Return migration (those born in the rest of the world left earlier).
-        const std::size_t home = home_of(origin[r]);
-        if (home < n && home != i && wants_to_return(world, i, a, r, d)) {
-          if (!legal_open_[i * n + home] && !irregular_open_[i * n + home]) continue;  // corridor closed
-          if (savings[r] < travel_cost(i, home)) {
-            if (!a.col(return_due_)[r]) continue;  // cannot afford it yet
+        // A decision opportunity now? Unscheduled agents (new, just arrived,
+        // just come of age) get one with the per-step probability; the next
+        // one is then scheduled a geometric number of steps ahead.
+        const double opportunity = migrant ? opportunity_migrant_ : opportunity_native_;
+        bool now = return_due[r] != 0;
+        if (next[r] <= step) {
+          now = now || next[r] != 0 || d.unit(0) < opportunity;
+          const double v = world.rng().agent(id[r], step, kScheduleDraw).unit(0);
+          const double wait = std::floor(std::log(v) / std::log1p(-opportunity));
+          next[r] = static_cast<std::uint16_t>(std::min<double>(step + 1 + wait, 0xFFFF));
+        }
+        if (!now) continue;
+
+        // Return migration: forced when a permit ended or a claim was refused.
+        const double p_return =
+            migrant ? return_probability(world, i, arrival[r], employment[r] == code(Employment::unemployed), savings[r])
+                    : 0.0;
+        const double u = d.unit(1) * opportunity;  // uniform on (0, opportunity)
+        if (return_due[r] || (migrant && u < p_return)) {
+          if (home == n) {  // born in the rest of the world: leaves the model
+            leaving[k].push_back(r);
+            returns_by_chunk[k] += 1;
+            continue;
           }
+          if (!legal_open_[i * n + home] && !irregular_open_[i * n + home]) continue;  // corridor closed
+          if (savings[r] < travel_cost(i, home) && !return_due[r]) continue;  // cannot afford it yet
           settle(world, a, r, home, kReturn, nat, d, moves[k]);
           returns_by_chunk[k] += 1;
           continue;
         }
 
-        // (a) Whether to consider moving.
-        const double stay = stay_income(world, i, a, r, b);
-        const double log_stay = std::log(stay);
-        const double gap = std::max(0.0, t.best_elsewhere[(i * (countries + 1) + b) * kSkillLevels + skill[r]] - log_stay);
-        double h = p_.consider_hazard_per_year * age_factor(age[r]) * std::exp(p_.income_gap_weight * gap) *
+        // (a) Whether to consider moving: hazard = base x age x income gap
+        // x capability x unemployment x ties abroad; considered when the
+        // draw falls in [p_return, p_return + (1 - p_return) p_consider).
+        std::size_t stay_key;
+        const std::vector<double>* stay_logs;
+        const std::vector<double>* stay_pows;
+        if (employment[r] == code(Employment::employed) && job[r] != kNoJob) {
+          stay_key = (i * t.segments + job_segment(job[r])) * kTenures + tenure[r];
+          stay_logs = &t.stay_log_employed;
+          stay_pows = &t.stay_pow_employed;
+        } else {
+          const std::size_t fq = skill[r] > 0 && b != here;
+          stay_key = (((i * kSkillLevels + skill[r]) * 2 + fq) * kTenures + tenure[r]) * 2 +
+                     (legal[r] == code(LegalStatus::irregular));
+          stay_logs = &t.stay_log_other;
+          stay_pows = &t.stay_pow_other;
+        }
+        // exp(w * gap) with gap = log(best / stay) clamped to [0, log 30]:
+        // max(1, exp(w * best) * stay^-w), at most 30^w.
+        const double gap_factor = std::clamp(
+            t.best_pow[(i * (countries + 1) + b) * kSkillLevels + skill[r]] * (*stay_pows)[stay_key], 1.0, gap_cap);
+        double x = base_hazard * age_factor_[std::min<int>(age[r], kMaxAgeMonths)] * gap_factor *
                    std::clamp(savings[r] / typical_cost_[i], p_.capability_floor, 1.0);
-        if (employment[r] == code(Employment::unemployed)) h *= p_.unemployed_multiplier;
-        if (t.network_abroad[i * t.places + origin[r]]) h *= 1.0 + p_.network_tie_multiplier;
-        if (d.unit(1) >= hazard_probability(h)) continue;
+        if (employment[r] == code(Employment::unemployed)) x *= p_.unemployed_multiplier;
+        if (t.network_abroad[i * t.places + origin[r]]) x *= 1.0 + p_.network_tie_multiplier;
+        if (u < p_return || u >= p_return + (1.0 - p_return) * -std::expm1(-x)) continue;
+        const double log_stay = (*stay_logs)[stay_key];
+        const double stay = std::exp(log_stay);
 
         // (b) Where: logit over the cities and staying. Utilities are
         // relative to staying: income as a log ratio, distance per 100 km.
@@ -535,6 +628,7 @@ class BehaviouralMigration : public Model {
       skilled_[chunks[k].city] += skilled_by_chunk[k];
     }
     world.request_moves(chunks, moves);
+    world.request_departures(chunks, leaving, outside_);
   }
 
   // A transit hub on the way from an African city to a European one (the
@@ -609,6 +703,7 @@ class BehaviouralMigration : public Model {
     a.col(tenure_)[r] = code(Tenure::unhoused);
     a.col(return_due_)[r] = 0;
     a.col(arrival_)[r] = static_cast<std::uint16_t>(step);
+    a.col(next_)[r] = 0;  // decision opportunities restart in the new place
     moves.push_back(Move{r, static_cast<std::uint16_t>(to), channel});
   }
 
@@ -620,7 +715,9 @@ class BehaviouralMigration : public Model {
   std::vector<double> language_, colonial_;        // [b * C + j]
   std::vector<bool> hub_;
   std::vector<double> typical_cost_;  // median moving cost from each city, EUR
-  Column<std::uint16_t> transit_{};
+  std::vector<double> age_factor_;    // relative consideration hazard by age in months (Gaussian around the peak)
+  Column<std::uint16_t> transit_{}, next_{};
+  double opportunity_native_ = 0, opportunity_migrant_ = 0;  // per-step probability of a decision opportunity
   Column<float> savings_{};
   Column<std::uint8_t> job_{}, tenure_{}, citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};

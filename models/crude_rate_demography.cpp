@@ -102,13 +102,17 @@ class CrudeRateDemography : public Model {
       const auto& p_death = death_probability_[ch.city];
       const double p_birth = birth_probability_[ch.city];
       const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
+      thread_local DrawBatch draws;
+      world.rng().agents(id.subspan(ch.begin, ch.end - ch.begin), step, kDemographyDraw, draws);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        const std::size_t i = r - ch.begin;
         age[r] = static_cast<std::uint16_t>(std::min<int>(age[r] + step_months, last_age));
-        const Draw d = world.rng().agent(id[r], step, kDemographyDraw);
-        if (d.unit(0) < p_death[age[r]]) deaths[k].push_back(r);
+        if (draws.unit(0, i) < p_death[age[r]]) deaths[k].push_back(r);
         // Births are drawn from the state at the start of the step, so a
-        // mother who dies this step may still give birth.
-        if (sex[r] == code(Sex::female) && fertile(age[r]) && d.unit(1) < p_birth) {
+        // mother who dies this step may still give birth. (Bitwise ands:
+        // one rarely taken branch instead of unpredictable ones on sex and age.)
+        const bool birth = (sex[r] == code(Sex::female)) & fertile(age[r]) & (draws.unit(1, i) < p_birth);
+        if (birth) {
           newborn_status[k].push_back(legal[r]);
           newborn_skill[k].push_back(skill[r]);
         }
@@ -140,7 +144,7 @@ class CrudeRateDemography : public Model {
   }
 
  private:
-  bool fertile(int age_months) const { return age_months >= p_.fertile_min_months && age_months < p_.fertile_end_months; }
+  bool fertile(int age_months) const { return (age_months >= p_.fertile_min_months) & (age_months < p_.fertile_end_months); }
 
   const Clock& clock_;
   Params p_{};

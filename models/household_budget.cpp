@@ -2,7 +2,10 @@
 // old-age income) minus living costs and rent goes into savings, which can
 // never fall below zero (spending adjusts). Savings pay for moving.
 #include <algorithm>
+#include <array>
+#include <stdexcept>
 #include <optional>
+#include <span>
 
 #include "declare.hpp"
 #include "register_models.hpp"
@@ -48,8 +51,9 @@ class HouseholdBudget : public Model {
       const auto id = a.col(core::id);
       auto savings = a.col(savings_);
       auto income = a.col(income_);
+      const Incomes in = incomes(world, ch.city, a);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        income[r] = static_cast<float>(monthly_income(world, ch.city, a, r));
+        income[r] = static_cast<float>(in.monthly(r));
         // A few months of income saved, spread uniformly from half to one and a half times.
         const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
         savings[r] = static_cast<float>(initial_savings_months_ * income[r] * (0.5 + u));
@@ -64,16 +68,15 @@ class HouseholdBudget : public Model {
       const auto age = a.col(core::age_months);
       auto savings = a.col(savings_);
       auto income = a.col(income_);
+      const Incomes in = incomes(world, ch.city, a);
       const double living = cities_[ch.city].living_cost;
+      // Branch-free: the agents' situations are mixed at random.
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        if (age[r] < adult_months_) {
-          income[r] = 0;
-          savings[r] = 0;
-          continue;
-        }
-        income[r] = static_cast<float>(monthly_income(world, ch.city, a, r));
-        const double cost = living + rent(world, ch.city, a, r);
-        savings[r] = static_cast<float>(std::max(0.0, savings[r] + (income[r] - cost) * months));
+        const double adult = age[r] >= adult_months_;
+        const double earned = in.monthly(r);
+        income[r] = static_cast<float>(adult * earned);
+        const double saved = std::max(0.0, savings[r] + (earned - living - in.rent(r)) * months);
+        savings[r] = static_cast<float>(adult * saved);
       }
     });
   }
@@ -95,22 +98,47 @@ class HouseholdBudget : public Model {
     }
   }
 
-  double monthly_income(const World& world, std::size_t c, const AgentTable& a, std::uint32_t r) const {
-    const auto employment = a.col(core::employment)[r];
-    if (employment == code(Employment::employed)) {
-      if (job_ && a.col(*job_)[r] != kNoJob) return world.fields().at(*wage_, c)[job_segment(a.col(*job_)[r])];
-      return cities_[c].living_cost;  // without a labour model, a wage that covers living costs
-    }
-    if (employment == code(Employment::unemployed))
-      return a.col(core::legal_status)[r] == code(LegalStatus::irregular) ? 0.0 : cities_[c].benefit;
-    return a.col(core::age_months)[r] >= pension_age_months_ ? cities_[c].pension : 0.0;
-  }
+  // Everything an agent's income and rent depend on in one city, fetched
+  // once per chunk; lookups by code instead of branches.
+  struct Incomes {
+    std::span<const std::uint8_t> employment, legal, job, tenure;
+    std::span<const std::uint16_t> age;
+    std::array<double, 64> wage_by_job{};     // [job code]: 0 for no job
+    std::array<double, 5> rent_by_tenure{};   // [tenure code]: 0 unhoused or homeless
+    double benefit = 0, pension = 0, fallback_wage = 0;
+    int pension_age_months = 0;
 
-  double rent(const World& world, std::size_t c, const AgentTable& a, std::uint32_t r) const {
-    if (!tenure_) return 0.0;
-    const auto t = static_cast<Tenure>(a.col(*tenure_)[r]);
-    if (t == Tenure::unhoused || t == Tenure::homeless) return 0.0;
-    return world.fields().at(*rent_, c)[static_cast<std::size_t>(t) - 1];
+    double monthly(std::uint32_t r) const {
+      const std::uint8_t e = employment[r];
+      const double wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
+      const double benefits = (e == code(Employment::unemployed)) * (legal[r] != code(LegalStatus::irregular)) * benefit;
+      const double old_age = (e == code(Employment::inactive)) * (age[r] >= pension_age_months) * pension;
+      return wage + benefits + old_age;
+    }
+    double rent(std::uint32_t r) const { return tenure.empty() ? 0.0 : rent_by_tenure[tenure[r]]; }
+  };
+
+  Incomes incomes(const World& world, std::size_t c, const AgentTable& a) const {
+    Incomes in;
+    in.employment = a.col(core::employment);
+    in.legal = a.col(core::legal_status);
+    in.age = a.col(core::age_months);
+    if (job_) {
+      in.job = a.col(*job_);
+      const auto wage = world.fields().at(*wage_, c);
+      if (wage.size() + 1 > in.wage_by_job.size()) throw std::logic_error("too many job segments");
+      for (std::size_t seg = 0; seg < wage.size(); ++seg) in.wage_by_job[seg + 1] = wage[seg];
+    }
+    if (tenure_) {
+      in.tenure = a.col(*tenure_);
+      const auto rent = world.fields().at(*rent_, c);
+      for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = rent[t - 1];
+    }
+    in.benefit = cities_[c].benefit;
+    in.pension = cities_[c].pension;
+    in.fallback_wage = cities_[c].living_cost;
+    in.pension_age_months = pension_age_months_;
+    return in;
   }
 
   const Clock& clock_;

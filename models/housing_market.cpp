@@ -115,15 +115,13 @@ class HousingMarket : public Model {
   }
 
   void run(Phase phase, World& world) override {
-    if (phase == Phase::housing) {
-      build(world);
-      evict(world);
-      place(world, /*homeless_too=*/true);
-      const auto occupied = occupancy(world);
+    const bool housing_phase = phase == Phase::housing;
+    if (housing_phase) build(world);
+    std::vector<std::vector<std::uint32_t>> candidates;
+    auto occupied = survey(world, housing_phase, candidates);
+    place(world, housing_phase, candidates, occupied);
+    if (housing_phase)
       for (std::size_t c = 0; c < world.city_count(); ++c) update_rent(world, c, occupied[c]);
-    } else {
-      place(world, /*homeless_too=*/false);  // arrive: newcomers and newborns
-    }
   }
 
   // rent_index, housing_units, overcrowded, homeless
@@ -152,8 +150,9 @@ class HousingMarket : public Model {
     std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto tenure = world.agents(ch.city).col(tenure_);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-        if (tenure[r] != code(Tenure::unhoused)) per_chunk[k][capacity_index(tenure[r])] += 1;
+      LaneCounter<5> residents;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) residents.add(r, tenure[r]);
+      for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
     });
     std::vector<std::array<double, 4>> out(world.city_count(), std::array<double, 4>{});
     for (std::size_t k = 0; k < chunks.size(); ++k)
@@ -172,39 +171,64 @@ class HousingMarket : public Model {
     }
   }
 
-  // Private tenants in the labour force who can pay neither from income nor
-  // from savings lose their home with a monthly probability.
-  void evict(World& world) {
-    if (!savings_) return;
+  // One pass over the agents: counts residents by tenure and lists, by city
+  // in row order, who needs placing: the unhoused (newcomers, newborns) and,
+  // in the housing phase, the homeless and informal residents who can now
+  // afford formal housing. In the housing phase, private tenants in the
+  // labour force who can pay neither from income nor from savings lose
+  // their home with a monthly probability first.
+  std::vector<std::array<double, 4>> survey(World& world, bool housing_phase,
+                                            std::vector<std::vector<std::uint32_t>>& candidates) const {
     const std::uint32_t step = world.step();
     const double p_evict = 1.0 - std::pow(1.0 - p_.eviction_per_month, clock_.step_months);
-    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+    const auto chunks = make_chunks(world);
+    std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
+    std::vector<std::vector<std::uint32_t>> listed(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       const auto id = a.col(core::id);
       const auto age = a.col(core::age_months);
-      const auto savings = a.col(*savings_);
-      const auto income = a.col(*income_);
+      const auto employment = a.col(core::employment);
       auto tenure = a.col(tenure_);
       const double rent = world.fields().at(rent_field_, ch.city)[kPrivate];
-      const auto employment = a.col(core::employment);
+      const bool budgets = savings_.has_value();
+      const auto savings = budgets ? a.col(*savings_) : std::span<float>{};
+      const auto income = budgets ? a.col(*income_) : std::span<float>{};
+      LaneCounter<5> residents;  // by tenure code
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        // Dependants (children, inactive adults) live on their household's rent.
-        if (tenure[r] != code(Tenure::formal_private) || age[r] < kAdultMonths ||
-            employment[r] == code(Employment::inactive))
-          continue;
-        if (income[r] >= rent || savings[r] >= rent) continue;
-        if (world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_evict) tenure[r] = code(Tenure::unhoused);
+        // Bitwise tests keep the common case (nothing to do) free of
+        // unpredictable branches.
+        const std::uint8_t t = tenure[r];
+        const bool adult = age[r] >= kAdultMonths;
+        if (housing_phase && budgets) {
+          const bool behind = (t == code(Tenure::formal_private)) & adult &
+                              (employment[r] != code(Employment::inactive)) & (income[r] < rent) & (savings[r] < rent);
+          if (behind && world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_evict) tenure[r] = code(Tenure::unhoused);
+        }
+        residents.add(r, tenure[r]);
+        bool listed_now = tenure[r] == code(Tenure::unhoused);
+        if (housing_phase) {
+          const bool affordable = !budgets || ((income[r] >= p_.affordability_ratio * rent) &
+                                               (savings[r] >= p_.deposit_months * rent));
+          listed_now |= (t == code(Tenure::homeless)) | ((t == code(Tenure::informal)) & adult & affordable);
+        }
+        if (listed_now) listed[k].push_back(r);
       }
+      for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
     });
+    candidates = merge_by_city(chunks, listed, world.city_count());
+    std::vector<std::array<double, 4>> occupied(world.city_count(), std::array<double, 4>{});
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (std::size_t t = 0; t < 4; ++t) occupied[chunks[k].city][t] += per_chunk[k][t];
+    return occupied;
   }
 
-  // Places the unhoused (and, in the housing phase, the homeless and the
-  // informal residents who can now afford formal housing) city by city in
-  // row order, so that free capacity is never over-allocated and the result
-  // does not depend on threads.
-  void place(World& world, bool homeless_too) {
+  // Places the listed agents city by city in row order, so that free
+  // capacity is never over-allocated and the result does not depend on
+  // threads; keeps `occupied` up to date.
+  void place(World& world, bool housing_phase, const std::vector<std::vector<std::uint32_t>>& candidates,
+             std::vector<std::array<double, 4>>& occupied) {
     const std::uint32_t step = world.step();
-    const auto occupied = occupancy(world);
     const double p_social = 1.0 - std::pow(1.0 - p_.social_allocation_per_month, clock_.step_months);
     const double p_upgrade = 1.0 - std::pow(1.0 - p_.upgrade_per_month, clock_.step_months);
     parallel_for_cities(world.city_count(), [&](std::size_t c) {
@@ -214,61 +238,50 @@ class HousingMarket : public Model {
       const auto legal = a.col(core::legal_status);
       auto tenure = a.col(tenure_);
       const CityHousing& h = cities_[c];
-      std::array<double, 3> free{};
-      for (std::size_t k = 0; k < 3; ++k) free[k] = std::floor(h.capacity[k]) - occupied[c][k];
-      const auto rent = world.fields().at(rent_field_, c);
+      auto& occ = occupied[c];
+      auto free = [&](std::size_t k) { return std::floor(h.capacity[k]) - occ[k]; };
+      const double rent = world.fields().at(rent_field_, c)[kPrivate];
       // Children live with their families: their tenure is drawn from that
-      // of the housed residents.
-      const double housed = occupied[c][kPrivate] + occupied[c][kSocial] + occupied[c][kInformal];
-      for (std::uint32_t r = 0; r < a.size(); ++r) {
-        const bool unhoused = tenure[r] == code(Tenure::unhoused) || (homeless_too && tenure[r] == code(Tenure::homeless));
-        const bool upgrading = homeless_too && tenure[r] == code(Tenure::informal) && age[r] >= kAdultMonths &&
-                               free[kPrivate] >= 1 && affordable(a, r, rent[kPrivate]);
-        if (!unhoused && !upgrading) continue;
+      // of the housed residents at the start of the placement.
+      const std::array<double, 4> housed_before = occ;
+      const double housed = housed_before[kPrivate] + housed_before[kSocial] + housed_before[kInformal];
+      for (const std::uint32_t r : candidates[c]) {
         const Draw d = world.rng().agent(id[r], step, kPlaceDraw);
-        if (upgrading) {
-          if (d.unit(0) < p_upgrade) {
+        const auto current = static_cast<Tenure>(tenure[r]);
+        if (housing_phase && current == Tenure::informal) {  // can afford formal housing
+          if (free(kPrivate) >= 1 && d.unit(0) < p_upgrade) {
             tenure[r] = code(Tenure::formal_private);
-            free[kPrivate] -= 1;
-            free[kInformal] += 1;
+            occ[kInformal] -= 1;
+            occ[kPrivate] += 1;
           }
           continue;
         }
+        if (current == Tenure::homeless) occ[3] -= 1;
+        Tenure t;
         if (age[r] < kAdultMonths) {
           const double u = d.unit(0) * std::max(1.0, housed);
-          tenure[r] = code(u < occupied[c][kPrivate]                          ? Tenure::formal_private
-                           : u < occupied[c][kPrivate] + occupied[c][kSocial] ? Tenure::social
-                           : h.informal_possible                              ? Tenure::informal
-                                                                              : Tenure::formal_private);
-          continue;
-        }
-        const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent[kPrivate];
-
-        Tenure t;
-        if (free[kPrivate] >= 1 && can_pay) {
-          t = Tenure::formal_private;
-          free[kPrivate] -= 1;
-        } else if (free[kSocial] >= 1 && legal[r] != code(LegalStatus::irregular) && d.unit(1) < p_social) {
-          t = Tenure::social;
-          free[kSocial] -= 1;
-        } else if (h.informal_possible) {
-          t = Tenure::informal;
-          free[kInformal] -= 1;
-        } else if (d.unit(2) < p_.sharing_probability) {
-          t = Tenure::formal_private;  // staying with others: overcrowding
-          free[kPrivate] -= 1;
+          t = u < housed_before[kPrivate]                             ? Tenure::formal_private
+              : u < housed_before[kPrivate] + housed_before[kSocial] ? Tenure::social
+              : h.informal_possible                                  ? Tenure::informal
+                                                                     : Tenure::formal_private;
         } else {
-          t = Tenure::homeless;
+          const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent;
+          if (free(kPrivate) >= 1 && can_pay) {
+            t = Tenure::formal_private;
+          } else if (free(kSocial) >= 1 && legal[r] != code(LegalStatus::irregular) && d.unit(1) < p_social) {
+            t = Tenure::social;
+          } else if (h.informal_possible) {
+            t = Tenure::informal;
+          } else if (d.unit(2) < p_.sharing_probability) {
+            t = Tenure::formal_private;  // staying with others: overcrowding
+          } else {
+            t = Tenure::homeless;
+          }
         }
         tenure[r] = code(t);
+        occ[capacity_index(code(t))] += 1;
       }
     });
-  }
-
-  // Income covers the rent with room to spare and savings pay the deposit.
-  bool affordable(const AgentTable& a, std::uint32_t r, double rent) const {
-    if (!savings_) return true;
-    return a.col(*income_)[r] >= p_.affordability_ratio * rent && a.col(*savings_)[r] >= p_.deposit_months * rent;
   }
 
   void update_rent(World& world, std::size_t c, const std::array<double, 4>& occupied) {

@@ -174,6 +174,8 @@ class LabourMarket : public Model {
     const std::size_t segments = sectors_.size() * kSkillLevels;
 
     // 1. Retirement, entry into the labour force, separations; count.
+    std::vector<double> p_separation(sectors_.size());
+    for (std::size_t sec = 0; sec < sectors_.size(); ++sec) p_separation[sec] = separation_probability(sec, dt);
     const auto chunks = make_chunks(world);
     std::vector<Counts> chunk_counts(chunks.size(), Counts(segments));
     std::vector<std::vector<Seeker>> seekers(chunks.size());
@@ -185,37 +187,58 @@ class LabourMarket : public Model {
       auto employment = a.col(core::employment);
       auto job = a.col(job_);
       const CityLabour& city = cities_[ch.city];
-      Counts& out = chunk_counts[k];
+      // Who takes part this step: the labour force and those coming of age,
+      // found branch-free (labour-force states are mixed at random). Other
+      // models may end employment (a move leaves the job behind).
+      thread_local std::vector<std::uint32_t> rows;
+      thread_local std::vector<std::uint64_t> ids;
+      rows.resize(ch.end - ch.begin);
+      ids.resize(ch.end - ch.begin);
+      std::size_t m = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        // Other models may end employment (a move leaves the job behind).
-        if (employment[r] != code(Employment::employed)) job[r] = kNoJob;
-        if (employment[r] != code(Employment::inactive) && age[r] >= p_.retirement_months) {
+        const std::uint8_t e = employment[r];
+        job[r] = e == code(Employment::employed) ? job[r] : kNoJob;
+        const bool retiring = (e != code(Employment::inactive)) & (age[r] >= p_.retirement_months);
+        if (retiring) {
           employment[r] = code(Employment::inactive);
           job[r] = kNoJob;
-          continue;
         }
-        const bool entering = employment[r] == code(Employment::inactive) && age[r] >= p_.entry_months &&
-                              age[r] < p_.entry_months + clock_.step_months;
-        if (employment[r] == code(Employment::inactive) && !entering) continue;
-        const Draw d = world.rng().agent(id[r], step, kTransitionDraw);
-        if (entering) {
-          if (d.unit(0) >= city.participation) continue;
+        const bool entering = (e == code(Employment::inactive)) & (age[r] >= p_.entry_months) &
+                              (age[r] < p_.entry_months + clock_.step_months);
+        rows[m] = r;
+        ids[m] = id[r];
+        m += static_cast<std::size_t>(((e != code(Employment::inactive)) & !retiring) | entering);
+      }
+      rows.resize(m);
+      ids.resize(m);
+      // Their draws at once: 0 joining the labour force, 1 separation, 2 recognition.
+      thread_local DrawBatch draws;
+      world.rng().agents(ids, step, kTransitionDraw, draws);
+      LaneCounts employed(segments), labour_force(kSkillLevels), searching(kSkillLevels);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::uint32_t r = rows[i];
+        if (employment[r] == code(Employment::inactive)) {  // coming of age
+          if (draws.unit(0, i) >= city.participation) continue;
           employment[r] = code(Employment::unemployed);
         }
-        if (employment[r] == code(Employment::employed) && job[r] != kNoJob &&
-            d.unit(1) < separation_probability(job_sector(job[r]), dt)) {
+        if (employment[r] == code(Employment::employed) && draws.unit(1, i) < p_separation[job_sector(job[r])]) {
           employment[r] = code(Employment::unemployed);
           job[r] = kNoJob;
         }
-        out.labour_force[skill[r]] += 1;
-        if (employment[r] == code(Employment::employed) && job[r] != kNoJob) {
-          out.employed[job_segment(job[r])] += 1;
-        } else if (employment[r] == code(Employment::unemployed)) {
-          const Draw s = world.rng().agent(id[r], step, kSearchDraw);
-          const int level = search_skill(world, ch.city, a, r, s.unit(0));
-          out.searching[level] += 1;
+        labour_force.add(i, skill[r]);
+        if (employment[r] == code(Employment::employed)) {
+          employed.add(i, job_segment(job[r]));
+        } else {
+          const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
+          searching.add(i, static_cast<std::size_t>(level));
           seekers[k].push_back(Seeker{r, static_cast<std::uint8_t>(level)});
         }
+      }
+      Counts& out = chunk_counts[k];
+      for (std::size_t seg = 0; seg < segments; ++seg) out.employed[seg] = static_cast<double>(employed[seg]);
+      for (int s = 0; s < kSkillLevels; ++s) {
+        out.labour_force[s] = static_cast<double>(labour_force[static_cast<std::size_t>(s)]);
+        out.searching[s] = static_cast<double>(searching[static_cast<std::size_t>(s)]);
       }
     });
     std::vector<Counts> counts(n, Counts(segments));
@@ -301,34 +324,37 @@ class LabourMarket : public Model {
     };
     std::vector<Tally> tallies(chunks.size());
     std::vector<std::vector<double>> filled(chunks.size());
+    const std::size_t segments = sectors_.size() * kSkillLevels;
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const AgentTable& a = world.agents(ch.city);
       const auto age = a.col(core::age_months);
       const auto employment = a.col(core::employment);
       const auto job = a.col(job_);
       const auto wage = world.fields().at(wage_field_, ch.city);
-      Tally& t = tallies[k];
-      filled[k].assign(sectors_.size() * kSkillLevels, 0.0);
+      // Counted by job code (0: none) and, for the unemployed, by youth.
+      LaneCounts by_job(segments + 1), unemployed(2), youth_employed(1);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const bool youth = age[r] >= 15 * 12 && age[r] < 25 * 12;
-        if (employment[r] == code(Employment::employed) && job[r] != kNoJob) {
-          t.employed += 1;
-          t.wages += wage[job_segment(job[r])];
-          filled[k][job_segment(job[r])] += 1;
-          if (sectors_.informal[job_sector(job[r])]) t.informal += 1;
-          if (youth) t.youth_labour_force += 1;
-        } else if (employment[r] == code(Employment::unemployed)) {
-          t.unemployed += 1;
-          if (youth) {
-            t.youth_unemployed += 1;
-            t.youth_labour_force += 1;
-          }
-        }
+        const bool youth = (age[r] >= 15 * 12) & (age[r] < 25 * 12);
+        by_job.add(r, job[r]);
+        unemployed.add(r, youth, employment[r] == code(Employment::unemployed));
+        youth_employed.add(r, 0, youth & (job[r] != kNoJob));
       }
+      Tally& t = tallies[k];
+      filled[k].assign(segments, 0.0);
+      for (std::size_t seg = 0; seg < segments; ++seg) {
+        const auto count = static_cast<double>(by_job[seg + 1]);
+        filled[k][seg] = count;
+        t.employed += count;
+        t.wages += count * wage[seg];
+        if (sectors_.informal[seg / kSkillLevels]) t.informal += count;
+      }
+      t.unemployed = static_cast<double>(unemployed[0] + unemployed[1]);
+      t.youth_unemployed = static_cast<double>(unemployed[1]);
+      t.youth_labour_force = t.youth_unemployed + static_cast<double>(youth_employed[0]);
     });
     const std::size_t n = world.city_count();
     std::vector<Tally> city(n);
-    std::vector<std::vector<double>> city_filled(n, std::vector<double>(sectors_.size() * kSkillLevels, 0.0));
+    std::vector<std::vector<double>> city_filled(n, std::vector<double>(segments, 0.0));
     for (std::size_t k = 0; k < chunks.size(); ++k) {
       Tally& t = city[chunks[k].city];
       t.employed += tallies[k].employed;
@@ -337,7 +363,7 @@ class LabourMarket : public Model {
       t.youth_labour_force += tallies[k].youth_labour_force;
       t.informal += tallies[k].informal;
       t.wages += tallies[k].wages;
-      for (std::size_t seg = 0; seg < filled[k].size(); ++seg) city_filled[chunks[k].city][seg] += filled[k][seg];
+      for (std::size_t seg = 0; seg < segments; ++seg) city_filled[chunks[k].city][seg] += filled[k][seg];
     }
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < n; ++c) {

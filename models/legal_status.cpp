@@ -227,11 +227,11 @@ class LegalStatusModel : public Model {
     std::vector<std::array<double, 3>> per_chunk(chunks.size(), std::array<double, 3>{});
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto legal = world.agents(ch.city).col(core::legal_status);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        per_chunk[k][0] += legal[r] == code(LegalStatus::irregular);
-        per_chunk[k][1] += legal[r] == code(LegalStatus::asylum_seeker);
-        per_chunk[k][2] += legal[r] == code(LegalStatus::refugee);
-      }
+      LaneCounter<9> status;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) status.add(r, legal[r]);
+      per_chunk[k] = {static_cast<double>(status[code(LegalStatus::irregular)]),
+                      static_cast<double>(status[code(LegalStatus::asylum_seeker)]),
+                      static_cast<double>(status[code(LegalStatus::refugee)])};
     });
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t k = 0; k < chunks.size(); ++k)

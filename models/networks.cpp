@@ -4,6 +4,7 @@
 // attractive and cheaper to reach, and opens family reunification).
 #include <cmath>
 #include <optional>
+#include <span>
 
 #include "declare.hpp"
 #include "register_models.hpp"
@@ -39,13 +40,19 @@ class Diaspora : public Model {
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const AgentTable& a = world.agents(ch.city);
       const auto origin = a.col(core::origin);
-      all[k].assign(places_, 0.0);
-      settled[k].assign(places_, 0.0);
+      const auto arrival = arrival_ ? a.col(*arrival_) : std::span<const std::uint16_t>{};
+      LaneCounts residents(places_), settled_residents(places_);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        all[k][origin[r]] += 1;
+        residents.add(r, origin[r]);
         // Residents present at the start count as settled.
-        const std::int64_t arrived = arrival_ ? a.col(*arrival_)[r] : 0;
-        if (arrived == 0 || step - arrived >= settled_steps_) settled[k][origin[r]] += 1;
+        const std::int64_t arrived = arrival.empty() ? 0 : arrival[r];
+        settled_residents.add(r, origin[r], (arrived == 0) | (step - arrived >= settled_steps_));
+      }
+      all[k].resize(places_);
+      settled[k].resize(places_);
+      for (std::size_t p = 0; p < places_; ++p) {
+        all[k][p] = static_cast<double>(residents[p]);
+        settled[k][p] = static_cast<double>(settled_residents[p]);
       }
     });
     const double scale = static_cast<double>(world.people_per_agent());

@@ -3,6 +3,7 @@
 // city's remittance income raises its residents' savings, and so their
 // capability to move (the "migration hump"), and creates local jobs.
 #include <algorithm>
+#include <cstddef>
 #include <optional>
 
 #include "declare.hpp"
@@ -39,17 +40,24 @@ class Remittances : public Model {
     const auto chunks = make_chunks(world);
     // Send: per chunk, amounts by destination city (the last slot is the rest of the world).
     std::vector<std::vector<double>> by_chunk(chunks.size());
+    std::vector<double> adults_by_chunk(chunks.size(), 0.0);
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
+      const auto age = a.col(core::age_months);
+      adults_by_chunk[k] = static_cast<double>(std::count_if(age.begin() + ch.begin, age.begin() + ch.end,
+                                                             [&](std::uint16_t m) { return m >= adult_months_; }));
       const auto origin = a.col(core::origin);
       const auto employment = a.col(core::employment);
       const auto income = a.col(income_);
       auto savings = a.col(savings_);
       by_chunk[k].assign(n + 1, 0.0);
+      const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        if (employment[r] != code(Employment::employed)) continue;
+        // Migrants in work: not born here or in this city's hinterland.
+        const bool sender =
+            (employment[r] == code(Employment::employed)) & (origin[r] != own) & (origin[r] != own_hinterland);
+        if (!sender) continue;
         const std::size_t home = home_of(origin[r], n);
-        if (home == ch.city) continue;  // not a migrant: born here or in this city's hinterland
         const double amount = std::min<double>(share_ * income[r] * months, savings[r]);
         savings[r] = static_cast<float>(savings[r] - amount);
         by_chunk[k][home] += amount;
@@ -70,11 +78,6 @@ class Remittances : public Model {
     // Receive: a share is saved, spread evenly over the adults of the city;
     // every million EUR received creates jobs.
     std::vector<double> adults(n, 0.0);
-    std::vector<double> adults_by_chunk(chunks.size(), 0.0);
-    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
-      const auto age = world.agents(ch.city).col(core::age_months);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) adults_by_chunk[k] += age[r] >= adult_months_;
-    });
     for (std::size_t k = 0; k < chunks.size(); ++k) adults[chunks[k].city] += adults_by_chunk[k];
     parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
       if (received_[ch.city] <= 0 || adults[ch.city] <= 0) return;

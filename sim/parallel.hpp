@@ -46,6 +46,37 @@ std::vector<std::vector<T>> merge_by_city(const std::vector<Chunk>& chunks,
   return merged;
 }
 
+// Counts of small codes (0..N-1) in a hot loop. Four interleaved lanes keep
+// consecutive increments of the same code from waiting on each other, and the
+// counts live in the calling thread's stack, not in memory shared with other
+// chunks.
+template <std::size_t N>
+class LaneCounter {
+ public:
+  void add(std::size_t row, std::size_t code, std::int64_t amount = 1) { lanes_[row & 3][code] += amount; }
+  std::int64_t operator[](std::size_t code) const {
+    return lanes_[0][code] + lanes_[1][code] + lanes_[2][code] + lanes_[3][code];
+  }
+
+ private:
+  std::int64_t lanes_[4][N] = {};
+};
+
+// The same with a number of codes known only at run time.
+class LaneCounts {
+ public:
+  explicit LaneCounts(std::size_t codes) : codes_(codes), counts_(4 * codes, 0) {}
+  void add(std::size_t row, std::size_t code, std::int64_t amount = 1) { counts_[(row & 3) * codes_ + code] += amount; }
+  std::int64_t operator[](std::size_t code) const {
+    return counts_[code] + counts_[codes_ + code] + counts_[2 * codes_ + code] + counts_[3 * codes_ + code];
+  }
+  std::size_t size() const { return codes_; }
+
+ private:
+  std::size_t codes_;
+  std::vector<std::int64_t> counts_;
+};
+
 int thread_count();
 void set_thread_count(int threads);
 

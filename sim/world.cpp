@@ -82,6 +82,13 @@ void World::request_moves(const std::vector<Chunk>& chunks, const std::vector<st
   }
 }
 
+void World::request_departures(const std::vector<Chunk>& chunks,
+                               const std::vector<std::vector<std::uint32_t>>& per_chunk, FlowId flow) {
+  if (flows_.at(flow).inward) throw std::logic_error("departure under inward flow " + flows_[flow].name);
+  for (std::size_t k = 0; k < chunks.size(); ++k)
+    for (std::uint32_t row : per_chunk[k]) cities_[chunks[k].city].pending_departures.emplace_back(row, flow);
+}
+
 void World::begin_step(std::uint32_t step) {
   step_ = step;
   for (auto& flow : tally_.boundary) std::fill(flow.begin(), flow.end(), 0);
@@ -94,6 +101,7 @@ void World::begin_step(std::uint32_t step) {
     c.size_at_step_start = c.agents.size();
     c.first_arrival = c.agents.size();
     c.pending_moves.clear();
+    c.pending_departures.clear();
   }
 }
 
@@ -111,6 +119,14 @@ void World::apply_moves() {
     std::sort(moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.row < b.row; });
     for (std::size_t i = 1; i < moves.size(); ++i)
       if (moves[i].row == moves[i - 1].row) throw std::logic_error("an agent was asked to move twice in one step");
+    auto& departures = city.pending_departures;
+    std::sort(departures.begin(), departures.end());
+    for (std::size_t i = 1; i < departures.size(); ++i)
+      if (departures[i].first == departures[i - 1].first) throw std::logic_error("an agent was asked to leave twice");
+    for (const auto& [row, flow] : departures)
+      if (std::binary_search(moves.begin(), moves.end(), Move{row, 0, 0},
+                             [](const Move& a, const Move& b) { return a.row < b.row; }))
+        throw std::logic_error("an agent was asked both to move and to leave");
     for (const Move& m : moves) {
       if (m.destination >= n) throw std::logic_error("a move to a city that does not exist");
       if (m.channel >= channels_.size()) throw std::logic_error("a move on an undeclared channel");
@@ -119,7 +135,8 @@ void World::apply_moves() {
 
   parallel_for_cities(n, [&](std::size_t origin) {
     const auto& moves = cities_[origin].pending_moves;
-    if (moves.empty()) return;
+    const auto& departures = cities_[origin].pending_departures;
+    if (moves.empty() && departures.empty()) return;
     std::vector<std::uint32_t> rows_by_destination;
     rows_by_destination.reserve(moves.size());
     auto& offsets = outbox_offsets[origin];
@@ -132,9 +149,16 @@ void World::apply_moves() {
     std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);
     for (const Move& m : moves) rows_by_destination[fill[m.destination]++] = m.row;
     outbox[origin].append_rows(cities_[origin].agents, rows_by_destination);
-    std::vector<std::uint32_t> ascending(moves.size());
-    for (std::size_t i = 0; i < moves.size(); ++i) ascending[i] = moves[i].row;
+    // Movers and those who leave the world go in one removal (rows ascending).
+    std::vector<std::uint32_t> ascending;
+    ascending.reserve(moves.size() + departures.size());
+    std::size_t m = 0, d = 0;
+    while (m < moves.size() || d < departures.size()) {
+      if (d == departures.size() || (m < moves.size() && moves[m].row < departures[d].first)) ascending.push_back(moves[m++].row);
+      else ascending.push_back(departures[d++].first);
+    }
     cities_[origin].agents.swap_remove(ascending);
+    for (const auto& [row, flow] : departures) tally_.boundary[flow][origin] += 1;
   });
 
   // Arrivals: each destination appends its newcomers in origin order.
@@ -159,6 +183,7 @@ void World::apply_moves() {
       tally_.inflow[destination] += count;
     }
     cities_[origin].pending_moves.clear();
+    cities_[origin].pending_departures.clear();
   }
 }
 

@@ -78,6 +78,11 @@ class World {
   // Records moves decided in a parallel pass over `chunks`; applied by the
   // engine after the decide phase.
   void request_moves(const std::vector<Chunk>& chunks, const std::vector<std::vector<Move>>& per_chunk);
+  // Records agents who leave the world across an outward boundary `flow`
+  // during a parallel pass (rows ascending within each chunk); removed with
+  // the moves, so rows stay valid while the pass runs.
+  void request_departures(const std::vector<Chunk>& chunks, const std::vector<std::vector<std::uint32_t>>& per_chunk,
+                          FlowId flow);
 
   // Rows [first, size) of `city` arrived from other cities in this step.
   std::size_t first_arrival(std::size_t city) const { return cities_[city].first_arrival; }
@@ -111,6 +116,7 @@ class World {
     std::size_t size_at_step_start = 0;
     std::size_t first_arrival = 0;
     std::vector<Move> pending_moves;
+    std::vector<std::pair<std::uint32_t, FlowId>> pending_departures;
   };
 
   const Geography& geography_;

@@ -172,7 +172,9 @@ TEST(Networks, DiasporaStocksCountEveryResidentOnce) {
     const auto before = static_cast<std::int64_t>(world.agents(c).size()) + world.tally().outflow[c] -
                         world.tally().inflow[c] + left;
     EXPECT_NEAR(total, static_cast<double>(before * world.people_per_agent()), 1e-9);
-    if (world.geography().city(c).name == "Paris") EXPECT_GT(from_other_cities, 0.0);
+    if (world.geography().city(c).name == "Paris") {
+      EXPECT_GT(from_other_cities, 0.0);
+    }
   }
 }
 
