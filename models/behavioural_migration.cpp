@@ -464,7 +464,7 @@ class BehaviouralMigration : public Model {
       // (unless in transit or due to leave): a tight branch-free pass finds
       // the others, and only they go through the decision below.
       thread_local std::vector<std::uint32_t> active;
-      active.resize(ch.end - ch.begin);
+      if (active.size() < ch.end - ch.begin) active.resize(kChunkRows);
       std::size_t count = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         active[count] = r;

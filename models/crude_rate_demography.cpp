@@ -2,7 +2,15 @@
 // schedule scaled per city so that the initial population dies at the city's
 // crude death rate; women of fertile age give birth at the rate that
 // reproduces the city's crude birth rate in the initial population.
+//
+// Draws are made only at "demographic opportunities" (thinning): each agent
+// has one per step with a probability q that bounds its chance of dying or
+// giving birth over a band of ages (across all cities), and an opportunity
+// becomes a death and/or a birth with probabilities p / q, so every step's
+// probabilities are exactly those of the model while most agents are
+// skipped without a draw.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "declare.hpp"
@@ -12,7 +20,7 @@ namespace mobsim::models {
 
 namespace {
 
-constexpr Purpose kDemographyDraw = purpose("demography.death_birth");
+constexpr Purpose kDemographyDraw = purpose("demography.death_birth");  // 0 event, 1 wait, 2 opportunity now
 constexpr Purpose kNewbornDraw = purpose("demography.newborn");
 
 struct Params {
@@ -25,6 +33,12 @@ struct Params {
   double male_share_at_birth;
 };
 
+// The column holds the step of the agent's next check (low 15 bits) and
+// whether that step is a scheduled opportunity (top bit); 0 = unscheduled.
+constexpr std::uint16_t kOpportunityFlag = 0x8000;
+constexpr std::uint16_t kStepMask = 0x7FFF;
+constexpr int kBandYears = 1;  // opportunities are scheduled within bands of a year of age
+
 class CrudeRateDemography : public Model {
  public:
   explicit CrudeRateDemography(ModelSetup& setup) : clock_(setup.clock) {
@@ -36,6 +50,9 @@ class CrudeRateDemography : public Model {
     p_.fertile_min_months = static_cast<int>(spec.integer("demography.fertile_min_age_years")) * 12;
     p_.fertile_end_months = static_cast<int>(spec.integer("demography.fertile_max_age_years") + 1) * 12;
     p_.male_share_at_birth = spec.real("demography.male_share_at_birth");
+    band_months_ = std::max(kBandYears * 12, setup.clock.step_months);
+    next_ = setup.schema.add<std::uint16_t>("next_demography_check",
+                                            "step of the next demographic check (low 15 bits; top bit: an opportunity)");
     for (const auto& city : setup.geography.cities()) {
       const auto& entry = *spec.find_entry("cities", city.name);
       crude_birth_rate_.push_back(entry.real("crude_birth_rate_per_1000") / 1000.0);
@@ -83,6 +100,21 @@ class CrudeRateDemography : public Model {
           fertile_women[c] > 0 ? crude_birth_rate_[c] * agents / static_cast<double>(fertile_women[c]) : 0.0;
       birth_probability_[c] = 1.0 - std::exp(-fertility_per_woman * dt);
     }
+    // Opportunity probability per band of ages and sex: bounds the chance
+    // of a death and/or a birth at every age of the band, in every city.
+    const int bands = p_.max_age_months / band_months_ + 1;
+    const double max_birth = *std::max_element(birth_probability_.begin(), birth_probability_.end());
+    for (int sex = 0; sex < 2; ++sex)
+      for (int b = 0; b < bands; ++b) {
+        double death = 0;
+        bool fertile_in_band = false;
+        for (int a = b * band_months_; a < (b + 1) * band_months_ && a <= p_.max_age_months; ++a) {
+          for (std::size_t c = 0; c < n; ++c) death = std::max(death, death_probability_[c][static_cast<std::size_t>(a)]);
+          fertile_in_band = fertile_in_band || fertile(a);
+        }
+        const double birth = sex == code(Sex::female) && fertile_in_band ? max_birth : 0.0;
+        opportunity_[sex].push_back(1.0 - (1.0 - death) * (1.0 - birth));
+      }
   }
 
   void run(Phase, World& world) override {
@@ -102,17 +134,46 @@ class CrudeRateDemography : public Model {
       const auto& p_death = death_probability_[ch.city];
       const double p_birth = birth_probability_[ch.city];
       const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
-      thread_local DrawBatch draws;
-      world.rng().agents(id.subspan(ch.begin, ch.end - ch.begin), step, kDemographyDraw, draws);
+      auto next = agents.col(next_);
+      // Everyone ages; those at a check are listed (branch-free).
+      thread_local std::vector<std::uint32_t> row_buffer;
+      thread_local std::vector<std::uint64_t> id_buffer;
+      if (row_buffer.size() < ch.end - ch.begin) {
+        row_buffer.resize(kChunkRows);
+        id_buffer.resize(kChunkRows);
+      }
+      std::size_t m = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const std::size_t i = r - ch.begin;
         age[r] = static_cast<std::uint16_t>(std::min<int>(age[r] + step_months, last_age));
-        if (draws.unit(0, i) < p_death[age[r]]) deaths[k].push_back(r);
+        row_buffer[m] = r;
+        id_buffer[m] = id[r];
+        m += static_cast<std::size_t>((next[r] == 0) | ((next[r] & kStepMask) <= step));
+      }
+      thread_local DrawBatch draws;
+      world.rng().agents(std::span<const std::uint64_t>(id_buffer.data(), m), step, kDemographyDraw, draws);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint32_t r = row_buffer[i];
+        const int band = age[r] / band_months_;
+        const double q = opportunity_[sex[r]][static_cast<std::size_t>(band)];
+        // Is this step an opportunity? Scheduled ones are; otherwise (new
+        // agents, a new band of ages) with probability q. Then schedule the
+        // next one a geometric number of steps ahead, within the band.
+        const bool opportunity = (next[r] & kOpportunityFlag) != 0 || draws.unit(2, i) < q;
+        const int left_in_band = ((band + 1) * band_months_ - 1 - age[r]) / step_months;
+        const double wait = q >= 1.0 ? 0.0 : std::floor(std::log(draws.unit(1, i)) / std::log1p(-q));
+        next[r] = wait + 1 <= left_in_band ? static_cast<std::uint16_t>((step + 1 + static_cast<std::uint32_t>(wait)) | kOpportunityFlag)
+                                           : static_cast<std::uint16_t>(step + 1 + left_in_band);
+        if (!opportunity) continue;
+        // Death and birth with their exact joint probabilities, given the opportunity.
+        const double p_d = p_death[age[r]];
+        const double p_b = (sex[r] == code(Sex::female)) & fertile(age[r]) ? p_birth : 0.0;
+        const double u = draws.unit(0, i) * q;
+        const bool dies = u < p_d;
         // Births are drawn from the state at the start of the step, so a
-        // mother who dies this step may still give birth. (Bitwise ands:
-        // one rarely taken branch instead of unpredictable ones on sex and age.)
-        const bool birth = (sex[r] == code(Sex::female)) & fertile(age[r]) & (draws.unit(1, i) < p_birth);
-        if (birth) {
+        // mother who dies this step may still give birth.
+        const bool gives_birth = u < p_d * p_b || (u >= p_d && u < p_d + p_b * (1.0 - p_d));
+        if (dies) deaths[k].push_back(r);
+        if (gives_birth) {
           newborn_status[k].push_back(legal[r]);
           newborn_skill[k].push_back(skill[r]);
         }
@@ -152,6 +213,9 @@ class CrudeRateDemography : public Model {
   std::vector<std::vector<double>> death_probability_;       // [city][age in months], per step
   std::vector<double> birth_probability_;                    // [city], per fertile woman per step
   FlowId deaths_ = 0, births_ = 0;
+  int band_months_ = 12;
+  Column<std::uint16_t> next_{};
+  std::array<std::vector<double>, 2> opportunity_;  // [sex][band of ages]
 };
 
 }  // namespace

@@ -69,14 +69,18 @@ class HouseholdBudget : public Model {
       auto savings = a.col(savings_);
       auto income = a.col(income_);
       const Incomes in = incomes(world, ch.city, a);
-      const double living = cities_[ch.city].living_cost;
-      // Branch-free: the agents' situations are mixed at random.
+      const auto living = static_cast<float>(cities_[ch.city].living_cost);
+      const auto step_months = static_cast<float>(months);
+      // Remittances received last month and saved, per adult (0 without a remittances model).
+      const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, ch.city)[0] : 0.0);
+      // Branch-free, in the columns' own precision: the agents' situations
+      // are mixed at random.
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const double adult = age[r] >= adult_months_;
-        const double earned = in.monthly(r);
-        income[r] = static_cast<float>(adult * earned);
-        const double saved = std::max(0.0, savings[r] + (earned - living - in.rent(r)) * months);
-        savings[r] = static_cast<float>(adult * saved);
+        const float adult = age[r] >= adult_months_;
+        const float earned = in.monthly(r);
+        const float balance = savings[r] + received + (earned - living - in.rent(r)) * step_months;
+        income[r] = adult * earned;
+        savings[r] = adult * std::max(0.0f, balance);
       }
     });
   }
@@ -92,6 +96,7 @@ class HouseholdBudget : public Model {
       job_ = world.schema().find<std::uint8_t>(kJobColumn);
       wage_ = world.field_schema().find(kWageField);
     }
+    if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
@@ -103,19 +108,19 @@ class HouseholdBudget : public Model {
   struct Incomes {
     std::span<const std::uint8_t> employment, legal, job, tenure;
     std::span<const std::uint16_t> age;
-    std::array<double, 64> wage_by_job{};     // [job code]: 0 for no job
-    std::array<double, 5> rent_by_tenure{};   // [tenure code]: 0 unhoused or homeless
-    double benefit = 0, pension = 0, fallback_wage = 0;
+    std::array<float, 64> wage_by_job{};     // [job code]: 0 for no job
+    std::array<float, 5> rent_by_tenure{};   // [tenure code]: 0 unhoused or homeless
+    float benefit = 0, pension = 0, fallback_wage = 0;
     int pension_age_months = 0;
 
-    double monthly(std::uint32_t r) const {
+    float monthly(std::uint32_t r) const {
       const std::uint8_t e = employment[r];
-      const double wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
-      const double benefits = (e == code(Employment::unemployed)) * (legal[r] != code(LegalStatus::irregular)) * benefit;
-      const double old_age = (e == code(Employment::inactive)) * (age[r] >= pension_age_months) * pension;
+      const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
+      const float benefits = static_cast<float>((e == code(Employment::unemployed)) & (legal[r] != code(LegalStatus::irregular))) * benefit;
+      const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
       return wage + benefits + old_age;
     }
-    double rent(std::uint32_t r) const { return tenure.empty() ? 0.0 : rent_by_tenure[tenure[r]]; }
+    float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
   };
 
   Incomes incomes(const World& world, std::size_t c, const AgentTable& a) const {
@@ -127,16 +132,16 @@ class HouseholdBudget : public Model {
       in.job = a.col(*job_);
       const auto wage = world.fields().at(*wage_, c);
       if (wage.size() + 1 > in.wage_by_job.size()) throw std::logic_error("too many job segments");
-      for (std::size_t seg = 0; seg < wage.size(); ++seg) in.wage_by_job[seg + 1] = wage[seg];
+      for (std::size_t seg = 0; seg < wage.size(); ++seg) in.wage_by_job[seg + 1] = static_cast<float>(wage[seg]);
     }
     if (tenure_) {
       in.tenure = a.col(*tenure_);
       const auto rent = world.fields().at(*rent_, c);
-      for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = rent[t - 1];
+      for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
     }
-    in.benefit = cities_[c].benefit;
-    in.pension = cities_[c].pension;
-    in.fallback_wage = cities_[c].living_cost;
+    in.benefit = static_cast<float>(cities_[c].benefit);
+    in.pension = static_cast<float>(cities_[c].pension);
+    in.fallback_wage = static_cast<float>(cities_[c].living_cost);
     in.pension_age_months = pension_age_months_;
     return in;
   }
@@ -149,7 +154,7 @@ class HouseholdBudget : public Model {
   Column<float> savings_{}, income_{};
   CityField benefit_field_, pension_field_, living_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
-  std::optional<CityField> wage_, rent_;
+  std::optional<CityField> wage_, rent_, remitted_;
 };
 
 }  // namespace

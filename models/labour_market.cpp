@@ -97,6 +97,8 @@ class LabourMarket : public Model {
       cities_.push_back(std::move(c));
     }
     job_ = setup.schema.add<std::uint8_t>(kJobColumn, "job held: 1 + sector * 3 + skill level of the job; 0 none");
+    next_separation_ = setup.schema.add<std::uint16_t>("next_separation_check",
+                                                       "step of a worker's next separation opportunity; 0 unscheduled");
     jobs_field_ = setup.fields.add(kJobsField, static_cast<std::uint32_t>(segments), "jobs, filled or vacant (agents)");
     wage_field_ = setup.fields.add(kWageField, static_cast<std::uint32_t>(segments), "wage by sector and skill");
     unemployment_field_ = setup.fields.add(kUnemploymentRateField, kSkillLevels, "unemployment rate by skill");
@@ -176,6 +178,8 @@ class LabourMarket : public Model {
     // 1. Retirement, entry into the labour force, separations; count.
     std::vector<double> p_separation(sectors_.size());
     for (std::size_t sec = 0; sec < sectors_.size(); ++sec) p_separation[sec] = separation_probability(sec, dt);
+    const double separation_opportunity = std::min(
+        1.0 - 1e-12, *std::max_element(p_separation.begin(), p_separation.end()));
     const auto chunks = make_chunks(world);
     std::vector<Counts> chunk_counts(chunks.size(), Counts(segments));
     std::vector<std::vector<Seeker>> seekers(chunks.size());
@@ -190,10 +194,19 @@ class LabourMarket : public Model {
       // Who takes part this step: the labour force and those coming of age,
       // found branch-free (labour-force states are mixed at random). Other
       // models may end employment (a move leaves the job behind).
-      thread_local std::vector<std::uint32_t> rows;
-      thread_local std::vector<std::uint64_t> ids;
-      rows.resize(ch.end - ch.begin);
-      ids.resize(ch.end - ch.begin);
+      thread_local std::vector<std::uint32_t> row_buffer;
+      thread_local std::vector<std::uint64_t> id_buffer;
+      if (row_buffer.size() < ch.end - ch.begin) {
+        row_buffer.resize(kChunkRows);
+        id_buffer.resize(kChunkRows);
+      }
+      std::uint32_t* rows_out = row_buffer.data();
+      std::uint64_t* ids_out = id_buffer.data();
+      auto next = a.col(next_separation_);
+      // Employed workers between separation opportunities are counted
+      // directly (amount 1, else 0: branch-free); everyone else who takes
+      // part this step is listed for a draw.
+      LaneCounts by_job(segments + 1), labour_force(kSkillLevels), searching(kSkillLevels);
       std::size_t m = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         const std::uint8_t e = employment[r];
@@ -205,35 +218,48 @@ class LabourMarket : public Model {
         }
         const bool entering = (e == code(Employment::inactive)) & (age[r] >= p_.entry_months) &
                               (age[r] < p_.entry_months + clock_.step_months);
-        rows[m] = r;
-        ids[m] = id[r];
-        m += static_cast<std::size_t>(((e != code(Employment::inactive)) & !retiring) | entering);
+        const bool working = (e == code(Employment::employed)) & !retiring;
+        const bool settled = working & (next[r] > step);
+        by_job.add(r, job[r], settled);
+        labour_force.add(r, skill[r], settled);
+        rows_out[m] = r;
+        ids_out[m] = id[r];
+        m += static_cast<std::size_t>((((e != code(Employment::inactive)) & !retiring) | entering) & !settled);
       }
-      rows.resize(m);
-      ids.resize(m);
-      // Their draws at once: 0 joining the labour force, 1 separation, 2 recognition.
+      const std::span<const std::uint32_t> rows(rows_out, m);
+      // Their draws at once: 0 joining the labour force or the wait to the
+      // next separation opportunity, 1 separation, 2 recognition, 3 whether
+      // an unscheduled worker has an opportunity now.
       thread_local DrawBatch draws;
-      world.rng().agents(ids, step, kTransitionDraw, draws);
-      LaneCounts employed(segments), labour_force(kSkillLevels), searching(kSkillLevels);
+      world.rng().agents(std::span<const std::uint64_t>(ids_out, m), step, kTransitionDraw, draws);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         if (employment[r] == code(Employment::inactive)) {  // coming of age
           if (draws.unit(0, i) >= city.participation) continue;
           employment[r] = code(Employment::unemployed);
         }
-        if (employment[r] == code(Employment::employed) && draws.unit(1, i) < p_separation[job_sector(job[r])]) {
-          employment[r] = code(Employment::unemployed);
-          job[r] = kNoJob;
+        if (employment[r] == code(Employment::employed)) {
+          // A separation opportunity (thinning with q >= every sector's
+          // separation probability), then the next one.
+          const bool opportunity = next[r] == step || draws.unit(3, i) < separation_opportunity;
+          next[r] = static_cast<std::uint16_t>(std::min<double>(
+              step + 1 + std::floor(std::log(draws.unit(0, i)) / std::log1p(-separation_opportunity)), 0xFFFF));
+          if (opportunity && draws.unit(1, i) * separation_opportunity < p_separation[job_sector(job[r])]) {
+            employment[r] = code(Employment::unemployed);
+            job[r] = kNoJob;
+          }
         }
         labour_force.add(i, skill[r]);
         if (employment[r] == code(Employment::employed)) {
-          employed.add(i, job_segment(job[r]));
+          by_job.add(i, job[r]);
         } else {
           const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
           searching.add(i, static_cast<std::size_t>(level));
           seekers[k].push_back(Seeker{r, static_cast<std::uint8_t>(level)});
         }
       }
+      LaneCounts employed(segments);
+      for (std::size_t seg = 0; seg < segments; ++seg) employed.add(0, seg, by_job[seg + 1]);
       Counts& out = chunk_counts[k];
       for (std::size_t seg = 0; seg < segments; ++seg) out.employed[seg] = static_cast<double>(employed[seg]);
       for (int s = 0; s < kSkillLevels; ++s) {
@@ -489,6 +515,7 @@ class LabourMarket : public Model {
   std::vector<CityLabour> cities_;
   std::vector<double> penalty_;
   Column<std::uint8_t> job_{};
+  Column<std::uint16_t> next_separation_{};
   CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_;
   std::optional<CityField> remittance_jobs_;
 };

@@ -162,10 +162,30 @@ class LegalStatusModel : public Model {
       const auto arrival = a.col(arrival_);
       auto return_due = a.col(return_due_);
       const CityRules& r = rules_[ch.city];
+      // Non-citizens not already due to leave, found branch-free, then their
+      // draws at once.
+      thread_local std::vector<std::uint32_t> row_buffer;
+      thread_local std::vector<std::uint64_t> id_buffer;
+      if (row_buffer.size() < ch.end - ch.begin) {
+        row_buffer.resize(kChunkRows);
+        id_buffer.resize(kChunkRows);
+      }
+      std::size_t m = 0;
       for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
+        row_buffer[m] = row;
+        id_buffer[m] = id[row];
+        m += static_cast<std::size_t>((legal[row] != code(LegalStatus::citizen)) & (return_due[row] == 0));
+      }
+      thread_local DrawBatch draws;
+      world.rng().agents(std::span<const std::uint64_t>(id_buffer.data(), m), step, kStatusDraw, draws);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint32_t row = row_buffer[i];
         const auto status = static_cast<LegalStatus>(legal[row]);
-        if (status == LegalStatus::citizen || return_due[row]) continue;
-        const Draw d = world.rng().agent(id[row], step, kStatusDraw);
+        const struct {
+          const DrawBatch& batch;
+          std::size_t i;
+          double unit(int w) const { return batch.unit(w, i); }
+        } d{draws, i};
         const bool due = permit_end[row] > 0 && permit_end[row] <= step;
         const std::uint32_t stay = step - std::min<std::uint32_t>(step, arrival[row]);
         switch (status) {

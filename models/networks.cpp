@@ -41,18 +41,18 @@ class Diaspora : public Model {
       const AgentTable& a = world.agents(ch.city);
       const auto origin = a.col(core::origin);
       const auto arrival = arrival_ ? a.col(*arrival_) : std::span<const std::uint16_t>{};
-      LaneCounts residents(places_), settled_residents(places_);
+      // Counted by (place of birth, settled): code = 2 * place + settled.
+      LaneCounts residents(2 * places_);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        residents.add(r, origin[r]);
         // Residents present at the start count as settled.
         const std::int64_t arrived = arrival.empty() ? 0 : arrival[r];
-        settled_residents.add(r, origin[r], (arrived == 0) | (step - arrived >= settled_steps_));
+        residents.add(r, 2 * std::size_t{origin[r]} + ((arrived == 0) | (step - arrived >= settled_steps_)));
       }
       all[k].resize(places_);
       settled[k].resize(places_);
       for (std::size_t p = 0; p < places_; ++p) {
-        all[k][p] = static_cast<double>(residents[p]);
-        settled[k][p] = static_cast<double>(settled_residents[p]);
+        settled[k][p] = static_cast<double>(residents[2 * p + 1]);
+        all[k][p] = static_cast<double>(residents[2 * p]) + settled[k][p];
       }
     });
     const double scale = static_cast<double>(world.people_per_agent());

@@ -23,6 +23,7 @@ class Remittances : public Model {
     jobs_per_million_ = spec.real("remittances.jobs_per_million_eur");
     adult_months_ = static_cast<int>(spec.integer("budget.adult_age_years")) * 12;
     jobs_field_ = setup.fields.add(kRemittanceJobsField, 1, "jobs created by remittances this step (agents)");
+    saved_field_ = setup.fields.add(kRemittanceSavingsField, 1, "remittances saved per adult resident this step (EUR)");
     const std::size_t n = setup.geography.city_count();
     sent_.assign(n, 0.0);
     received_.assign(n, 0.0);
@@ -75,19 +76,15 @@ class Remittances : public Model {
       outside_[chunks[k].city] += by_chunk[k][n];
     }
 
-    // Receive: a share is saved, spread evenly over the adults of the city;
-    // every million EUR received creates jobs.
+    // Receive: a share is saved, spread evenly over the adults of the city
+    // (the budget credits it with next month's income); every million EUR
+    // received creates jobs.
     std::vector<double> adults(n, 0.0);
     for (std::size_t k = 0; k < chunks.size(); ++k) adults[chunks[k].city] += adults_by_chunk[k];
-    parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
-      if (received_[ch.city] <= 0 || adults[ch.city] <= 0) return;
-      const auto per_adult = static_cast<float>(savings_share_ * received_[ch.city] / adults[ch.city]);
-      const auto age = world.agents(ch.city).col(core::age_months);
-      auto savings = world.agents(ch.city).col(savings_);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-        if (age[r] >= adult_months_) savings[r] += per_adult;
-    });
-    for (std::size_t c = 0; c < n; ++c) world.fields().at(jobs_field_, c)[0] = received_[c] * jobs_per_million_ / 1.0e6;
+    for (std::size_t c = 0; c < n; ++c) {
+      world.fields().at(jobs_field_, c)[0] = received_[c] * jobs_per_million_ / 1.0e6;
+      world.fields().at(saved_field_, c)[0] = adults[c] > 0 ? savings_share_ * received_[c] / adults[c] : 0.0;
+    }
   }
 
   // remittances_sent, remittances_received, remittances_to_rest_of_world (EUR)
@@ -114,7 +111,7 @@ class Remittances : public Model {
   double share_ = 0, savings_share_ = 0, jobs_per_million_ = 0;
   int adult_months_ = 0;
   Column<float> savings_{}, income_{};
-  CityField jobs_field_;
+  CityField jobs_field_, saved_field_;
   std::vector<double> sent_, received_, outside_;  // EUR (agent units) of the last step, by city
 };
 

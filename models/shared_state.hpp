@@ -59,8 +59,11 @@ inline const std::string kRentField = "rent_eur_per_person_month";
 inline const std::string kBenefitField = "unemployment_benefit_eur_per_month";
 inline const std::string kPensionField = "pension_eur_per_month";
 inline const std::string kLivingCostField = "living_cost_eur_per_month";
-// remittances: jobs to create next step from remittances received [1], in agents.
+// remittances: jobs to create next step from remittances received [1], in
+// agents; remittances received and saved per adult resident [1], EUR, which
+// the budget adds to savings with the next month's income.
 inline const std::string kRemittanceJobsField = "remittance_jobs";
+inline const std::string kRemittanceSavingsField = "remittance_savings_per_adult_eur";
 // networks: residents by place of birth [places], and those settled for the
 // qualifying stay of family reunification [places], in persons.
 inline const std::string kDiasporaField = "diaspora_persons";

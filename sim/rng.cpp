@@ -1,8 +1,12 @@
 #include "rng.hpp"
 
+#include <algorithm>
+
 namespace mobsim {
 
 namespace {
+
+constexpr std::size_t kBatchRows = 1u << 14;  // room for a whole chunk, so buffers are allocated once
 
 // Compiled once per instruction set and chosen at run time: Philox is pure
 // integer arithmetic, so every version gives the same words.
@@ -24,7 +28,8 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void philox_batch(
 }  // namespace
 
 void Rng::agents(std::span<const std::uint64_t> ids, std::uint32_t step, Purpose p, DrawBatch& out) const {
-  for (auto& w : out.words) w.resize(ids.size());
+  for (auto& w : out.words)
+    if (w.size() < ids.size()) w.resize(std::max<std::size_t>(ids.size(), kBatchRows));
   philox_batch(ids.data(), ids.size(), step, p.code, key_[0], key_[1], out.words[0].data(), out.words[1].data(),
                out.words[2].data(), out.words[3].data());
 }
