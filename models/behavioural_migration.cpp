@@ -510,6 +510,9 @@ class BehaviouralMigration : public Model {
         }
         if (!now) continue;
 
+        // Someone told to leave who is already home (a child born here to
+        // parents without papers) has nowhere to return to.
+        if (return_due[r] && !migrant) return_due[r] = 0;
         // Return migration: forced when a permit ended or a claim was refused.
         const double p_return =
             migrant ? return_probability(world, i, arrival[r], employment[r] == code(Employment::unemployed), savings[r])

@@ -134,6 +134,33 @@ TEST(Migration, MigrantsReturnAndThoseBornElsewhereLeaveTheModel) {
   EXPECT_EQ(returns, outside + return_moves);
 }
 
+TEST(Migration, SomeoneToldToLeaveWhoIsAlreadyHomeStays) {
+  // A child born here to parents without papers inherits their status and
+  // may be told to leave; there is nowhere to return to.
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"), {"run.people_per_agent=500"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  World& world = sim->world();
+  const auto return_due = world.schema().find<std::uint8_t>(models::kReturnDueColumn);
+  std::size_t marked = 0;
+  for (std::size_t c = 0; c < world.city_count(); ++c) {
+    auto& a = world.agents(c);
+    for (std::size_t r = 0; r < a.size() && marked < 50 * (c + 1); ++r) {
+      if (a.col(core::origin)[r] != world.geography().city_place(c) || a.col(core::age_months)[r] < 20 * 12) continue;
+      a.col(core::legal_status)[r] = code(LegalStatus::irregular);
+      a.col(return_due)[r] = 1;
+      ++marked;
+    }
+  }
+  ASSERT_GT(marked, 100u);
+  sim->step();  // must not ask anyone to move to the city they are in
+  std::size_t still_due = 0;
+  for (std::size_t c = 0; c < world.city_count(); ++c)
+    for (std::size_t r = 0; r < world.agents(c).size(); ++r)
+      still_due += world.agents(c).col(return_due)[r] && world.agents(c).col(core::origin)[r] == world.geography().city_place(c);
+  EXPECT_EQ(still_due, 0u);
+}
+
 TEST(Remittances, EveryEuroSentIsReceivedOrLeavesTheModel) {
   const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml")));
   const std::size_t n = run.cities.size();
