@@ -28,8 +28,10 @@ namespace mobsim::models {
 
 namespace {
 
-constexpr Purpose kDecideDraw = purpose("migration.decide");       // 0 schedule, 1 event, 2 destination, 3 transit
-constexpr Purpose kScheduleDraw = purpose("migration.schedule");   // 0 next opportunity
+// Words of the decision draw: 0 an opportunity now (unscheduled agents),
+// 1 return or consideration, 2 destination, 3 the wait to the next
+// opportunity (or, in transit, going on).
+constexpr Purpose kDecideDraw = purpose("migration.decide");
 constexpr Purpose kChannelDraw = purpose("migration.channel");     // 0 family, 1 work, 2 study, 3 irregular
 constexpr Purpose kIrregularDraw = purpose("migration.irregular");  // 0 failure, 1 transit route, 2 asylum, 3 give up
 
@@ -146,6 +148,8 @@ class BehaviouralMigration : public Model {
         p_.return_hazard_per_year * dt * p_.return_unemployed_multiplier * p_.return_target_multiplier;
     opportunity_native_ = -std::expm1(-consider_max);
     opportunity_migrant_ = -std::expm1(-(consider_max + return_max));
+    wait_scale_native_ = 1.0 / std::log1p(-opportunity_native_);
+    wait_scale_migrant_ = 1.0 / std::log1p(-opportunity_migrant_);
   }
 
   void initialise(World& world) override {
@@ -174,6 +178,22 @@ class BehaviouralMigration : public Model {
     outside_ = world.flow("returns_to_rest_of_world");
     returns_.assign(world.city_count(), 0.0);
     skilled_.assign(world.city_count(), 0.0);
+    // The initial adults' first decision opportunities (geometric waits from
+    // step 0); those who come of age later are scheduled then.
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto origin = a.col(core::origin);
+      auto next = a.col(next_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        if (age[r] < p_.min_age_months) continue;
+        const bool migrant = home_of(origin[r]) != ch.city;
+        const double u = world.rng().agent(id[r], 0, kDecideDraw).unit(3);
+        next[r] = static_cast<std::uint16_t>(std::min<double>(
+            1 + std::floor(std::log(u) * (migrant ? wait_scale_migrant_ : wait_scale_native_)), 0xFFFF));
+      }
+    });
   }
 
   void run(Phase, World& world) override {
@@ -503,9 +523,8 @@ class BehaviouralMigration : public Model {
         const double opportunity = migrant ? opportunity_migrant_ : opportunity_native_;
         bool now = return_due[r] != 0;
         if (next[r] <= step) {
-          now = now || next[r] != 0 || d.unit(0) < opportunity;
-          const double v = world.rng().agent(id[r], step, kScheduleDraw).unit(0);
-          const double wait = std::floor(std::log(v) / std::log1p(-opportunity));
+          now = now || next[r] == step || d.unit(0) < opportunity;  // a missed or no schedule: start afresh
+          const double wait = std::floor(std::log(d.unit(3)) * (migrant ? wait_scale_migrant_ : wait_scale_native_));
           next[r] = static_cast<std::uint16_t>(std::min<double>(step + 1 + wait, 0xFFFF));
         }
         if (!now) continue;
@@ -721,6 +740,7 @@ class BehaviouralMigration : public Model {
   std::vector<double> age_factor_;    // relative consideration hazard by age in months (Gaussian around the peak)
   Column<std::uint16_t> transit_{}, next_{};
   double opportunity_native_ = 0, opportunity_migrant_ = 0;  // per-step probability of a decision opportunity
+  double wait_scale_native_ = 0, wait_scale_migrant_ = 0;    // 1 / log(1 - opportunity): geometric waits
   Column<float> savings_{};
   Column<std::uint8_t> job_{}, tenure_{}, citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};

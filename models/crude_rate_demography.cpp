@@ -115,6 +115,20 @@ class CrudeRateDemography : public Model {
         const double birth = sex == code(Sex::female) && fertile_in_band ? max_birth : 0.0;
         opportunity_[sex].push_back(1.0 - (1.0 - death) * (1.0 - birth));
       }
+    // The initial agents' first checks are scheduled now (step 0), so the
+    // first step draws only for those with an opportunity.
+    parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto sex = a.col(core::sex);
+      auto next = a.col(next_);
+      thread_local DrawBatch draws;
+      world.rng().agents(id.subspan(ch.begin, ch.end - ch.begin), 0, kDemographyDraw, draws);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        next[r] = schedule(0, age[r], opportunity_[sex[r]][static_cast<std::size_t>(age[r] / band_months_)],
+                           draws.unit(1, r - ch.begin));
+    });
   }
 
   void run(Phase, World& world) override {
@@ -159,10 +173,7 @@ class CrudeRateDemography : public Model {
         // agents, a new band of ages) with probability q. Then schedule the
         // next one a geometric number of steps ahead, within the band.
         const bool opportunity = (next[r] & kOpportunityFlag) != 0 || draws.unit(2, i) < q;
-        const int left_in_band = ((band + 1) * band_months_ - 1 - age[r]) / step_months;
-        const double wait = q >= 1.0 ? 0.0 : std::floor(std::log(draws.unit(1, i)) / std::log1p(-q));
-        next[r] = wait + 1 <= left_in_band ? static_cast<std::uint16_t>((step + 1 + static_cast<std::uint32_t>(wait)) | kOpportunityFlag)
-                                           : static_cast<std::uint16_t>(step + 1 + left_in_band);
+        next[r] = schedule(step, age[r], q, draws.unit(1, i));
         if (!opportunity) continue;
         // Death and birth with their exact joint probabilities, given the opportunity.
         const double p_d = p_death[age[r]];
@@ -205,6 +216,18 @@ class CrudeRateDemography : public Model {
   }
 
  private:
+  // The check after `step` for an agent of age `age` (months) whose
+  // opportunities have probability q per step: a geometric wait (uniform u),
+  // flagged as an opportunity if it falls within the age band, else the
+  // first step of the next band (where the bound changes).
+  std::uint16_t schedule(std::uint32_t step, int age, double q, double u) const {
+    const int band = age / band_months_;
+    const int left_in_band = ((band + 1) * band_months_ - 1 - age) / clock_.step_months;
+    const double wait = q >= 1.0 ? 0.0 : std::floor(std::log(u) / std::log1p(-q));
+    if (wait + 1 <= left_in_band) return static_cast<std::uint16_t>((step + 1 + static_cast<std::uint32_t>(wait)) | kOpportunityFlag);
+    return static_cast<std::uint16_t>(step + 1 + static_cast<std::uint32_t>(left_in_band));
+  }
+
   bool fertile(int age_months) const { return (age_months >= p_.fertile_min_months) & (age_months < p_.fertile_end_months); }
 
   const Clock& clock_;

@@ -67,6 +67,7 @@ class RestOfWorldImmigration : public Model {
     const auto& s = world.schema();
     if (s.has(kSavingsColumn)) savings_ = s.find<float>(kSavingsColumn);
     if (s.has(kPermitEndColumn)) permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
+    if (s.has(kArrivalColumn)) arrival_ = s.find<std::uint16_t>(kArrivalColumn);
     if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
   }
 
@@ -104,6 +105,7 @@ class RestOfWorldImmigration : public Model {
           world.agents(c).col(*permit_end_)[r] = static_cast<std::uint16_t>(steps > 0 ? step + steps : 0);
         }
         if (savings_) world.agents(c).col(*savings_)[r] = static_cast<float>(savings_months_ * living);
+        if (arrival_) world.agents(c).col(*arrival_)[r] = static_cast<std::uint16_t>(step);
       }
     });
   }
@@ -116,7 +118,7 @@ class RestOfWorldImmigration : public Model {
   double male_share_ = 0.5, savings_months_ = 0;
   FlowId flow_ = 0;
   std::optional<Column<float>> savings_;
-  std::optional<Column<std::uint16_t>> permit_end_;
+  std::optional<Column<std::uint16_t>> permit_end_, arrival_;
   std::optional<CityField> living_;
 };
 

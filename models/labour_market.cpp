@@ -135,6 +135,17 @@ class LabourMarket : public Model {
 
     const auto counts = count(world, 0);
     const double dt = clock_.years_per_step();
+    // The initial workers' first separation opportunities (geometric waits from step 0).
+    const double q = separation_opportunity(dt);
+    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+      AgentTable& a = world.agents(ch.city);
+      const auto id = a.col(core::id);
+      const auto employment = a.col(core::employment);
+      auto next = a.col(next_separation_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        if (employment[r] == code(Employment::employed))
+          next[r] = next_opportunity(0, q, world.rng().agent(id[r], 0, kTransitionDraw).unit(0));
+    });
     for (std::size_t c = 0; c < n; ++c) {
       CityLabour& city = cities_[c];
       const Counts& k = counts[c];
@@ -178,8 +189,7 @@ class LabourMarket : public Model {
     // 1. Retirement, entry into the labour force, separations; count.
     std::vector<double> p_separation(sectors_.size());
     for (std::size_t sec = 0; sec < sectors_.size(); ++sec) p_separation[sec] = separation_probability(sec, dt);
-    const double separation_opportunity = std::min(
-        1.0 - 1e-12, *std::max_element(p_separation.begin(), p_separation.end()));
+    const double opportunity = separation_opportunity(dt);
     const auto chunks = make_chunks(world);
     std::vector<Counts> chunk_counts(chunks.size(), Counts(segments));
     std::vector<std::vector<Seeker>> seekers(chunks.size());
@@ -210,7 +220,7 @@ class LabourMarket : public Model {
       std::size_t m = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         const std::uint8_t e = employment[r];
-        job[r] = e == code(Employment::employed) ? job[r] : kNoJob;
+        if ((e != code(Employment::employed)) & (job[r] != kNoJob)) job[r] = kNoJob;  // rare: no store otherwise
         const bool retiring = (e != code(Employment::inactive)) & (age[r] >= p_.retirement_months);
         if (retiring) {
           employment[r] = code(Employment::inactive);
@@ -241,10 +251,9 @@ class LabourMarket : public Model {
         if (employment[r] == code(Employment::employed)) {
           // A separation opportunity (thinning with q >= every sector's
           // separation probability), then the next one.
-          const bool opportunity = next[r] == step || draws.unit(3, i) < separation_opportunity;
-          next[r] = static_cast<std::uint16_t>(std::min<double>(
-              step + 1 + std::floor(std::log(draws.unit(0, i)) / std::log1p(-separation_opportunity)), 0xFFFF));
-          if (opportunity && draws.unit(1, i) * separation_opportunity < p_separation[job_sector(job[r])]) {
+          const bool now = next[r] == step || draws.unit(3, i) < opportunity;
+          next[r] = next_opportunity(step, opportunity, draws.unit(0, i));
+          if (now && draws.unit(1, i) * opportunity < p_separation[job_sector(job[r])]) {
             employment[r] = code(Employment::unemployed);
             job[r] = kNoJob;
           }
@@ -408,6 +417,19 @@ class LabourMarket : public Model {
  private:
   double separation_probability(std::size_t sector, double dt) const {
     return 1.0 - std::exp(-sectors_.separation_rate_per_year[sector] * dt);
+  }
+
+  // Per-step probability of a separation opportunity: the largest sector's
+  // separation probability (thinning).
+  double separation_opportunity(double dt) const {
+    double q = 0;
+    for (std::size_t sec = 0; sec < sectors_.size(); ++sec) q = std::max(q, separation_probability(sec, dt));
+    return std::min(q, 1.0 - 1e-12);
+  }
+
+  // The step of the next opportunity after `step`: a geometric wait (uniform u).
+  static std::uint16_t next_opportunity(std::uint32_t step, double q, double u) {
+    return static_cast<std::uint16_t>(std::min<double>(step + 1 + std::floor(std::log(u) / std::log1p(-q)), 0xFFFF));
   }
 
   // Skill level at which an agent competes for jobs: its own, or low when a

@@ -139,18 +139,8 @@ class LegalStatusModel : public Model {
     });
   }
 
-  void run(Phase phase, World& world) override {
+  void run(Phase, World& world) override {
     const std::uint32_t step = world.step();
-    if (phase == Phase::arrive) {
-      // People born or arrived from outside during this step start their stay now.
-      parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
-        const auto id = world.agents(ch.city).col(core::id);
-        auto arrival = world.agents(ch.city).col(arrival_);
-        for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-          if (world.created_this_step(id[r])) arrival[r] = static_cast<std::uint16_t>(step);
-      });
-      return;
-    }
     for (std::size_t c = 0; c < world.city_count(); ++c) publish(world, c);
     parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
@@ -287,7 +277,7 @@ ModelInfo legal_status_model() {
   info.summary = "permits with expiry, renewal, overstay and permanence; asylum decisions; naturalisation; "
                  "free-movement blocs and visa grant rates for migration decisions";
   info.is_default = true;
-  info.phases = {Phase::status, Phase::arrive};
+  info.phases = {Phase::status};
   info.params = {
       real_param("legal.work_permit_years", "years", 2.0, 0.1, 20.0, "Validity of a work, family or study permit",
                  "assumption: first permits in the EU are typically valid 1-2 years (EU Blue Card: 1-4 years)"),

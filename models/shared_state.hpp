@@ -29,8 +29,10 @@ inline const std::string kIncomeColumn = "income_eur_per_month";
 inline const std::string kTenureColumn = "tenure";
 // legal status: citizenship (0: of the country of birth; k + 1: naturalised
 // in country k), the step a permit expires or an asylum decision is due
-// (0: none), the step of arrival in the current city, and whether the agent
-// must leave (a permit ended without renewal, an asylum claim was refused).
+// (0: none), the step of arrival in the current city (0: present since the
+// start or since birth or arrival from the hinterland; set by the models that
+// bring people in from elsewhere), and whether the agent must leave (a permit
+// ended without renewal, an asylum claim was refused).
 inline const std::string kCitizenshipColumn = "citizenship";
 inline const std::string kPermitEndColumn = "permit_end_step";
 inline const std::string kArrivalColumn = "arrival_step";

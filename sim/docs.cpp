@@ -123,18 +123,51 @@ std::string scenario_reference(const ModelRegistry& registry) {
 }
 
 std::string output_series_table(const ModelRegistry& registry) {
+  // One row per series; a series several models produce lists each of them.
+  std::vector<std::pair<SeriesDecl, std::string>> rows;
+  auto add = [&](const SeriesDecl& s, const std::string& when) {
+    for (auto& [decl, conditions] : rows)
+      if (decl.name == s.name) {
+        conditions += " or " + when;
+        return;
+      }
+    rows.emplace_back(s, when);
+  };
+  for (const auto& s : core_series()) add(s, "always");
+  for (const auto& m : registry.models()) {
+    const std::string when = "`models." + m.slot + " = \"" + m.name + "\"`";
+    for (const auto& f : m.flows) add(SeriesDecl{f.name, "persons", f.long_name, true}, when);
+    for (const auto& s : m.series) add(s, when);
+  }
   std::string out =
       "| dataset | dims | dtype | units | long_name | written when |\n"
       "|---|---|---|---|---|---|\n";
-  auto row = [&](const SeriesDecl& s, const std::string& when) {
+  for (const auto& [s, when] : rows)
     out += "| `/series/" + s.name + "` | (replicate, time, city) | " + (s.is_count ? "int64" : "float64") + " | " +
            cell(s.units) + " | " + cell(s.long_name) + " | " + when + " |\n";
+  return out;
+}
+
+std::string model_parameter_index(const ModelRegistry& registry) {
+  std::string out;
+  auto row = [&](const ParamDecl& d, const std::string& key) {
+    out += "| `" + key + "` | " + cell(default_text(d)) + " | " + cell(d.unit) + " | " + cell(d.meaning) + " | " +
+           cell(d.source) + " |\n";
   };
-  for (const auto& s : core_series()) row(s, "always");
+  const std::string header =
+      "| parameter | default | unit | meaning | source |\n"
+      "|---|---|---|---|---|\n";
   for (const auto& m : registry.models()) {
-    const std::string when = "`models." + m.slot + " = \"" + m.name + "\"`";
-    for (const auto& f : m.flows) row(SeriesDecl{f.name, "persons", f.long_name, true}, when);
-    for (const auto& s : m.series) row(s, when);
+    out += "\n#### `" + m.slot + " = \"" + m.name + "\"`\n\n" + m.summary + ".\n\n";
+    if (m.params.empty() && m.fields.empty() && m.collections.empty()) {
+      out += "No parameters of its own.\n";
+      continue;
+    }
+    out += header;
+    for (const auto& p : m.params) row(p, p.key);
+    for (const auto& [collection, field] : m.fields) row(field, collection + ".NAME." + field.key);
+    for (const auto& c : m.collections)
+      for (const auto& field : c.fields) row(field, c.name + ".NAME." + field.key);
   }
   return out;
 }
@@ -154,10 +187,13 @@ DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::pat
   DocsStatus status;
   const auto scenario_path = docs_dir / "SCENARIO.md";
   const auto output_path = docs_dir / "OUTPUT.md";
+  const auto model_path = docs_dir / "MODEL.md";
   const std::string scenario_now = read_file(scenario_path);
   const std::string output_now = read_file(output_path);
+  const std::string model_now = read_file(model_path);
   const std::string scenario_new = scenario_reference(registry);
   const std::string output_new = replace_generated_block(output_now, "series", output_series_table(registry));
+  const std::string model_new = replace_generated_block(model_now, "parameters", model_parameter_index(registry));
   auto handle = [&](const std::filesystem::path& path, const std::string& now, const std::string& fresh) {
     if (now == fresh) return;
     status.up_to_date = false;
@@ -170,6 +206,7 @@ DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::pat
   };
   handle(scenario_path, scenario_now, scenario_new);
   handle(output_path, output_now, output_new);
+  handle(model_path, model_now, model_new);
   return status;
 }
 

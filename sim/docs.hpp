@@ -11,6 +11,8 @@ namespace mobsim {
 
 std::string scenario_reference(const ModelRegistry& registry);
 std::string output_series_table(const ModelRegistry& registry);
+// Every model's parameters and data fields, for the appendix of docs/MODEL.md.
+std::string model_parameter_index(const ModelRegistry& registry);
 
 // Puts `generated` between "<!-- BEGIN GENERATED: name -->" and
 // "<!-- END GENERATED: name -->" in `document`. Throws if the markers are missing.
@@ -20,7 +22,8 @@ struct DocsStatus {
   bool up_to_date = true;
   std::vector<std::string> stale_files;
 };
-// Writes (or with check_only, compares) docs/SCENARIO.md and docs/OUTPUT.md under `docs_dir`.
+// Writes (or with check_only, compares) docs/SCENARIO.md, and the generated
+// blocks of docs/OUTPUT.md and docs/MODEL.md, under `docs_dir`.
 DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only);
 
 }  // namespace mobsim

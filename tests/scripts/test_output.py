@@ -77,3 +77,26 @@ def test_same_datasets_script(output, tmp_path):
     differ = subprocess.run(["/usr/bin/python3", script, str(output), str(reseeded)], capture_output=True, text=True)
     assert differ.returncode == 1
     assert "series/population: values differ" in differ.stdout
+
+
+BEHAVIOURAL_SERIES = {
+    "employed": "persons", "unemployed": "persons", "youth_unemployment_rate": "1", "informal_employed": "persons",
+    "mean_wage": "EUR per month", "vacancies": "persons", "rent_index": "1", "housing_units": "dwellings",
+    "overcrowded": "persons", "homeless": "persons", "irregular_residents": "persons", "asylum_seekers": "persons",
+    "refugees": "persons", "returns": "persons", "remittances_sent": "EUR", "remittances_received": "EUR",
+    "remittances_to_rest_of_world": "EUR", "skilled_emigrants": "persons", "immigration_from_rest_of_world": "persons",
+    "returns_to_rest_of_world": "persons",
+}
+
+
+def test_behavioural_series_and_flows_by_channel(output):
+    series = xr.open_dataset(output, engine="h5netcdf", group="series")
+    for name, units in BEHAVIOURAL_SERIES.items():
+        assert series[name].dims == ("replicate", "time", "city"), name
+        assert series[name].attrs["units"] == units, name
+    root = xr.open_dataset(output, engine="h5netcdf")
+    assert root.flows_by_channel.dims == ("replicate", "time", "channel", "origin", "destination")
+    assert list(root.channel.values) == ["internal", "citizen", "free_movement", "family_reunification", "work_visa",
+                                         "study_visa", "irregular", "return"]
+    np.testing.assert_array_equal(root.flows_by_channel.sum("channel").values, root.flows.values)
+    assert float(series.employed.sum()) > 0 and float(series.remittances_received.sum()) > 0
