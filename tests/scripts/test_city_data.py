@@ -19,7 +19,14 @@ TABLE_1 = {
 }
 
 SOURCED = ["population", "foreign_born_share", "coordinates", "crude_birth_rate_per_1000",
-           "crude_death_rate_per_1000", "age_profile", "hinterland_inflow_per_1000"]
+           "crude_death_rate_per_1000", "age_profile", "hinterland_inflow_per_1000",
+           "immigration_from_rest_of_world_per_1000", "sector_profile", "mean_wage_eur_per_month",
+           "living_cost_eur_per_month", "rent_eur_per_person_month", "unemployment_benefit_replacement",
+           "pension_replacement", "employment_rate_15_64", "unemployment_rate", "high_skill_share",
+           "medium_skill_share", "recognition_penalty", "social_housing_share", "informal_housing_share",
+           "housing_vacancy_rate", "construction_per_year", "persons_per_dwelling", "homeless_share",
+           "work_visa_grant_rate_low", "work_visa_grant_rate_medium", "work_visa_grant_rate_high",
+           "study_visa_grant_rate", "asylum_recognition_rate", "asylum_decision_months", "transit_hub"]
 
 
 def load():
