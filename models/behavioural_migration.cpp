@@ -483,15 +483,11 @@ class BehaviouralMigration : public Model {
       // Most agents have nothing to decide before their next opportunity
       // (unless in transit or due to leave): a tight branch-free pass finds
       // the others, and only they go through the decision below.
-      thread_local std::vector<std::uint32_t> active;
-      if (active.size() < ch.end - ch.begin) active.resize(kChunkRows);
-      std::size_t count = 0;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        active[count] = r;
-        count += static_cast<std::size_t>((next[r] <= step) | (transit[r] != kNotInTransit) | (return_due[r] != 0));
-      }
-      for (std::size_t m = 0; m < count; ++m) {
-        const std::uint32_t r = active[m];
+      thread_local RowSelection active;
+      active.select(ch, id, [&](std::uint32_t r) {
+        return (next[r] <= step) | (transit[r] != kNotInTransit) | (return_due[r] != 0);
+      });
+      for (const std::uint32_t r : active.rows()) {
         if (!eligible(world, age[r], id[r])) continue;
         const Draw d = world.rng().agent(id[r], step, kDecideDraw);
         const std::size_t b = birth_country(origin[r]);

@@ -150,23 +150,15 @@ class CrudeRateDemography : public Model {
       const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
       auto next = agents.col(next_);
       // Everyone ages; those at a check are listed (branch-free).
-      thread_local std::vector<std::uint32_t> row_buffer;
-      thread_local std::vector<std::uint64_t> id_buffer;
-      if (row_buffer.size() < ch.end - ch.begin) {
-        row_buffer.resize(kChunkRows);
-        id_buffer.resize(kChunkRows);
-      }
-      std::size_t m = 0;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+      thread_local RowSelection selected;
+      selected.select(ch, id, [&](std::uint32_t r) {
         age[r] = static_cast<std::uint16_t>(std::min<int>(age[r] + step_months, last_age));
-        row_buffer[m] = r;
-        id_buffer[m] = id[r];
-        m += static_cast<std::size_t>((next[r] == 0) | ((next[r] & kStepMask) <= step));
-      }
+        return (next[r] == 0) | ((next[r] & kStepMask) <= step);
+      });
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(id_buffer.data(), m), step, kDemographyDraw, draws);
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t r = row_buffer[i];
+      world.rng().agents(selected.ids(), step, kDemographyDraw, draws);
+      for (std::size_t i = 0; i < selected.size(); ++i) {
+        const std::uint32_t r = selected.rows()[i];
         const int band = age[r] / band_months_;
         const double q = opportunity_[sex[r]][static_cast<std::size_t>(band)];
         // Is this step an opportunity? Scheduled ones are; otherwise (new

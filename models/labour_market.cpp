@@ -204,21 +204,13 @@ class LabourMarket : public Model {
       // Who takes part this step: the labour force and those coming of age,
       // found branch-free (labour-force states are mixed at random). Other
       // models may end employment (a move leaves the job behind).
-      thread_local std::vector<std::uint32_t> row_buffer;
-      thread_local std::vector<std::uint64_t> id_buffer;
-      if (row_buffer.size() < ch.end - ch.begin) {
-        row_buffer.resize(kChunkRows);
-        id_buffer.resize(kChunkRows);
-      }
-      std::uint32_t* rows_out = row_buffer.data();
-      std::uint64_t* ids_out = id_buffer.data();
       auto next = a.col(next_separation_);
       // Employed workers between separation opportunities are counted
       // directly (amount 1, else 0: branch-free); everyone else who takes
       // part this step is listed for a draw.
       LaneCounts by_job(segments + 1), labour_force(kSkillLevels), searching(kSkillLevels);
-      std::size_t m = 0;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+      thread_local RowSelection selected;
+      selected.select(ch, id, [&](std::uint32_t r) {
         const std::uint8_t e = employment[r];
         if ((e != code(Employment::employed)) & (job[r] != kNoJob)) job[r] = kNoJob;  // rare: no store otherwise
         const bool retiring = (e != code(Employment::inactive)) & (age[r] >= p_.retirement_months);
@@ -232,16 +224,14 @@ class LabourMarket : public Model {
         const bool settled = working & (next[r] > step);
         by_job.add(r, job[r], settled);
         labour_force.add(r, skill[r], settled);
-        rows_out[m] = r;
-        ids_out[m] = id[r];
-        m += static_cast<std::size_t>((((e != code(Employment::inactive)) & !retiring) | entering) & !settled);
-      }
-      const std::span<const std::uint32_t> rows(rows_out, m);
+        return (((e != code(Employment::inactive)) & !retiring) | entering) & !settled;
+      });
+      const std::span<const std::uint32_t> rows = selected.rows();
       // Their draws at once: 0 joining the labour force or the wait to the
       // next separation opportunity, 1 separation, 2 recognition, 3 whether
       // an unscheduled worker has an opportunity now.
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(ids_out, m), step, kTransitionDraw, draws);
+      world.rng().agents(selected.ids(), step, kTransitionDraw, draws);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         if (employment[r] == code(Employment::inactive)) {  // coming of age

@@ -154,22 +154,14 @@ class LegalStatusModel : public Model {
       const CityRules& r = rules_[ch.city];
       // Non-citizens not already due to leave, found branch-free, then their
       // draws at once.
-      thread_local std::vector<std::uint32_t> row_buffer;
-      thread_local std::vector<std::uint64_t> id_buffer;
-      if (row_buffer.size() < ch.end - ch.begin) {
-        row_buffer.resize(kChunkRows);
-        id_buffer.resize(kChunkRows);
-      }
-      std::size_t m = 0;
-      for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
-        row_buffer[m] = row;
-        id_buffer[m] = id[row];
-        m += static_cast<std::size_t>((legal[row] != code(LegalStatus::citizen)) & (return_due[row] == 0));
-      }
+      thread_local RowSelection selected;
+      selected.select(ch, id, [&](std::uint32_t row) {
+        return (legal[row] != code(LegalStatus::citizen)) & (return_due[row] == 0);
+      });
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(id_buffer.data(), m), step, kStatusDraw, draws);
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t row = row_buffer[i];
+      world.rng().agents(selected.ids(), step, kStatusDraw, draws);
+      for (std::size_t i = 0; i < selected.size(); ++i) {
+        const std::uint32_t row = selected.rows()[i];
         const auto status = static_cast<LegalStatus>(legal[row]);
         const struct {
           const DrawBatch& batch;

@@ -4,6 +4,7 @@
 // thread count), each chunk writes its own results, and results are merged
 // in chunk order.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace mobsim {
@@ -34,6 +35,42 @@ void parallel_for_cities(std::size_t city_count, F&& body) {
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t c = 0; c < n; ++c) body(static_cast<std::size_t>(c));
 }
+
+// The rows of one chunk that need random draws this step, with their agent
+// ids, listed without a branch per row (agent states are mixed at random, so
+// a branch would be mispredicted half the time): every row is written and
+// the count advances only for those taken. `takes(row)` may also do other
+// per-row work (ageing, counting) in the same pass. One selection per thread
+// (declare it thread_local at the call site); its buffers are reused.
+class RowSelection {
+ public:
+  template <class Takes>
+  void select(const Chunk& chunk, std::span<const std::uint64_t> agent_ids, Takes&& takes) {
+    if (rows_.size() < chunk.end - chunk.begin) {
+      rows_.resize(chunk.end - chunk.begin);
+      ids_.resize(chunk.end - chunk.begin);
+    }
+    // Local pointers and count: stores through the id buffer could otherwise
+    // alias a member count and force a reload every row.
+    std::uint32_t* rows = rows_.data();
+    std::uint64_t* ids = ids_.data();
+    std::size_t m = 0;
+    for (std::uint32_t r = chunk.begin; r < chunk.end; ++r) {
+      rows[m] = r;
+      ids[m] = agent_ids[r];
+      m += static_cast<std::size_t>(static_cast<bool>(takes(r)));
+    }
+    size_ = m;
+  }
+  std::span<const std::uint32_t> rows() const { return {rows_.data(), size_}; }
+  std::span<const std::uint64_t> ids() const { return {ids_.data(), size_}; }
+  std::size_t size() const { return size_; }
+
+ private:
+  std::vector<std::uint32_t> rows_;
+  std::vector<std::uint64_t> ids_;
+  std::size_t size_ = 0;
+};
 
 // Lists produced per chunk, regrouped per city in chunk order (so row lists
 // stay in ascending row order).
