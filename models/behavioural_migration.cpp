@@ -22,6 +22,7 @@
 #include "logit.hpp"
 #include "migration_channels.hpp"
 #include "register_models.hpp"
+#include "relocation.hpp"
 #include "shared_state.hpp"
 
 namespace mobsim::models {
@@ -34,6 +35,7 @@ namespace {
 constexpr Purpose kDecideDraw = purpose("migration.decide");
 constexpr Purpose kChannelDraw = purpose("migration.channel");     // 0 family, 1 work, 2 study, 3 irregular
 constexpr Purpose kIrregularDraw = purpose("migration.irregular");  // 0 failure, 1 transit route, 2 asylum, 3 give up
+constexpr Purpose kBorderDraw = purpose("migration.border");        // 0 an international move can take place
 
 const std::vector<std::string> kChannelNames{"internal",  "citizen",    "free_movement", "family_reunification",
                                              "work_visa", "study_visa", "irregular",     "return"};
@@ -176,6 +178,21 @@ class BehaviouralMigration : public Model {
     study_ = f.find("study_visa_grant_rate");
     decision_ = f.find("asylum_decision_months");
     outside_ = world.flow("returns_to_rest_of_world");
+    for (const auto& name : kChannelNames) channel_id_.push_back(world.channel(name));
+    relocation_ = RelocationColumns::find(world);
+    // Policies, when their models are selected.
+    if (s.has(kSchemeColumn)) scheme_ = s.find<std::uint8_t>(kSchemeColumn);
+    if (f.has(kLegalPathwayField)) {
+      pathway_ = f.find(kLegalPathwayField);
+      application_ = s.find<std::uint8_t>(kPathwayApplicationColumn);
+      applied_to_ = s.find<std::uint16_t>(kPathwayDestinationColumn);
+    }
+    if (f.has(kInternationalMoveFactorField)) move_factor_ = f.find(kInternationalMoveFactorField);
+    if (f.has(kReturnIncentiveField)) {
+      return_programme_ = f.find("return_programme");
+      incentive_ = f.find(kReturnIncentiveField);
+      supported_ = s.find<std::uint8_t>(kSupportedReturnColumn);
+    }
     returns_.assign(world.city_count(), 0.0);
     skilled_.assign(world.city_count(), 0.0);
     // The initial adults' first decision opportunities (geometric waits from
@@ -441,6 +458,8 @@ class BehaviouralMigration : public Model {
       }
       acc.family = t.family[origin * n + j];
       acc.work = std::min(1.0, world.fields().at(visa_, j)[static_cast<std::size_t>(skill)] * visa_multiplier_[i * n + j]);
+      if (pathway_)
+        acc.pathway = static_cast<std::uint8_t>(world.fields().at(*pathway_, j)[i * kSkillLevels + static_cast<std::size_t>(skill)]);
       if (age_months < p_.study_max_age_months && skill > 0) acc.study = world.fields().at(study_, j)[0];
     }
     if (irregular_open_[i * n + j]) acc.irregular = p_.irregular_willingness;
@@ -474,6 +493,7 @@ class BehaviouralMigration : public Model {
       const auto arrival = a.col(arrival_);
       auto transit = a.col(transit_);
       auto next = a.col(next_);
+      const auto scheme = scheme_ ? a.col(*scheme_) : std::span<std::uint8_t>{};
       const std::uint16_t here = geography_.city(i).country_index;
       const double continue_transit = clock_.step_months / p_.transit_months;
       const double base_hazard = p_.consider_hazard_per_year * years_per_step();
@@ -489,6 +509,7 @@ class BehaviouralMigration : public Model {
       });
       for (const std::uint32_t r : active.rows()) {
         if (!eligible(world, age[r], id[r])) continue;
+        if (scheme_ && scheme[r] != 0) continue;  // circular scheme participants follow the scheme's rules
         const Draw d = world.rng().agent(id[r], step, kDecideDraw);
         const std::size_t b = birth_country(origin[r]);
         const std::size_t nat = nationality(citizenship[r], static_cast<std::uint16_t>(b), countries);
@@ -500,7 +521,8 @@ class BehaviouralMigration : public Model {
           if (!event_happens(d.unit(3), continue_transit)) continue;
           const std::size_t j = transit[r] - 1u;
           const Draw x = world.rng().agent(id[r], step, kIrregularDraw);
-          if (!irregular_open_[i * n + j] || x.unit(0) < p_.irregular_failure_probability) {
+          if (!irregular_open_[i * n + j] || x.unit(0) < p_.irregular_failure_probability ||
+              !border_open(world, id[r], i, j)) {
             if (x.unit(3) < p_.transit_give_up_probability) {
               transit[r] = kNotInTransit;
               return_due[r] = 1;
@@ -529,18 +551,26 @@ class BehaviouralMigration : public Model {
         // parents without papers) has nowhere to return to.
         if (return_due[r] && !migrant) return_due[r] = 0;
         // Return migration: forced when a permit ended or a claim was refused.
+        // A return incentive counts towards a target saver's savings.
+        const double incentive = incentive_ && migrant ? world.fields().at(*incentive_, i)[home] : 0.0;
         const double p_return =
-            migrant ? return_probability(world, i, arrival[r], employment[r] == code(Employment::unemployed), savings[r])
+            migrant ? return_probability(world, i, arrival[r], employment[r] == code(Employment::unemployed),
+                                         static_cast<float>(savings[r] + incentive))
                     : 0.0;
         const double u = d.unit(1) * opportunity;  // uniform on (0, opportunity)
         if (return_due[r] || (migrant && u < p_return)) {
+          if (!border_open(world, id[r], i, home)) continue;  // stranded while borders are closed
           if (home == n) {  // born in the rest of the world: leaves the model
             leaving[k].push_back(r);
             returns_by_chunk[k] += 1;
             continue;
           }
           if (!legal_open_[i * n + home] && !irregular_open_[i * n + home]) continue;  // corridor closed
-          if (savings[r] < travel_cost(i, home) && !return_due[r]) continue;  // cannot afford it yet
+          if (savings[r] + incentive < travel_cost(i, home) && !return_due[r]) continue;  // cannot afford it yet
+          if (incentive_ && world.fields().at(*return_programme_, i)[home] > 0) {
+            savings[r] = static_cast<float>(savings[r] + incentive);
+            a.col(*supported_)[r] = static_cast<std::uint8_t>(world.fields().at(*return_programme_, i)[home]);
+          }
           settle(world, a, r, home, kReturn, nat, d, moves[k]);
           returns_by_chunk[k] += 1;
           continue;
@@ -621,6 +651,12 @@ class BehaviouralMigration : public Model {
         double cost = travel_cost(i, j) * t.cost_factor[origin[r] * n + j];
         if (channel == kIrregular) cost += p_.irregular_cost_eur * t.cost_factor[origin[r] * n + j];
         if (savings[r] < cost) continue;  // cannot afford it: gives up
+        if (!border_open(world, id[r], i, j)) continue;  // a mobility shock: stays
+        if (channel == kPathway) {  // applies; the pathway's quota decides later in the step
+          a.col(*application_)[r] = acc.pathway;
+          a.col(*applied_to_)[r] = static_cast<std::uint16_t>(j);
+          continue;
+        }
         savings[r] = static_cast<float>(savings[r] - cost);
 
         std::size_t destination = j;
@@ -647,6 +683,18 @@ class BehaviouralMigration : public Model {
     }
     world.request_moves(chunks, moves);
     world.request_departures(chunks, leaving, outside_);
+  }
+
+  // Whether a move from city i to j (j = C: the rest of the world) can take
+  // place under the mobility shocks in force: always within a country, else
+  // with the product of both cities' international move factors.
+  bool border_open(const World& world, std::uint64_t agent, std::size_t i, std::size_t j) const {
+    if (!move_factor_) return true;
+    const std::size_t n = geography_.city_count();
+    if (j < n && geography_.city(i).country_index == geography_.city(j).country_index) return true;
+    const double open =
+        world.fields().at(*move_factor_, i)[0] * (j < n ? world.fields().at(*move_factor_, j)[0] : 1.0);
+    return open >= 1.0 || world.rng().agent(agent, world.step(), kBorderDraw).unit(0) < open;
   }
 
   // A transit hub on the way from an African city to a European one (the
@@ -716,13 +764,8 @@ class BehaviouralMigration : public Model {
       }
       default: break;
     }
-    if (a.col(core::employment)[r] == code(Employment::employed)) a.col(core::employment)[r] = code(Employment::unemployed);
-    a.col(job_)[r] = kNoJob;
-    a.col(tenure_)[r] = code(Tenure::unhoused);
-    a.col(return_due_)[r] = 0;
-    a.col(arrival_)[r] = static_cast<std::uint16_t>(step);
-    a.col(next_)[r] = 0;  // decision opportunities restart in the new place
-    moves.push_back(Move{r, static_cast<std::uint16_t>(to), channel});
+    leave_behind(a, r, step, relocation_);
+    moves.push_back(Move{r, static_cast<std::uint16_t>(to), channel_id_[channel]});
   }
 
   const Geography& geography_;
@@ -743,6 +786,11 @@ class BehaviouralMigration : public Model {
   CityField skill_wage_, wage_, unemployment_, penalty_, rent_, benefit_, living_, diaspora_, settled_, free_, visa_,
       study_, decision_;
   FlowId outside_ = 0;
+  std::vector<std::uint8_t> channel_id_;  // world channel of each ChannelCode
+  RelocationColumns relocation_;
+  std::optional<Column<std::uint8_t>> scheme_, application_, supported_;
+  std::optional<Column<std::uint16_t>> applied_to_;
+  std::optional<CityField> pathway_, move_factor_, return_programme_, incentive_;
   std::vector<double> returns_, skilled_;  // agents, last step, by city of departure
 };
 
@@ -756,7 +804,7 @@ ModelInfo behavioural_migration() {
                  "on expected income, diaspora, distance, cost, ties, legal access), channels, transit, returns";
   info.phases = {Phase::decide};
   info.channels = kChannelNames;
-  info.requires_slots = {"labour", "housing", "legal_status", "budget", "networks"};
+  info.requires_slots = {"labour", "housing", "legal_status", "budget", "networks", "free_movement"};
   info.flows = {FlowDecl{"returns_to_rest_of_world", false,
                          "Migrants born outside the simulated cities returning there during the step", true}};
   const std::string a = "assumption: ";

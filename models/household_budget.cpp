@@ -97,6 +97,8 @@ class HouseholdBudget : public Model {
       wage_ = world.field_schema().find(kWageField);
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
+    if (world.field_schema().has(kUndocumentedServiceAccessField))
+      service_access_ = world.field_schema().find(kUndocumentedServiceAccessField);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
@@ -110,13 +112,15 @@ class HouseholdBudget : public Model {
     std::span<const std::uint16_t> age;
     std::array<float, 64> wage_by_job{};     // [job code]: 0 for no job
     std::array<float, 5> rent_by_tenure{};   // [tenure code]: 0 unhoused or homeless
-    float benefit = 0, pension = 0, fallback_wage = 0;
+    float benefit = 0, pension = 0, fallback_wage = 0, undocumented_access = 0;
     int pension_age_months = 0;
 
     float monthly(std::uint32_t r) const {
       const std::uint8_t e = employment[r];
       const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
-      const float benefits = static_cast<float>((e == code(Employment::unemployed)) & (legal[r] != code(LegalStatus::irregular))) * benefit;
+      // Undocumented residents: the expected benefit given the city's access.
+      const float entitled = legal[r] == code(LegalStatus::irregular) ? undocumented_access : 1.0f;
+      const float benefits = static_cast<float>(e == code(Employment::unemployed)) * entitled * benefit;
       const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
       return wage + benefits + old_age;
     }
@@ -140,6 +144,7 @@ class HouseholdBudget : public Model {
       for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
     }
     in.benefit = static_cast<float>(cities_[c].benefit);
+    if (service_access_) in.undocumented_access = static_cast<float>(world.fields().at(*service_access_, c)[0]);
     in.pension = static_cast<float>(cities_[c].pension);
     in.fallback_wage = static_cast<float>(cities_[c].living_cost);
     in.pension_age_months = pension_age_months_;
@@ -154,7 +159,7 @@ class HouseholdBudget : public Model {
   Column<float> savings_{}, income_{};
   CityField benefit_field_, pension_field_, living_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
-  std::optional<CityField> wage_, rent_, remitted_;
+  std::optional<CityField> wage_, rent_, remitted_, service_access_;
 };
 
 }  // namespace

@@ -84,6 +84,10 @@ class HousingMarket : public Model {
   }
 
   void initialise(World& world) override {
+    const auto& fields = world.field_schema();
+    if (fields.has(kProgrammeDwellingsField)) programme_dwellings_ = fields.find(kProgrammeDwellingsField);
+    if (fields.has(kPublicConstructionShareField)) public_share_ = fields.find(kPublicConstructionShareField);
+    if (fields.has(kUndocumentedServiceAccessField)) service_access_ = fields.find(kUndocumentedServiceAccessField);
     // Without a budget model everyone counts as able to pay.
     if (world.schema().has(kSavingsColumn)) {
       savings_ = world.schema().find<float>(kSavingsColumn);
@@ -160,13 +164,23 @@ class HousingMarket : public Model {
     return out;
   }
 
+  // Ordinary construction (with a public share at least the rule in force),
+  // and the dwellings of housing programmes; capacities are in persons.
   void build(World& world) {
     const double dt = clock_.years_per_step();
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       CityHousing& h = cities_[c];
       const double added = h.construction_per_year * dt * (h.capacity[kPrivate] + h.capacity[kSocial]);
-      h.capacity[kSocial] += added * h.social_share_of_construction;
-      h.capacity[kPrivate] += added * (1.0 - h.social_share_of_construction);
+      const double social_share =
+          std::max(h.social_share_of_construction, public_share_ ? world.fields().at(*public_share_, c)[0] : 0.0);
+      h.capacity[kSocial] += added * social_share;
+      h.capacity[kPrivate] += added * (1.0 - social_share);
+      if (programme_dwellings_) {
+        const auto dwellings = world.fields().at(*programme_dwellings_, c);
+        const double persons = h.persons_per_dwelling / static_cast<double>(world.people_per_agent());
+        h.capacity[kPrivate] += dwellings[0] * persons;
+        h.capacity[kSocial] += dwellings[1] * persons;
+      }
       if (h.informal_possible) h.capacity[kInformal] *= std::exp(p_.informal_growth_per_year * dt);
     }
   }
@@ -241,6 +255,8 @@ class HousingMarket : public Model {
       auto& occ = occupied[c];
       auto free = [&](std::size_t k) { return std::floor(h.capacity[k]) - occ[k]; };
       const double rent = world.fields().at(rent_field_, c)[kPrivate];
+      // Undocumented residents get social housing only with access to services.
+      const double service_access = service_access_ ? world.fields().at(*service_access_, c)[0] : 0.0;
       // Children live with their families: their tenure is drawn from that
       // of the housed residents at the start of the placement.
       const std::array<double, 4> housed_before = occ;
@@ -268,7 +284,8 @@ class HousingMarket : public Model {
           const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent;
           if (free(kPrivate) >= 1 && can_pay) {
             t = Tenure::formal_private;
-          } else if (free(kSocial) >= 1 && legal[r] != code(LegalStatus::irregular) && d.unit(1) < p_social) {
+          } else if (free(kSocial) >= 1 && d.unit(1) < p_social &&
+                     (legal[r] != code(LegalStatus::irregular) || service_access_draw(world.rng(), id[r]) < service_access)) {
             t = Tenure::social;
           } else if (h.informal_possible) {
             t = Tenure::informal;
@@ -300,6 +317,7 @@ class HousingMarket : public Model {
   Column<std::uint8_t> tenure_{};
   std::optional<Column<float>> savings_, income_;
   CityField rent_field_;
+  std::optional<CityField> programme_dwellings_, public_share_, service_access_;
 };
 
 }  // namespace

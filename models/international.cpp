@@ -69,6 +69,8 @@ class RestOfWorldImmigration : public Model {
     if (s.has(kPermitEndColumn)) permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
     if (s.has(kArrivalColumn)) arrival_ = s.find<std::uint16_t>(kArrivalColumn);
     if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
+    if (world.field_schema().has(kInternationalMoveFactorField))
+      move_factor_ = world.field_schema().find(kInternationalMoveFactorField);
   }
 
   void run(Phase, World& world) override {
@@ -76,7 +78,10 @@ class RestOfWorldImmigration : public Model {
     parallel_for_cities(world.city_count(), [&](std::size_t c) {
       const CityInflow& in = cities_[c];
       AgentTable& agents = world.agents(c);
-      const double mean = in.rate_per_year * clock_.years_per_step() * static_cast<double>(agents.size());
+      // A mobility shock lets only its share of arrivals through (thinning a
+      // Poisson process gives a Poisson process).
+      const double open = move_factor_ ? world.fields().at(*move_factor_, c)[0] : 1.0;
+      const double mean = in.rate_per_year * clock_.years_per_step() * static_cast<double>(agents.size()) * open;
       auto stream = world.rng().city_stream(static_cast<std::uint32_t>(c), step, kArrivalsDraw);
       const auto count = static_cast<std::size_t>(poisson(stream, mean));
       if (count == 0) return;
@@ -119,7 +124,7 @@ class RestOfWorldImmigration : public Model {
   FlowId flow_ = 0;
   std::optional<Column<float>> savings_;
   std::optional<Column<std::uint16_t>> permit_end_, arrival_;
-  std::optional<CityField> living_;
+  std::optional<CityField> living_, move_factor_;
 };
 
 ParamDecl status_table(std::string key, RealTable shares, std::string meaning, std::string source) {

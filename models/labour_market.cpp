@@ -105,10 +105,17 @@ class LabourMarket : public Model {
     finding_field_ = setup.fields.add(kJobFindingField, kSkillLevels, "monthly job-finding probability by skill");
     skill_wage_field_ = setup.fields.add(kSkillWageField, kSkillLevels, "mean wage of a job by skill level");
     penalty_field_ = setup.fields.add(kRecognitionPenaltyField, 1, "foreign qualification not recognised");
+    vacancies_field_ = setup.fields.add(kVacanciesField, static_cast<std::uint32_t>(segments), "open jobs after hiring");
+    added_field_ = setup.fields.add(kJobsAddedField, static_cast<std::uint32_t>(segments), "jobs created by policies");
   }
 
   void initialise(World& world) override {
-    if (world.field_schema().has(kRemittanceJobsField)) remittance_jobs_ = world.field_schema().find(kRemittanceJobsField);
+    const auto& fields = world.field_schema();
+    if (fields.has(kRemittanceJobsField)) remittance_jobs_ = fields.find(kRemittanceJobsField);
+    if (fields.has(kRecognitionReductionField)) recognition_reduction_ = fields.find(kRecognitionReductionField);
+    if (fields.has(kSectorDemandFactorField)) demand_factor_ = fields.find(kSectorDemandFactorField);
+    if (fields.has(kUndocumentedFormalAccessField)) formal_access_ = fields.find(kUndocumentedFormalAccessField);
+    applied_demand_factor_.assign(world.city_count(), std::vector<double>(sectors_.size(), 1.0));
     const std::size_t n = world.city_count();
     for (std::size_t c = 0; c < n; ++c) world.fields().at(penalty_field_, c)[0] = penalty_[c];
 
@@ -183,6 +190,10 @@ class LabourMarket : public Model {
   void run(Phase, World& world) override {
     const std::size_t n = world.city_count();
     const std::uint32_t step = world.step();
+    // Recognition programmes in force lower the penalty from the city's level.
+    for (std::size_t c = 0; c < n; ++c)
+      world.fields().at(penalty_field_, c)[0] =
+          penalty_[c] * (1.0 - (recognition_reduction_ ? world.fields().at(*recognition_reduction_, c)[0] : 0.0));
     const double dt = clock_.years_per_step();
     const std::size_t segments = sectors_.size() * kSkillLevels;
 
@@ -269,13 +280,27 @@ class LabourMarket : public Model {
     std::vector<Counts> counts(n, Counts(segments));
     for (std::size_t k = 0; k < chunks.size(); ++k) counts[chunks[k].city].add(chunk_counts[k]);
 
-    // 2. Labour demand grows (and remittances create jobs); where demand
-    // fell below the jobs filled, the surplus workers are laid off.
+    // 2. Labour demand grows (and remittances and policies create jobs; a
+    // demand shock scales a sector's jobs while it lasts); where demand fell
+    // below the jobs filled, the surplus workers are laid off.
     std::vector<bool> layoffs(n, false);
     for (std::size_t c = 0; c < n; ++c) {
       CityLabour& city = cities_[c];
-      for (std::size_t seg = 0; seg < segments; ++seg)
-        city.jobs[seg] *= std::exp(city.growth_per_year[seg / kSkillLevels] * dt);
+      auto added = world.fields().at(added_field_, c);
+      for (std::size_t seg = 0; seg < segments; ++seg) {
+        city.jobs[seg] = city.jobs[seg] * std::exp(city.growth_per_year[seg / kSkillLevels] * dt) + added[seg];
+        added[seg] = 0.0;
+      }
+      if (demand_factor_) {
+        const auto factor = world.fields().at(*demand_factor_, c);
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
+          double& applied = applied_demand_factor_[c][sec];
+          if (factor[sec] == applied) continue;
+          for (int s = 0; s < kSkillLevels; ++s)
+            city.jobs[sec * kSkillLevels + static_cast<std::size_t>(s)] *= factor[sec] / std::max(applied, 1e-9);
+          applied = std::max(factor[sec], 1e-9);
+        }
+      }
       if (sectors_.informal_sector >= 0) {
         const auto informal = static_cast<std::size_t>(sectors_.informal_sector);
         // Free entry into informal work: the unemployed create informal jobs
@@ -310,6 +335,8 @@ class LabourMarket : public Model {
     std::vector<std::vector<std::pair<std::uint32_t, std::uint8_t>>> offers(chunks.size());
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto id = world.agents(ch.city).col(core::id);
+      const auto legal = world.agents(ch.city).col(core::legal_status);
+      const double formal_access = formal_access_ ? world.fields().at(*formal_access_, ch.city)[0] : 1.0;
       for (const Seeker& seeker : seekers[k]) {
         const Draw d = world.rng().agent(id[seeker.row], step, kSearchDraw);
         if (d.unit(1) >= p_hire[ch.city][seeker.skill]) continue;
@@ -321,6 +348,11 @@ class LabourMarket : public Model {
           cum += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
           if (pick < cum) break;
         }
+        // A formal employer hires an undocumented applicant only with the
+        // city's access probability; the informal sector hires anyone.
+        if (!sectors_.informal[sec] && legal[seeker.row] == code(LegalStatus::irregular) &&
+            d.unit(3) >= formal_access)
+          continue;
         offers[k].emplace_back(seeker.row, job_code(sec, seeker.skill));
       }
     });
@@ -337,6 +369,8 @@ class LabourMarket : public Model {
         counts[c].employed[job_segment(offered)] += 1;
         counts[c].searching[job_skill(offered)] -= 1;
       }
+      auto open = world.fields().at(vacancies_field_, c);
+      for (std::size_t seg = 0; seg < segments; ++seg) open[seg] = std::floor(vacancies[c][seg]);
       publish(world, c, counts[c], p_hire[c]);
     });
   }
@@ -529,7 +563,9 @@ class LabourMarket : public Model {
   Column<std::uint8_t> job_{};
   Column<std::uint16_t> next_separation_{};
   CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_;
-  std::optional<CityField> remittance_jobs_;
+  CityField vacancies_field_, added_field_;
+  std::optional<CityField> remittance_jobs_, recognition_reduction_, demand_factor_, formal_access_;
+  std::vector<std::vector<double>> applied_demand_factor_;  // [city][sector]: demand shock in the jobs now
 };
 
 }  // namespace

@@ -2,9 +2,9 @@
 // often for the employed), lead to permanent residence after a qualifying
 // stay, or end: the holder overstays (becomes irregular) or must leave.
 // Asylum claims are decided after a delay with the destination's
-// recognition rate. Permanent residents naturalise. Free-movement blocs
-// (EU/EFTA, ECOWAS, EAC) and visa grant rates define the legal access that
-// migration decisions read.
+// recognition rate. Permanent residents naturalise. Visa grant rates and
+// asylum rules define the legal access that migration decisions read (free
+// movement: models/policy_free_movement.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -73,30 +73,10 @@ class LegalStatusModel : public Model {
       r.work_permit_share = e.real("work_permit_share_of_foreign_born");
       rules_.push_back(r);
     }
-    // Free movement: nationality n may settle in city c when n is c's
-    // country or both belong to a bloc with free movement.
-    const auto& countries = setup.geography.countries();
-    const std::size_t nationalities = countries.size() + 1;
-    std::vector<std::vector<std::string>> blocs_of(countries.size());
-    for (std::size_t k = 0; k < countries.size(); ++k)
-      for (const auto& bloc : spec.find_entry("countries", countries[k])->names("blocs"))
-        if (spec.find_entry("blocs", bloc)->flag("free_movement")) blocs_of[k].push_back(bloc);
-    free_.assign(setup.geography.city_count(), std::vector<double>(nationalities, 0.0));
-    for (std::size_t c = 0; c < setup.geography.city_count(); ++c) {
-      const std::size_t here = setup.geography.city(c).country_index;
-      for (std::size_t n = 0; n < countries.size(); ++n) {
-        bool shared = n == here;
-        for (const auto& b : blocs_of[n])
-          shared = shared || std::find(blocs_of[here].begin(), blocs_of[here].end(), b) != blocs_of[here].end();
-        free_[c][n] = shared ? 1.0 : 0.0;
-      }
-    }
     citizenship_ = setup.schema.add<std::uint8_t>(kCitizenshipColumn, "0 of the birth country; k+1 naturalised in country k");
     permit_end_ = setup.schema.add<std::uint16_t>(kPermitEndColumn, "step a permit ends or an asylum decision is due; 0 none");
     arrival_ = setup.schema.add<std::uint16_t>(kArrivalColumn, "step of arrival in the current city");
     return_due_ = setup.schema.add<std::uint8_t>(kReturnDueColumn, "1 when the agent must leave");
-    free_field_ = setup.fields.add(kFreeMovementField, static_cast<std::uint32_t>(nationalities),
-                                   "1 where a nationality may settle freely");
     visa_field_ = setup.fields.add("work_visa_grant_rate", kSkillLevels, "probability a work visa is granted, by skill");
     study_field_ = setup.fields.add("study_visa_grant_rate", 1, "probability a study visa is granted");
     asylum_field_ = setup.fields.add("asylum_recognition_rate", 1, "share of asylum claims recognised");
@@ -242,8 +222,6 @@ class LegalStatusModel : public Model {
 
  private:
   void publish(World& world, std::size_t c) {
-    auto free = world.fields().at(free_field_, c);
-    std::copy(free_[c].begin(), free_[c].end(), free.begin());
     auto visa = world.fields().at(visa_field_, c);
     std::copy(rules_[c].work_visa.begin(), rules_[c].work_visa.end(), visa.begin());
     world.fields().at(study_field_, c)[0] = rules_[c].study_visa;
@@ -254,10 +232,9 @@ class LegalStatusModel : public Model {
   const Geography& geography_;
   Params p_{};
   std::vector<CityRules> rules_;
-  std::vector<std::vector<double>> free_;  // [city][nationality]
   Column<std::uint8_t> citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};
-  CityField free_field_, visa_field_, study_field_, asylum_field_, decision_field_;
+  CityField visa_field_, study_field_, asylum_field_, decision_field_;
 };
 
 }  // namespace
@@ -267,7 +244,7 @@ ModelInfo legal_status_model() {
   info.slot = "legal_status";
   info.name = "permits";
   info.summary = "permits with expiry, renewal, overstay and permanence; asylum decisions; naturalisation; "
-                 "free-movement blocs and visa grant rates for migration decisions";
+                 "visa grant rates for migration decisions";
   info.is_default = true;
   info.phases = {Phase::status};
   info.params = {
@@ -294,23 +271,11 @@ ModelInfo legal_status_model() {
       real_param("legal.irregular_return_per_year", "1/year", 0.05, 0.0, 5.0,
                  "Yearly hazard that an irregular resident leaves (voluntarily or removed)", "assumption"),
   };
-  CollectionDecl blocs;
-  blocs.name = "blocs";
-  blocs.entry_noun = "bloc";
-  blocs.meaning = "Free-movement blocs (scenarios/data/countries.toml)";
-  const std::string data = "country data (scenarios/data/countries.toml)";
-  blocs.fields = {
-      text_param("long_name", std::string(""), "Descriptive name", data),
-      bool_param("free_movement", true, "Whether citizens of member countries may settle in each other's countries", data),
-      text_param("source", std::string(""), "Legal basis", data),
-  };
-  info.collections.push_back(std::move(blocs));
   const std::string city_data = "city data (scenarios/data/cities.toml)";
   ParamDecl decision = integer_param("asylum_decision_months", "months", 12, 1, 120,
                                      "Typical months until a first-instance asylum decision", city_data);
   decision.default_value = std::monostate{};
   info.fields = {
-      {"countries", reference_param("blocs", "blocs", true, "Free-movement blocs the country belongs to", data, false)},
       {"cities", share_param("work_visa_grant_rate_low", std::nullopt,
                              "Probability that a low-skill applicant without free movement gets a work visa", city_data)},
       {"cities", share_param("work_visa_grant_rate_medium", std::nullopt, "Same, medium skill", city_data)},

@@ -21,5 +21,16 @@ ModelInfo rest_of_world_immigration();
 ModelInfo diaspora_networks();
 ModelInfo gravity_migration();
 ModelInfo behavioural_migration();
+// Policy instruments (models/policy_*.cpp).
+ModelInfo free_movement_blocs();
+ModelInfo mobility_shocks();
+ModelInfo skills_recognition();
+ModelInfo undocumented_access();
+ModelInfo housing_programmes();
+ModelInfo job_programmes();
+ModelInfo regularisations();
+ModelInfo return_support();
+ModelInfo circular_schemes();
+ModelInfo legal_pathways();
 
 }  // namespace mobsim::models

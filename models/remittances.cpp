@@ -33,6 +33,12 @@ class Remittances : public Model {
   void initialise(World& world) override {
     savings_ = world.schema().find<float>(kSavingsColumn);
     income_ = world.schema().find<float>(kIncomeColumn);
+    // Participants of circular schemes remit their scheme's share.
+    if (world.schema().has(kSchemeColumn)) {
+      scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
+      scheme_share_ = world.field_schema().find(kSchemeRemittanceShareField);
+      scheme_sent_ = world.field_schema().find(kSchemeRemittancesField);
+    }
   }
 
   void run(Phase, World& world) override {
@@ -41,6 +47,7 @@ class Remittances : public Model {
     const auto chunks = make_chunks(world);
     // Send: per chunk, amounts by destination city (the last slot is the rest of the world).
     std::vector<std::vector<double>> by_chunk(chunks.size());
+    std::vector<std::vector<double>> by_scheme(chunks.size());
     std::vector<double> adults_by_chunk(chunks.size(), 0.0);
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
@@ -52,6 +59,9 @@ class Remittances : public Model {
       const auto income = a.col(income_);
       auto savings = a.col(savings_);
       by_chunk[k].assign(n + 1, 0.0);
+      const auto schemes = scheme_ ? a.col(*scheme_) : std::span<std::uint8_t>{};
+      const auto scheme_share = scheme_ ? world.fields().at(*scheme_share_, ch.city) : std::span<double>{};
+      if (scheme_) by_scheme[k].assign(scheme_share.size(), 0.0);
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         // Migrants in work: not born here or in this city's hinterland.
@@ -59,15 +69,27 @@ class Remittances : public Model {
             (employment[r] == code(Employment::employed)) & (origin[r] != own) & (origin[r] != own_hinterland);
         if (!sender) continue;
         const std::size_t home = home_of(origin[r], n);
-        const double amount = std::min<double>(share_ * income[r] * months, savings[r]);
+        const std::uint8_t scheme = scheme_ && schemes[r] < scheme_share.size() ? schemes[r] : 0;
+        const double share = scheme > 0 ? scheme_share[scheme] : share_;
+        const double amount = std::min<double>(share * income[r] * months, savings[r]);
         savings[r] = static_cast<float>(savings[r] - amount);
         by_chunk[k][home] += amount;
+        if (scheme > 0) by_scheme[k][scheme] += amount;
       }
     });
     std::fill(sent_.begin(), sent_.end(), 0.0);
     std::fill(received_.begin(), received_.end(), 0.0);
     std::fill(outside_.begin(), outside_.end(), 0.0);
+    if (scheme_)
+      for (std::size_t c = 0; c < n; ++c) {
+        auto sent = world.fields().at(*scheme_sent_, c);
+        std::fill(sent.begin(), sent.end(), 0.0);
+      }
     for (std::size_t k = 0; k < chunks.size(); ++k) {
+      if (scheme_) {
+        auto sent = world.fields().at(*scheme_sent_, chunks[k].city);
+        for (std::size_t s = 0; s < by_scheme[k].size(); ++s) sent[s] += by_scheme[k][s];
+      }
       for (std::size_t home = 0; home < n; ++home) {
         sent_[chunks[k].city] += by_chunk[k][home];
         received_[home] += by_chunk[k][home];
@@ -111,6 +133,8 @@ class Remittances : public Model {
   double share_ = 0, savings_share_ = 0, jobs_per_million_ = 0;
   int adult_months_ = 0;
   Column<float> savings_{}, income_{};
+  std::optional<Column<std::uint8_t>> scheme_;
+  std::optional<CityField> scheme_share_, scheme_sent_;
   CityField jobs_field_, saved_field_;
   std::vector<double> sent_, received_, outside_;  // EUR (agent units) of the last step, by city
 };

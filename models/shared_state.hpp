@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rng.hpp"
 #include "scenario.hpp"
 
 namespace mobsim::models {
@@ -42,6 +43,20 @@ inline const std::string kReturnDueColumn = "return_due";
 inline const std::string kTransitColumn = "transit_destination";
 inline constexpr std::uint16_t kNotInTransit = 0;
 
+// circular schemes: 0 none; k + 1 while a participant of scheme k (from
+// recruitment to return); kSchemeReturning during the step of the return.
+// Migration decisions leave participants alone.
+inline const std::string kSchemeColumn = "circular_scheme";
+inline constexpr std::uint8_t kSchemeReturning = 0xFF;
+// legal pathways: an application filed by a migration decision this step,
+// 1 + pathway index (0 none), and the city applied to; the pathway model
+// admits applicants up to its quota in the same step.
+inline const std::string kPathwayApplicationColumn = "pathway_application";
+inline const std::string kPathwayDestinationColumn = "pathway_destination";
+// return support: 1 from a supported return until the returnee's arrival
+// home has been handled by the return-support model.
+inline const std::string kSupportedReturnColumn = "supported_return";
+
 enum class Tenure : std::uint8_t { unhoused = 0, formal_private = 1, social = 2, informal = 3, homeless = 4 };
 
 // ---- per-city fields ------------------------------------------------------
@@ -73,6 +88,45 @@ inline const std::string kSettledDiasporaField = "settled_diaspora_persons";
 // legal status: for each nationality (countries of the world, then "other"),
 // whether free movement into the city's country applies [nationalities].
 inline const std::string kFreeMovementField = "free_movement_open";
+
+// labour: open jobs by sector and skill after this step's hiring [K * 3];
+// jobs created by policies since the labour model last ran [K * 3] (writers
+// add, the labour model adds them to its jobs and sets them back to zero).
+inline const std::string kVacanciesField = "vacancies_by_segment";
+inline const std::string kJobsAddedField = "jobs_added_by_policies";
+
+// ---- policy fields (written in the policy phase, read by the models) -----
+// mobility shocks: share of international moves into or out of the city that
+// can take place [1]; demand for each sector relative to normal [K].
+inline const std::string kInternationalMoveFactorField = "international_move_factor";
+inline const std::string kSectorDemandFactorField = "sector_demand_factor";
+// skills recognition: reduction of the recognition penalty [1].
+inline const std::string kRecognitionReductionField = "recognition_penalty_reduction";
+// undocumented residents' access: probability of being hired into a formal
+// job [1]; share with access to public services (benefits, social housing) [1].
+inline const std::string kUndocumentedFormalAccessField = "undocumented_formal_employment_access";
+inline const std::string kUndocumentedServiceAccessField = "undocumented_service_access";
+// Whether a given undocumented resident is among those with access (the same
+// people every step): this uniform draw below the access share.
+inline double service_access_draw(const Rng& rng, std::uint64_t agent_id) {
+  return rng.agent(agent_id, 0, purpose("undocumented.service_access")).unit(0);
+}
+// housing programmes: dwellings to add this step [formal private, social];
+// least share of ordinary construction that must be social (public) [1].
+inline const std::string kProgrammeDwellingsField = "programme_dwellings";
+inline const std::string kPublicConstructionShareField = "public_share_of_construction";
+// return support, on the city migrants live in, by home city (then the rest
+// of the world) [C + 1]: multiplier of the return hazard; EUR paid on return.
+inline const std::string kReturnHazardMultiplierField = "return_hazard_multiplier";
+inline const std::string kReturnIncentiveField = "return_incentive_eur";
+// legal pathways, on the destination, by origin city and skill level
+// [C * 3]: 1 + index of a pathway with places left this year, or 0.
+inline const std::string kLegalPathwayField = "legal_pathway";
+// circular schemes: remittance share of the participants of each scheme
+// [schemes + 1] (index 0 unused) and what they sent this step, EUR in agent
+// units, on their city of residence [schemes + 1] (filled by remittances).
+inline const std::string kSchemeRemittanceShareField = "scheme_remittance_share";
+inline const std::string kSchemeRemittancesField = "scheme_remittances_eur";
 
 // The sectors of the scenario, in name order; exactly one may be informal.
 struct Sectors {

@@ -1,6 +1,7 @@
 #include "clock.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace mobsim {
 
@@ -19,6 +20,12 @@ std::string Clock::label(int t) const {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d", start_year + months / 12, months % 12 + 1);
   return buf;
+}
+
+int Clock::months_until(const std::string& month) const {
+  const int year = std::stoi(month.substr(0, 4));
+  const int m = std::stoi(month.substr(5, 2));
+  return (year - start_year) * 12 + (m - start_month);
 }
 
 std::string Clock::cf_units() const {

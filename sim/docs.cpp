@@ -145,6 +145,15 @@ std::string output_series_table(const ModelRegistry& registry) {
   for (const auto& [s, when] : rows)
     out += "| `/series/" + s.name + "` | (replicate, time, city) | " + (s.is_count ? "int64" : "float64") + " | " +
            cell(s.units) + " | " + cell(s.long_name) + " | " + when + " |\n";
+  // Series per entry of a policy collection: one subgroup per entry.
+  for (const auto& m : registry.models()) {
+    if (!m.entry_series) continue;
+    const auto& e = *m.entry_series;
+    const std::string when = "`models." + m.slot + " = \"" + m.name + "\"`, one group per `[" + e.collection + ".NAME]`";
+    for (const auto& s : e.series)
+      out += "| `/" + e.group + "/NAME/" + s.name + "` | (replicate, time) | " + (s.is_count ? "int64" : "float64") +
+             " | " + cell(s.units) + " | " + cell(s.long_name) + " | " + when + " |\n";
+  }
   return out;
 }
 

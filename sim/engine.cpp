@@ -47,6 +47,16 @@ std::vector<std::string> channels_for(const std::vector<const ModelInfo*>& model
   return channels;
 }
 
+std::vector<EntryOutput> entry_outputs_for(const std::vector<const ModelInfo*>& models, const ScenarioSpec& spec) {
+  std::vector<EntryOutput> out;
+  for (const auto* m : models) {
+    if (!m->entry_series) continue;
+    for (const auto& entry : spec.entries(m->entry_series->collection))
+      out.push_back(EntryOutput{m->entry_series->group, entry.name, m->entry_series->series});
+  }
+  return out;
+}
+
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) {
   std::vector<SeriesDecl> all = core_series();
   for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true});
@@ -59,11 +69,15 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
     : geography_(geography), clock_(clock), infos_(models) {
   ModelSetup setup{spec, geography, clock, schema_, field_schema_};
   std::size_t offset = core_series().size() + flows_of(models).size();
+  std::size_t entry_offset = 0;
   for (const auto* info : infos_) {
     models_.push_back(info->make(setup));
     series_offset_.push_back(offset);
     offset += info->series.size();
+    entry_offset_.push_back(entry_offset);
+    if (info->entry_series) entry_offset += spec.entries(info->entry_series->collection).size();
   }
+  entry_outputs_ = entry_outputs_for(models, spec);
   world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), channels_for(models), field_schema_,
                                    seed, spec.integer("run.people_per_agent"));
   PhaseTimer timer(phase_seconds_, "initialise");
@@ -135,6 +149,15 @@ void Simulation::observe(Frame& frame) const {
     std::span<std::vector<double>> values(frame.series.data() + series_offset_[i], count);
     models_[i]->observe(world, values);
   }
+
+  frame.entries.resize(entry_outputs_.size());
+  for (std::size_t e = 0; e < entry_outputs_.size(); ++e) frame.entries[e].assign(entry_outputs_[e].series.size(), 0.0);
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const std::size_t next = i + 1 < models_.size() ? entry_offset_[i + 1] : entry_outputs_.size();
+    if (next == entry_offset_[i]) continue;
+    std::span<std::vector<double>> values(frame.entries.data() + entry_offset_[i], next - entry_offset_[i]);
+    models_[i]->observe_entries(world, values);
+  }
 }
 
 Engine::Engine(const ScenarioSpec& spec, const ModelRegistry& registry)
@@ -144,6 +167,7 @@ Engine::Engine(const ScenarioSpec& spec, const ModelRegistry& registry)
       models_(registry.selected(spec)),
       series_(series_for(models_)),
       channels_(channels_for(models_)),
+      entry_outputs_(entry_outputs_for(models_, spec)),
       people_per_agent_(spec.integer("run.people_per_agent")),
       master_seed_(static_cast<std::uint64_t>(spec.integer("run.seed"))) {
   const auto replicates = static_cast<std::uint32_t>(spec.integer("run.replicates"));

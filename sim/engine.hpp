@@ -23,6 +23,14 @@ struct Frame {
   std::vector<std::vector<double>> series;  // [series][city]
   std::vector<double> flows;                // [origin * C + destination]
   std::vector<double> flows_by_channel;     // [(channel * C + origin) * C + destination]
+  std::vector<std::vector<double>> entries; // [entry output][series], see Engine::entry_outputs()
+};
+
+// One subgroup of entry series: /GROUP/ENTRY with one value per series.
+struct EntryOutput {
+  std::string group;
+  std::string entry;
+  std::vector<SeriesDecl> series;
 };
 
 class Sink {
@@ -66,6 +74,8 @@ class Simulation {
   std::vector<const ModelInfo*> infos_;
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<std::size_t> series_offset_;  // first series index of each model
+  std::vector<std::size_t> entry_offset_;   // first entry output of each model
+  std::vector<EntryOutput> entry_outputs_;
   std::unique_ptr<World> world_;
   mutable std::map<std::string, double> phase_seconds_;  // wall seconds per phase, observe included
 };
@@ -78,6 +88,7 @@ class Engine {
   const Clock& clock() const { return clock_; }
   const std::vector<SeriesDecl>& series() const { return series_; }
   const std::vector<std::string>& channels() const { return channels_; }
+  const std::vector<EntryOutput>& entry_outputs() const { return entry_outputs_; }
   std::int64_t people_per_agent() const { return people_per_agent_; }
   std::uint64_t master_seed() const { return master_seed_; }
   const std::vector<std::uint64_t>& replicate_seeds() const { return replicate_seeds_; }
@@ -93,6 +104,7 @@ class Engine {
   std::vector<const ModelInfo*> models_;
   std::vector<SeriesDecl> series_;
   std::vector<std::string> channels_;
+  std::vector<EntryOutput> entry_outputs_;
   std::int64_t people_per_agent_;
   std::uint64_t master_seed_;
   std::vector<std::uint64_t> replicate_seeds_;
@@ -102,6 +114,9 @@ class Engine {
 const std::vector<SeriesDecl>& core_series();
 // The full list for a selection of models: core, boundary flows, model series.
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models);
+// Entry series of a selection of models: for each model that declares them,
+// one EntryOutput per entry of its collection, in name order.
+std::vector<EntryOutput> entry_outputs_for(const std::vector<const ModelInfo*>& models, const ScenarioSpec& spec);
 // Move channels of a selection of models ("unspecified" when none declares any).
 std::vector<std::string> channels_for(const std::vector<const ModelInfo*>& models);
 

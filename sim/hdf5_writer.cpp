@@ -111,9 +111,9 @@ struct Coordinates {
   Handle replicate, time, city, origin, destination;
 };
 
-// Writes the replicate, time and city dimension scales into `group` (and
-// origin and destination when `with_od`).
-Coordinates write_coordinates(hid_t group, const Engine& engine, bool with_od) {
+// Writes the replicate and time dimension scales into `group`, and city
+// (and origin and destination when `with_od`) unless `time_only`.
+Coordinates write_coordinates(hid_t group, const Engine& engine, bool with_od, bool time_only = false) {
   const Clock& clock = engine.clock();
   const hsize_t R = engine.replicate_seeds().size();
   const auto T = static_cast<hsize_t>(clock.time_points());
@@ -138,6 +138,7 @@ Coordinates write_coordinates(hid_t group, const Engine& engine, bool with_od) {
   attr_string(out.time.get(), "standard_name", "time");
   attr_string(out.time.get(), "long_name", "start of month (state at the end of the step)");
   attr_string(out.time.get(), "axis", "T");
+  if (time_only) return out;
 
   std::vector<std::string> names;
   for (const auto& c : engine.geography().cities()) names.push_back(c.name);
@@ -171,6 +172,9 @@ struct Hdf5Writer::Impl {
   std::vector<bool> series_is_count;
   Handle flows;
   Handle flows_by_channel;
+  std::vector<Handle> entry_groups;
+  std::vector<std::vector<Handle>> entry_series;  // [entry output][series]
+  std::vector<std::vector<bool>> entry_is_count;
   std::size_t cities = 0;
   std::size_t channels = 0;
   std::vector<std::int64_t> int_buffer;
@@ -270,6 +274,36 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
   attr_string(impl_->flows_by_channel.get(), "long_name",
               "Moves between simulated cities during the step, by channel; sums over channel to /flows");
 
+  // Series of one number per time point for each entry of a collection
+  // (e.g. /schemes/NAME/participants_abroad), each subgroup with its own
+  // replicate and time coordinates so that it opens on its own.
+  std::map<std::string, Handle> parent_groups;
+  for (const auto& out : engine.entry_outputs()) {
+    auto parent = parent_groups.find(out.group);
+    if (parent == parent_groups.end())
+      parent = parent_groups
+                   .emplace(out.group, Handle(H5Gcreate2(root, out.group.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                                              H5Gclose, "create group " + out.group))
+                   .first;
+    Handle group(H5Gcreate2(parent->second.get(), out.entry.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
+                 "create group " + out.group + "/" + out.entry);
+    Coordinates entry_coords = write_coordinates(group.get(), engine, false, true);
+    std::vector<Handle> datasets;
+    std::vector<bool> counts;
+    for (const auto& decl : out.series) {
+      Handle ds = create_dataset(group.get(), decl.name, decl.is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE, {R, T},
+                                 {1, chunk_t});
+      attach(ds.get(), {entry_coords.replicate.get(), entry_coords.time.get()});
+      attr_string(ds.get(), "units", decl.units);
+      attr_string(ds.get(), "long_name", decl.long_name);
+      datasets.push_back(std::move(ds));
+      counts.push_back(decl.is_count);
+    }
+    impl_->entry_groups.push_back(std::move(group));
+    impl_->entry_series.push_back(std::move(datasets));
+    impl_->entry_is_count.push_back(std::move(counts));
+  }
+
   attr_string(root, "Conventions", "CF-1.8");
   attr_string(root, "title", "mobsim run" + (meta.scenario_file.empty() ? "" : ": " + meta.scenario_file));
   attr_string(root, "source", std::string("mobsim ") + MOBSIM_VERSION);
@@ -320,6 +354,16 @@ void Hdf5Writer::write(std::size_t replicate, int time_index, const Frame& frame
   const hsize_t K = impl_->channels;
   write_slab(impl_->flows_by_channel.get(), {r, t, 0, 0, 0}, {1, 1, K, C, C}, H5T_NATIVE_INT64,
              as_int(frame.flows_by_channel));
+  for (std::size_t e = 0; e < impl_->entry_series.size(); ++e)
+    for (std::size_t i = 0; i < impl_->entry_series[e].size(); ++i) {
+      const double value = frame.entries[e][i];
+      if (impl_->entry_is_count[e][i]) {
+        const std::int64_t count = std::llround(value);
+        write_slab(impl_->entry_series[e][i].get(), {r, t}, {1, 1}, H5T_NATIVE_INT64, &count);
+      } else {
+        write_slab(impl_->entry_series[e][i].get(), {r, t}, {1, 1}, H5T_NATIVE_DOUBLE, &value);
+      }
+    }
 }
 
 void Hdf5Writer::commit(const RunStats& stats) {
@@ -333,6 +377,8 @@ void Hdf5Writer::commit(const RunStats& stats) {
       attr_number(run.get(), "seconds_" + phase, seconds, H5T_NATIVE_DOUBLE);
   }
   impl_->series.clear();
+  impl_->entry_series.clear();
+  impl_->entry_groups.clear();
   impl_->flows.reset();
   impl_->flows_by_channel.reset();
   impl_->series_group.reset();

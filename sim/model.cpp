@@ -8,6 +8,7 @@ namespace mobsim {
 
 const char* name_of(Phase phase) {
   switch (phase) {
+    case Phase::policy: return "policy";
     case Phase::demography: return "demography";
     case Phase::labour: return "labour";
     case Phase::housing: return "housing";

@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,12 +22,15 @@
 
 namespace mobsim {
 
-// The step, in order. Between `decide` and `arrive` the engine moves every
-// agent whose move was requested.
-enum class Phase : std::uint8_t { demography, labour, housing, status, income, boundary, decide, arrive };
-inline constexpr std::array<Phase, 8> kPhases{Phase::demography, Phase::labour, Phase::housing,
-                                              Phase::status,     Phase::income, Phase::boundary,
-                                              Phase::decide,     Phase::arrive};
+// The step, in order. `policy` comes first: what is in force this step (a
+// policy window opening or closing) is set before anything acts on it.
+// Between `decide` and `arrive` the engine moves every agent whose move was
+// requested; rows stay valid from `decide` until then (nothing is created or
+// removed in between), so moves are requested in `decide`.
+enum class Phase : std::uint8_t { policy, demography, labour, housing, status, income, boundary, decide, arrive };
+inline constexpr std::array<Phase, 9> kPhases{Phase::policy, Phase::demography, Phase::labour,
+                                              Phase::housing, Phase::status,     Phase::income,
+                                              Phase::boundary, Phase::decide,    Phase::arrive};
 const char* name_of(Phase phase);
 
 // One per-city output series, shaped (replicate, time, city).
@@ -35,6 +39,15 @@ struct SeriesDecl {
   std::string units;
   std::string long_name;
   bool is_count = true;  // counts are written as integers
+};
+
+// Series of one number per time point for each entry of a collection (e.g.
+// each circular migration scheme), written to /GROUP/ENTRY/NAME shaped
+// (replicate, time).
+struct EntrySeriesDecl {
+  std::string group;       // "schemes"
+  std::string collection;  // "circular_schemes": one subgroup per entry
+  std::vector<SeriesDecl> series;
 };
 
 // What a model gets while it is being set up, before any agent exists.
@@ -56,6 +69,9 @@ class Model {
   // Values of the model's declared series for the current time point:
   // values[i][city] for series i, in persons for counts.
   virtual void observe(const World&, std::span<std::vector<double>> values) const { (void)values; }
+  // Values of the model's entry series: values[entry][i] for the entries of
+  // its collection in name order and series i, in persons for counts.
+  virtual void observe_entries(const World&, std::span<std::vector<double>> values) const { (void)values; }
 };
 
 struct ModelInfo {
@@ -69,6 +85,7 @@ struct ModelInfo {
   std::vector<std::pair<std::string, ParamDecl>> fields;      // fields added to a collection (e.g. cities)
   std::vector<FlowDecl> flows;                                // boundary flows it creates or removes agents under
   std::vector<SeriesDecl> series;                             // extra per-city series it observes
+  std::optional<EntrySeriesDecl> entry_series;                // series per entry of a collection
   std::vector<std::string> channels;                          // channels its moves are tagged with
   std::vector<std::string> requires_slots;                    // slots that must not be "none" with it
   std::vector<ScenarioCheck> checks;                          // cross-field validation

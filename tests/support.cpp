@@ -44,6 +44,30 @@ std::size_t RunResult::city(const std::string& name) const {
   throw std::logic_error("no city " + name);
 }
 
+std::size_t RunResult::channel(const std::string& name) const {
+  for (std::size_t c = 0; c < channels.size(); ++c)
+    if (channels[c] == name) return c;
+  throw std::logic_error("no channel " + name);
+}
+
+double RunResult::moves(const std::string& channel_name, std::size_t replicate, int time, std::size_t o,
+                        std::size_t d) const {
+  const std::size_t n = cities.size();
+  return recording.frames().at(replicate).at(static_cast<std::size_t>(time)).flows_by_channel.at(
+      (channel(channel_name) * n + o) * n + d);
+}
+
+double RunResult::entry(const std::string& group, const std::string& name, const std::string& series_name,
+                        std::size_t replicate, int time) const {
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    if (entries[e].group != group || entries[e].entry != name) continue;
+    for (std::size_t i = 0; i < entries[e].series.size(); ++i)
+      if (entries[e].series[i].name == series_name)
+        return recording.frames().at(replicate).at(static_cast<std::size_t>(time)).entries.at(e).at(i);
+  }
+  throw std::logic_error("no entry series " + group + "/" + name + "/" + series_name);
+}
+
 RunResult run_in_memory(const ScenarioSpec& spec) {
   const Engine engine(spec, registry());
   RunResult result;
@@ -51,6 +75,8 @@ RunResult run_in_memory(const ScenarioSpec& spec) {
   for (const auto* m : engine.models())
     result.boundary_flows.insert(result.boundary_flows.end(), m->flows.begin(), m->flows.end());
   for (const auto& c : engine.geography().cities()) result.cities.push_back(c.name);
+  result.channels = engine.channels();
+  result.entries = engine.entry_outputs();
   engine.run(result.recording);
   return result;
 }

@@ -26,6 +26,8 @@ struct RunResult {
   std::vector<SeriesDecl> series;
   std::vector<FlowDecl> boundary_flows;
   std::vector<std::string> cities;
+  std::vector<std::string> channels;
+  std::vector<EntryOutput> entries;
   Recording recording;
   std::size_t series_index(const std::string& name) const;
   // value of a series for (replicate, time, city)
@@ -33,6 +35,12 @@ struct RunResult {
   // sum over replicates and time points
   double total(const std::string& name, std::size_t city) const;
   std::size_t city(const std::string& name) const;
+  std::size_t channel(const std::string& name) const;
+  // moves from o to d on a channel during the step ending at (replicate, time)
+  double moves(const std::string& channel_name, std::size_t replicate, int time, std::size_t o, std::size_t d) const;
+  // value of the entry series /group/entry/name at (replicate, time)
+  double entry(const std::string& group, const std::string& entry, const std::string& name, std::size_t replicate,
+               int time) const;
 };
 RunResult run_in_memory(const ScenarioSpec& spec);
 

@@ -92,7 +92,7 @@ TEST(Migration, FlowsByChannelAddUpToFlows) {
   for (const auto& replicate : run.recording.frames())
     for (const auto& frame : replicate) {
       const std::size_t channels = frame.flows_by_channel.size() / (n * n);
-      ASSERT_EQ(channels, 8u);
+      ASSERT_EQ(channels, run.channels.size());
       for (std::size_t o = 0; o < n; ++o)
         for (std::size_t d = 0; d < n; ++d) {
           double sum = 0;
@@ -128,7 +128,7 @@ TEST(Migration, MigrantsReturnAndThoseBornElsewhereLeaveTheModel) {
   }
   for (const auto& replicate : run.recording.frames())
     for (const auto& frame : replicate)
-      for (std::size_t i = 0; i < n * n; ++i) return_moves += frame.flows_by_channel[7 * n * n + i];
+      for (std::size_t i = 0; i < n * n; ++i) return_moves += frame.flows_by_channel[run.channel("return") * n * n + i];
   EXPECT_GT(outside, 0.0);
   EXPECT_GT(return_moves, 0.0);
   EXPECT_EQ(returns, outside + return_moves);

@@ -1,0 +1,153 @@
+#include "policy.hpp"
+
+#include <algorithm>
+
+#include "agents.hpp"
+#include "declare.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+ParamDecl month_param(std::string key, std::optional<std::string> def, std::string meaning) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = ParamType::month;
+  d.unit = "YYYY-MM";
+  if (def) d.default_value = *def;
+  d.meaning = std::move(meaning);
+  d.source = "scenario";
+  return d;
+}
+
+const std::vector<std::string> kSkillNames{"low", "medium", "high"};
+
+std::string entry_path(const std::string& collection, const CollectionEntry& e, const std::string& field) {
+  return collection + "." + toml_key(e.name) + "." + field;
+}
+
+}  // namespace
+
+Window window_of(const CollectionEntry& entry, const Clock& clock) {
+  return Window{clock.months_until(entry.text("start")), clock.months_until(entry.text("end"))};
+}
+
+std::vector<ParamDecl> window_fields(const std::string& what) {
+  return {month_param("start", std::nullopt, "First month " + what + " is in force"),
+          month_param("end", std::string("9999-12"), "Month " + what + " ends (not included); default: never")};
+}
+
+ScenarioCheck window_check(const std::string& collection) {
+  return [collection](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& e : spec.entries(collection))
+      if (e.text("end") <= e.text("start"))  // "YYYY-MM" strings order like months
+        diags.push_back(Diagnostic{e.field("end").where, entry_path(collection, e, "end"),
+                                   "ends (" + e.text("end") + ") before it starts (" + e.text("start") + ")", ""});
+  };
+}
+
+TargetGroup target_group_of(const CollectionEntry& entry) {
+  TargetGroup g;
+  g.min_age_months = static_cast<int>(entry.integer("min_age_years")) * 12;
+  g.max_age_months = static_cast<int>(entry.integer("max_age_years") + 1) * 12;
+  const std::string& sex = entry.text("sex");
+  g.sex = sex == "female" ? code(Sex::female) : sex == "male" ? code(Sex::male) : -1;
+  const auto& levels = entry.names("skill_levels");
+  for (std::size_t s = 0; s < kSkillNames.size(); ++s)
+    g.skill[s] = std::find(levels.begin(), levels.end(), kSkillNames[s]) != levels.end();
+  return g;
+}
+
+std::vector<ParamDecl> target_group_fields(std::int64_t min_age_years, std::int64_t max_age_years,
+                                           const std::string& source) {
+  ParamDecl sex;
+  sex.key = "sex";
+  sex.type = ParamType::choice;
+  sex.unit = "-";
+  sex.choices = {"any", "female", "male"};
+  sex.default_value = std::string("any");
+  sex.meaning = "Sex of the people the programme is open to";
+  sex.source = source;
+  ParamDecl skills = text_param("skill_levels", std::nullopt, "Skill levels the programme is open to (low, medium, high)",
+                                source);
+  skills.type = ParamType::text_list;
+  skills.default_value = kSkillNames;
+  return {integer_param("min_age_years", "years", min_age_years, 0, 120, "Youngest age (in completed years) eligible",
+                        source),
+          integer_param("max_age_years", "years", max_age_years, 0, 120, "Oldest age (in completed years) eligible",
+                        source),
+          sex, skills};
+}
+
+ScenarioCheck target_group_check(const std::string& collection) {
+  return [collection](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& e : spec.entries(collection)) {
+      if (e.integer("max_age_years") < e.integer("min_age_years"))
+        diags.push_back(Diagnostic{e.field("max_age_years").where, entry_path(collection, e, "max_age_years"),
+                                   "is below min_age_years", ""});
+      const Setting& levels = e.field("skill_levels");
+      const auto& names = e.names("skill_levels");
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (std::find(kSkillNames.begin(), kSkillNames.end(), names[i]) == kSkillNames.end())
+          diags.push_back(Diagnostic{i < levels.element_positions.size() ? levels.element_positions[i] : levels.where,
+                                     entry_path(collection, e, "skill_levels"),
+                                     "unknown skill level '" + names[i] + "' (low, medium or high)",
+                                     closest_match(names[i], kSkillNames).empty()
+                                         ? ""
+                                         : "did you mean '" + closest_match(names[i], kSkillNames) + "'?"});
+      if (names.empty())
+        diags.push_back(Diagnostic{levels.where, entry_path(collection, e, "skill_levels"), "names no skill level", ""});
+    }
+  };
+}
+
+std::vector<bool> cities_named(const Geography& geography, const std::vector<std::string>& names) {
+  std::vector<bool> out(geography.city_count(), false);
+  for (std::size_t c = 0; c < geography.city_count(); ++c) {
+    const City& city = geography.city(c);
+    for (const auto& n : names) out[c] = out[c] || n == city.name || n == city.country || n == city.continent;
+  }
+  return out;
+}
+
+ScenarioCheck place_names_check(const std::string& collection, const std::string& field) {
+  return [collection, field](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    std::vector<std::string> known;
+    for (const auto& c : spec.entries("cities")) {
+      known.push_back(c.name);
+      known.push_back(c.text("country"));
+      known.push_back(c.text("continent"));
+    }
+    for (const auto& e : spec.entries(collection)) {
+      const Setting& s = e.field(field);
+      const auto& names = e.names(field);
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (std::find(known.begin(), known.end(), names[i]) != known.end()) continue;
+        const std::string close = closest_match(names[i], known);
+        diags.push_back(Diagnostic{i < s.element_positions.size() ? s.element_positions[i] : s.where,
+                                   entry_path(collection, e, field),
+                                   "'" + names[i] + "' is not a city, country or continent of the city data",
+                                   close.empty() ? "" : "did you mean '" + close + "'?"});
+      }
+    }
+  };
+}
+
+ScenarioCheck needs_slots_when_used(const std::string& collection, const std::vector<std::string>& slots) {
+  return [collection, slots](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    const auto& entries = spec.entries(collection);
+    if (entries.empty()) return;
+    for (const auto& slot : slots)
+      if (spec.text("models." + slot) == "none")
+        diags.push_back(Diagnostic{entries.front().where, collection + "." + toml_key(entries.front().name),
+                                   "needs a model in slot '" + slot + "', but models." + slot + " = \"none\"", ""});
+  };
+}
+
+std::optional<std::size_t> city_of_run(const Geography& geography, const std::string& name) {
+  for (std::size_t c = 0; c < geography.city_count(); ++c)
+    if (geography.city(c).name == name) return c;
+  return std::nullopt;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,87 @@
+// Housing programmes: a city builds (or buys) dwellings each year, a share of
+// them social, and may oblige developers to reserve a share of all new
+// construction as public housing (Barcelona's 40% rule, seed 002). The
+// housing market adds the dwellings and applies the rule to its ordinary
+// construction.
+#include <algorithm>
+
+#include "declare.hpp"
+#include "policy.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+struct Programme {
+  std::size_t city;
+  Window window;
+  double dwellings_per_year, social_share, public_share_of_construction;
+};
+
+class HousingProgrammes : public Model {
+ public:
+  explicit HousingProgrammes(ModelSetup& setup) : clock_(setup.clock) {
+    for (const auto& e : setup.spec.entries("housing_programmes"))
+      if (const auto city = city_of_run(setup.geography, e.text("city")))
+        programmes_.push_back(Programme{*city, window_of(e, clock_), e.real("dwellings_per_year"),
+                                        e.real("social_share"), e.real("public_share_of_new_construction")});
+    dwellings_field_ = setup.fields.add(kProgrammeDwellingsField, 2, "dwellings a programme adds this step (private, social)");
+    rule_field_ = setup.fields.add(kPublicConstructionShareField, 1, "least social share of ordinary construction");
+  }
+
+  void run(Phase, World& world) override {
+    const double dt = clock_.years_per_step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      auto dwellings = world.fields().at(dwellings_field_, c);
+      std::fill(dwellings.begin(), dwellings.end(), 0.0);
+      world.fields().at(rule_field_, c)[0] = 0.0;
+    }
+    for (const Programme& p : programmes_) {
+      if (!p.window.contains(clock_, world.step())) continue;
+      auto dwellings = world.fields().at(dwellings_field_, p.city);
+      dwellings[0] += p.dwellings_per_year * dt * (1.0 - p.social_share);
+      dwellings[1] += p.dwellings_per_year * dt * p.social_share;
+      double& rule = world.fields().at(rule_field_, p.city)[0];
+      rule = std::max(rule, p.public_share_of_construction);
+    }
+  }
+
+ private:
+  const Clock& clock_;
+  std::vector<Programme> programmes_;
+  CityField dwellings_field_, rule_field_;
+};
+
+}  // namespace
+
+ModelInfo housing_programmes() {
+  ModelInfo info;
+  info.slot = "housing_programmes";
+  info.name = "programmes";
+  info.summary = "dwellings built or bought by a city each year, and a public share of all new construction";
+  info.is_default = true;
+  info.phases = {Phase::policy};
+  CollectionDecl programmes;
+  programmes.name = "housing_programmes";
+  programmes.entry_noun = "housing programme";
+  programmes.meaning = "Policy: dwellings added each year and a least public share of new construction in a city";
+  const std::string scen = "scenario";
+  programmes.fields = {
+      reference_param("city", "cities", false, "City of the programme", scen),
+      real_param("dwellings_per_year", "dwellings per year", 0.0, 0.0, 1.0e6,
+                 "Dwellings the programme adds each year (built or bought and converted)", scen),
+      share_param("social_share", 1.0, "Share of the programme's dwellings that are social (public) housing", scen),
+      share_param("public_share_of_new_construction", 0.0,
+                  "Least share of all ordinary new construction that must be public housing (0: no rule)",
+                  "seed 002: a Barcelona law obliges developers to reserve 40% of newly built properties as public "
+                  "housing")};
+  for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
+  info.collections.push_back(std::move(programmes));
+  info.checks = {window_check("housing_programmes")};
+  info.make = [](ModelSetup& setup) { return std::make_unique<HousingProgrammes>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,138 @@
+// Job programmes: a city creates jobs in a sector each year for a target
+// group, e.g. Freetown's waste-collection jobs for youth (800 jobs with the
+// EU and IOM, seed 002) or Kanifing's "cleaning and greening" jobs. Each
+// step the programme's new posts go to unemployed (and, if stated, inactive)
+// members of the target group, chosen by a keyed random order; posts nobody
+// in the group can take stay open for later. Filled posts become ordinary
+// jobs of the sector: the labour market adds them to its jobs.
+#include <cmath>
+
+#include "declare.hpp"
+#include "policy.hpp"
+#include "register_models.hpp"
+#include "selection.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kSelectDraw = purpose("job_programme.select");
+
+struct Programme {
+  std::size_t city;
+  std::size_t sector;
+  Window window;
+  double jobs_per_year;
+  TargetGroup group;
+  bool include_inactive;
+  double open_posts = 0;  // agents
+};
+
+class JobProgrammes : public Model {
+ public:
+  explicit JobProgrammes(ModelSetup& setup) : clock_(setup.clock) {
+    const Sectors sectors(setup.spec);
+    for (const auto& e : setup.spec.entries("job_programmes"))
+      if (const auto city = city_of_run(setup.geography, e.text("city")))
+        programmes_.push_back(Programme{*city, static_cast<std::size_t>(sectors.index(e.text("sector"))),
+                                        window_of(e, clock_), e.real("jobs_per_year"), target_group_of(e),
+                                        e.flag("include_inactive")});
+    entry_age_months_ = static_cast<int>(setup.spec.integer("labour.entry_age_years")) * 12;
+    hires_.assign(setup.geography.city_count(), 0.0);
+  }
+
+  void initialise(World& world) override {
+    if (programmes_.empty()) return;
+    job_ = world.schema().find<std::uint8_t>(kJobColumn);
+    added_ = world.field_schema().find(kJobsAddedField);
+  }
+
+  void run(Phase, World& world) override {
+    std::fill(hires_.begin(), hires_.end(), 0.0);
+    const std::uint32_t step = world.step();
+    const double per_step = clock_.years_per_step() / static_cast<double>(world.people_per_agent());
+    for (Programme& p : programmes_) {
+      if (!p.window.contains(clock_, step)) continue;
+      p.open_posts += p.jobs_per_year * per_step;
+      const auto posts = static_cast<std::size_t>(std::floor(p.open_posts + 1e-9));
+      if (posts == 0) continue;
+      AgentTable& a = world.agents(p.city);
+      const auto id = a.col(core::id);
+      const auto age = a.col(core::age_months);
+      const auto sex = a.col(core::sex);
+      const auto skill = a.col(core::skill);
+      auto employment = a.col(core::employment);
+      auto job = a.col(job_);
+      std::vector<Candidate> candidates;
+      std::vector<std::uint32_t> rows;
+      for (std::uint32_t r = 0; r < a.size(); ++r) {
+        const bool looking = employment[r] == code(Employment::unemployed) ||
+                             (p.include_inactive && employment[r] == code(Employment::inactive) &&
+                              age[r] >= entry_age_months_);
+        if (!looking || !p.group.matches(age[r], sex[r], skill[r])) continue;
+        candidates.push_back(Candidate{id[r]});
+        rows.push_back(r);
+      }
+      auto added = world.fields().at(added_, p.city);
+      const auto hired = select_fairly(world.rng(), candidates, posts, step, kSelectDraw);
+      for (const std::size_t k : hired) {
+        const std::uint32_t r = rows[k];
+        employment[r] = code(Employment::employed);
+        job[r] = job_code(p.sector, skill[r]);
+        added[job_segment(job[r])] += 1.0;
+      }
+      p.open_posts -= static_cast<double>(hired.size());
+      hires_[p.city] += static_cast<double>(hired.size());
+    }
+  }
+
+  // programme_hires
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    if (world.step() == 0) return;
+    for (std::size_t c = 0; c < world.city_count(); ++c)
+      values[0][c] = hires_[c] * static_cast<double>(world.people_per_agent());
+  }
+
+ private:
+  const Clock& clock_;
+  std::vector<Programme> programmes_;
+  int entry_age_months_ = 0;
+  Column<std::uint8_t> job_{};
+  CityField added_{};
+  std::vector<double> hires_;  // agents, this step
+};
+
+}  // namespace
+
+ModelInfo job_programmes() {
+  ModelInfo info;
+  info.slot = "job_programmes";
+  info.name = "programmes";
+  info.summary = "jobs a city creates each year in a sector for a target group (e.g. youth)";
+  info.is_default = true;
+  info.phases = {Phase::policy};
+  CollectionDecl programmes;
+  programmes.name = "job_programmes";
+  programmes.entry_noun = "job programme";
+  programmes.meaning = "Policy: jobs created each year in a city and sector, filled from a target group";
+  const std::string scen = "scenario";
+  programmes.fields = {reference_param("city", "cities", false, "City of the programme", scen),
+                       reference_param("sector", "sectors", false, "Sector of the jobs", scen),
+                       real_param("jobs_per_year", "persons per year", std::nullopt, 0.0, 1.0e7,
+                                  "Jobs the programme creates each year", scen),
+                       bool_param("include_inactive", true,
+                                  "Whether members of the group outside the labour force (of working age) may take "
+                                  "the jobs, besides the unemployed",
+                                  "assumption: youth programmes recruit discouraged young people too")};
+  for (auto& f : target_group_fields(15, 64, scen)) programmes.fields.push_back(std::move(f));
+  for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
+  info.collections.push_back(std::move(programmes));
+  info.checks = {window_check("job_programmes"), target_group_check("job_programmes"),
+                 needs_slots_when_used("job_programmes", {"labour"})};
+  info.series = {{"programme_hires", "persons", "People hired into job programmes during the step", true}};
+  info.make = [](ModelSetup& setup) { return std::make_unique<JobProgrammes>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,227 @@
+// Legal pathways: a visa quota for a corridor or region pair (e.g. EU Talent
+// Partnerships, Germany's Western Balkans rule), open to people of a least
+// skill level. While a pathway has places left this calendar year, migration
+// decisions see it as one more channel into its destinations; those who take
+// it apply, and at the end of the decision phase the applicants of the step
+// are ranked by a keyed random order and admitted up to the places left. The
+// quota is exact: never exceeded in any calendar year. Places are released
+// evenly over the year (by month m, at most m/12 of the quota).
+#include <algorithm>
+#include <cmath>
+
+#include "declare.hpp"
+#include "policy.hpp"
+#include "register_models.hpp"
+#include "relocation.hpp"
+#include "selection.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kSelectDraw = purpose("legal_pathways.select");
+
+struct Pathway {
+  Window window;
+  std::vector<bool> origins, destinations;  // [city]
+  std::int64_t quota_agents;                // per calendar year
+  int min_skill;
+  int permit_steps;
+  double cost_eur;
+  int year = 0;
+  std::int64_t admitted_this_year = 0;
+  double applicants = 0, admitted = 0;  // agents, this step
+};
+
+class LegalPathways : public Model {
+ public:
+  explicit LegalPathways(ModelSetup& setup) : geography_(setup.geography), clock_(setup.clock) {
+    const auto& spec = setup.spec;
+    const auto ppa = spec.integer("run.people_per_agent");
+    for (const auto& e : spec.entries("legal_pathways")) {
+      Pathway p;
+      p.window = window_of(e, clock_);
+      p.origins = cities_named(geography_, e.names("origins"));
+      p.destinations = cities_named(geography_, e.names("destinations"));
+      p.quota_agents = e.integer("annual_quota") / ppa;  // rounded down: never above the quota in persons
+      const std::string& skill = e.text("min_skill");
+      p.min_skill = skill == "high" ? 2 : skill == "medium" ? 1 : 0;
+      p.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * e.real("permit_years") / clock_.step_months)));
+      p.cost_eur = e.real("cost_eur");
+      pathways_.push_back(std::move(p));
+    }
+    field_ = setup.fields.add(kLegalPathwayField, static_cast<std::uint32_t>(geography_.city_count() * 3),
+                              "1 + legal pathway with places left, by origin city and skill level; 0 none");
+    application_ = setup.schema.add<std::uint8_t>(kPathwayApplicationColumn, "1 + legal pathway applied to this step");
+    destination_ = setup.schema.add<std::uint16_t>(kPathwayDestinationColumn, "city a pathway application is for");
+  }
+
+  void initialise(World& world) override {
+    if (!pathways_.empty()) columns_ = RelocationColumns::find(world);
+  }
+
+  void run(Phase phase, World& world) override {
+    if (pathways_.empty()) return;
+    if (phase == Phase::policy) publish(world);
+    else admit(world);
+  }
+
+  // applicants, admitted (persons during the step), places_left (this year)
+  void observe_entries(const World& world, std::span<std::vector<double>> values) const override {
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t k = 0; k < pathways_.size(); ++k) {
+      const Pathway& p = pathways_[k];
+      values[k][0] = world.step() == 0 ? 0.0 : p.applicants * scale;
+      values[k][1] = world.step() == 0 ? 0.0 : p.admitted * scale;
+      values[k][2] = static_cast<double>(p.quota_agents - p.admitted_this_year) * scale;
+    }
+  }
+
+ private:
+  std::int64_t places_left(const Pathway& p, std::uint32_t step) const {
+    const int month = clock_.calendar_month_of_step(static_cast<int>(step));
+    const auto released = p.quota_agents * month / 12;  // evenly over the year, all by December
+    return std::max<std::int64_t>(0, released - p.admitted_this_year);
+  }
+
+  void publish(World& world) {
+    const std::uint32_t step = world.step();
+    const std::size_t n = world.city_count();
+    for (Pathway& p : pathways_) {
+      p.applicants = p.admitted = 0;
+      if (clock_.year_of_step(static_cast<int>(step)) != p.year) {
+        p.year = clock_.year_of_step(static_cast<int>(step));
+        p.admitted_this_year = 0;
+      }
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      auto field = world.fields().at(field_, j);
+      std::fill(field.begin(), field.end(), 0.0);
+      // The first pathway in name order with places left serves each pair.
+      for (std::size_t k = pathways_.size(); k-- > 0;) {
+        const Pathway& p = pathways_[k];
+        if (!p.window.contains(clock_, step) || !p.destinations[j] || places_left(p, step) == 0) continue;
+        for (std::size_t i = 0; i < n; ++i)
+          for (int s = p.min_skill; s < 3; ++s)
+            if (p.origins[i] && i != j) field[i * 3 + static_cast<std::size_t>(s)] = static_cast<double>(k + 1);
+      }
+    }
+  }
+
+  // The step's applicants, ranked, admitted up to the places left; the
+  // others stay where they are.
+  void admit(World& world) {
+    const std::uint32_t step = world.step();
+    const auto chunks = make_chunks(world);
+    struct Application {
+      std::uint32_t chunk, row;
+      std::uint16_t destination;
+    };
+    std::vector<std::vector<Application>> by_chunk(chunks.size());
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      auto applied = world.agents(ch.city).col(application_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        if (applied[r] != 0) by_chunk[k].push_back(Application{static_cast<std::uint32_t>(k), r, 0});
+    });
+    std::vector<std::vector<Application>> by_pathway(pathways_.size());
+    std::vector<std::vector<Candidate>> candidates(pathways_.size());
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (Application app : by_chunk[k]) {
+        AgentTable& a = world.agents(chunks[k].city);
+        const std::size_t p = a.col(application_)[app.row] - 1u;
+        app.destination = a.col(destination_)[app.row];
+        a.col(application_)[app.row] = 0;
+        by_pathway[p].push_back(app);
+        candidates[p].push_back(Candidate{a.col(core::id)[app.row]});
+      }
+    std::vector<std::vector<Move>> moves(chunks.size());
+    for (std::size_t p = 0; p < pathways_.size(); ++p) {
+      Pathway& pathway = pathways_[p];
+      pathway.applicants = static_cast<double>(candidates[p].size());
+      const auto places = static_cast<std::size_t>(places_left(pathway, step));
+      for (const std::size_t w : select_fairly(world.rng(), candidates[p], places, step, kSelectDraw)) {
+        const Application& app = by_pathway[p][w];
+        AgentTable& a = world.agents(chunks[app.chunk].city);
+        auto savings = a.col(columns_.savings);
+        savings[app.row] = std::max(0.0f, static_cast<float>(savings[app.row] - pathway.cost_eur));
+        a.col(core::legal_status)[app.row] = code(LegalStatus::work_permit);
+        a.col(columns_.permit_end)[app.row] = static_cast<std::uint16_t>(step + pathway.permit_steps);
+        leave_behind(a, app.row, step, columns_);
+        moves[app.chunk].push_back(Move{app.row, app.destination, world.channel("legal_pathway")});
+        pathway.admitted += 1;
+        pathway.admitted_this_year += 1;
+      }
+    }
+    world.request_moves(chunks, moves);
+  }
+
+  const Geography& geography_;
+  const Clock& clock_;
+  std::vector<Pathway> pathways_;
+  CityField field_;
+  Column<std::uint8_t> application_{};
+  Column<std::uint16_t> destination_{};
+  RelocationColumns columns_;
+};
+
+}  // namespace
+
+ModelInfo legal_pathways() {
+  ModelInfo info;
+  info.slot = "legal_pathways";
+  info.name = "quotas";
+  info.summary = "visa quotas per corridor or region pair with a skill filter, allocated fairly and exactly";
+  info.is_default = true;
+  info.phases = {Phase::policy, Phase::decide};
+  info.channels = {"legal_pathway"};
+  CollectionDecl pathways;
+  pathways.name = "legal_pathways";
+  pathways.entry_noun = "legal pathway";
+  pathways.meaning = "Policy: an annual visa quota from origin to destination cities for people of a least skill";
+  const std::string scen = "scenario";
+  ParamDecl origins = text_param("origins", std::nullopt, "Origin cities, countries or continents", scen);
+  origins.type = ParamType::text_list;
+  ParamDecl destinations = origins;
+  destinations.key = "destinations";
+  destinations.meaning = "Destination cities, countries or continents";
+  ParamDecl min_skill;
+  min_skill.key = "min_skill";
+  min_skill.type = ParamType::choice;
+  min_skill.unit = "-";
+  min_skill.choices = {"low", "medium", "high"};
+  min_skill.default_value = std::string("low");
+  min_skill.meaning = "Least skill level of applicants (high: highly skilled only)";
+  min_skill.source = scen;
+  pathways.fields = {origins, destinations,
+                     integer_param("annual_quota", "persons per year", 0, 0, 1.0e8,
+                                   "Visas per calendar year (rounded down to whole agents)", scen),
+                     min_skill,
+                     real_param("permit_years", "years", 2.0, 0.1, 20.0, "Validity of the work permit granted",
+                                "assumption: EU Blue Card and national work visas, 1-4 years"),
+                     real_param("cost_eur", "EUR", 300.0, 0.0, 1.0e5,
+                                "Fees and travel an admitted applicant pays", "assumption: visa fees and a flight")};
+  for (auto& f : window_fields("the pathway")) pathways.fields.push_back(std::move(f));
+  info.collections.push_back(std::move(pathways));
+  info.checks = {window_check("legal_pathways"), place_names_check("legal_pathways", "origins"),
+                 place_names_check("legal_pathways", "destinations"),
+                 needs_slots_when_used("legal_pathways", {"legal_status", "budget", "labour", "housing"}),
+                 [](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+                   // Only behavioural migration decisions apply to pathways.
+                   const auto& entries = spec.entries("legal_pathways");
+                   if (!entries.empty() && spec.text("models.migration") != "behavioural")
+                     diags.push_back(Diagnostic{entries.front().where, "legal_pathways." + toml_key(entries.front().name),
+                                                "needs models.migration = \"behavioural\" (only its decisions use "
+                                                "pathways)",
+                                                ""});
+                 }};
+  info.entry_series = EntrySeriesDecl{
+      "pathways", "legal_pathways",
+      {{"applicants", "persons", "Applications to the pathway during the step", true},
+       {"admitted", "persons", "Applicants admitted (moved) during the step", true},
+       {"places_left", "persons", "Places left in the calendar year's quota", true}}};
+  info.make = [](ModelSetup& setup) { return std::make_unique<LegalPathways>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

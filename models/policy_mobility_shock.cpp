@@ -1,0 +1,103 @@
+// Mobility shocks: for a time window, only a share of international moves
+// into or out of the affected cities can take place (a Covid-19-style border
+// closure: 0), and demand for some sectors is cut (tourism, informal trade).
+// Moves are thinned where they are decided (migration, arrivals from and
+// departures to the rest of the world, circular schemes); sector demand is
+// applied by the labour market, which lays off and later rehires.
+#include "declare.hpp"
+#include "policy.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+struct Shock {
+  Window window;
+  std::vector<bool> cities;
+  double move_factor = 1;
+  std::vector<bool> sectors;
+  double demand_factor = 1;
+};
+
+class MobilityShocks : public Model {
+ public:
+  explicit MobilityShocks(ModelSetup& setup) : clock_(setup.clock) {
+    const Sectors sectors(setup.spec);
+    sector_count_ = sectors.size();
+    for (const auto& e : setup.spec.entries("mobility_shocks")) {
+      Shock s;
+      s.window = window_of(e, clock_);
+      s.cities = e.names("cities").empty() ? std::vector<bool>(setup.geography.city_count(), true)
+                                            : cities_named(setup.geography, e.names("cities"));
+      s.move_factor = e.real("international_move_factor");
+      s.sectors.assign(sector_count_, false);
+      for (const auto& name : e.names("sectors")) s.sectors[static_cast<std::size_t>(sectors.index(name))] = true;
+      s.demand_factor = e.real("sector_demand_factor");
+      shocks_.push_back(std::move(s));
+    }
+    move_field_ = setup.fields.add(kInternationalMoveFactorField, 1, "share of international moves that can take place");
+    demand_field_ = setup.fields.add(kSectorDemandFactorField, static_cast<std::uint32_t>(sector_count_),
+                                     "labour demand of each sector relative to normal");
+  }
+
+  void initialise(World& world) override { publish(world, 0); }
+  void run(Phase, World& world) override { publish(world, world.step()); }
+
+ private:
+  // Overlapping shocks multiply.
+  void publish(World& world, std::uint32_t step) const {
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      double moves = 1;
+      auto demand = world.fields().at(demand_field_, c);
+      std::fill(demand.begin(), demand.end(), 1.0);
+      for (const Shock& s : shocks_) {
+        if (step == 0 || !s.window.contains(clock_, step) || !s.cities[c]) continue;
+        moves *= s.move_factor;
+        for (std::size_t k = 0; k < sector_count_; ++k)
+          if (s.sectors[k]) demand[k] *= s.demand_factor;
+      }
+      world.fields().at(move_field_, c)[0] = moves;
+    }
+  }
+
+  const Clock& clock_;
+  std::size_t sector_count_ = 0;
+  std::vector<Shock> shocks_;
+  CityField move_field_, demand_field_;
+};
+
+}  // namespace
+
+ModelInfo mobility_shocks() {
+  ModelInfo info;
+  info.slot = "mobility_shocks";
+  info.name = "windows";
+  info.summary = "time windows in which international moves are cut (border closures) and sector demand falls";
+  info.is_default = true;
+  info.phases = {Phase::policy};
+  CollectionDecl shocks;
+  shocks.name = "mobility_shocks";
+  shocks.entry_noun = "mobility shock";
+  shocks.meaning = "Policy: a window in which only a share of international moves can happen, optionally with a "
+                   "sector demand shock";
+  const std::string scen = "scenario";
+  ParamDecl cities = text_param("cities", std::nullopt,
+                                "Cities (or countries, continents) affected; empty: every city", scen);
+  cities.type = ParamType::text_list;
+  cities.default_value = std::vector<std::string>{};
+  shocks.fields = {
+      cities,
+      share_param("international_move_factor", 0.0,
+                  "Share of international moves into or out of an affected city that can still take place", scen),
+      reference_param("sectors", "sectors", true, "Sectors whose labour demand changes", scen, false),
+      real_param("sector_demand_factor", "1", 1.0, 0.0, 5.0, "Labour demand of those sectors relative to normal", scen)};
+  for (auto& f : window_fields("the shock")) shocks.fields.push_back(std::move(f));
+  info.collections.push_back(std::move(shocks));
+  info.checks = {window_check("mobility_shocks"), place_names_check("mobility_shocks", "cities")};
+  info.make = [](ModelSetup& setup) { return std::make_unique<MobilityShocks>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,182 @@
+// Return and reintegration support: migrants living in the host cities of a
+// programme whose home is one of its home cities receive an incentive when
+// they return (assisted voluntary return, e.g. IOM's programmes), and on
+// arrival home are placed in a job with the programme's probability. The
+// incentive counts towards a migrant's savings target, so target savers go
+// home sooner (models/behavioural_migration.cpp).
+#include <algorithm>
+
+#include "declare.hpp"
+#include "policy.hpp"
+#include "register_models.hpp"
+#include "shared_state.hpp"
+
+namespace mobsim::models {
+
+namespace {
+
+constexpr Purpose kPlacementDraw = purpose("return_support.placement");
+
+struct Programme {
+  Window window;
+  std::vector<bool> hosts, homes;  // [city]; homes[C]: the rest of the world
+  double incentive_eur;
+  double placement_probability;
+  std::vector<std::size_t> sectors;
+};
+
+class ReturnSupport : public Model {
+ public:
+  explicit ReturnSupport(ModelSetup& setup) : geography_(setup.geography), clock_(setup.clock) {
+    const Sectors sectors(setup.spec);
+    const std::size_t n = geography_.city_count();
+    for (const auto& e : setup.spec.entries("return_support")) {
+      Programme p;
+      p.window = window_of(e, clock_);
+      p.hosts = e.names("host_cities").empty() ? std::vector<bool>(n, true) : cities_named(geography_, e.names("host_cities"));
+      p.homes = e.names("home_cities").empty() ? std::vector<bool>(n, true) : cities_named(geography_, e.names("home_cities"));
+      p.homes.push_back(false);  // no reintegration support outside the simulated cities
+      p.incentive_eur = e.real("incentive_eur");
+      p.placement_probability = e.real("reintegration_job_probability");
+      for (const auto& s : e.names("reintegration_sectors")) p.sectors.push_back(static_cast<std::size_t>(sectors.index(s)));
+      if (p.sectors.empty())
+        p.sectors.push_back(sectors.informal_sector >= 0 ? static_cast<std::size_t>(sectors.informal_sector) : 0);
+      programmes_.push_back(std::move(p));
+    }
+    programme_field_ = setup.fields.add("return_programme", static_cast<std::uint32_t>(n + 1),
+                                        "1 + return-support programme for returns from here to each home; 0 none");
+    incentive_field_ = setup.fields.add(kReturnIncentiveField, static_cast<std::uint32_t>(n + 1),
+                                        "EUR paid on a supported return from here to each home");
+    supported_ = setup.schema.add<std::uint8_t>(kSupportedReturnColumn,
+                                                "1 + return-support programme of a return not yet handled; 0 none");
+    returns_.assign(n, 0.0);
+    placements_.assign(n, 0.0);
+  }
+
+  void initialise(World& world) override {
+    if (programmes_.empty()) return;
+    job_ = world.schema().find<std::uint8_t>(kJobColumn);
+    added_ = world.field_schema().find(kJobsAddedField);
+  }
+
+  void run(Phase phase, World& world) override {
+    if (programmes_.empty()) return;
+    if (phase == Phase::policy) publish(world);
+    else place_returnees(world);
+  }
+
+  // supported_returns, reintegration_placements (by home city)
+  void observe(const World& world, std::span<std::vector<double>> values) const override {
+    if (world.step() == 0) return;
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      values[0][c] = returns_[c] * scale;
+      values[1][c] = placements_[c] * scale;
+    }
+  }
+
+ private:
+  // The first programme in name order that covers a (host, home) pair wins.
+  void publish(World& world) const {
+    const std::size_t n = world.city_count();
+    for (std::size_t i = 0; i < n; ++i) {
+      auto programme = world.fields().at(programme_field_, i);
+      auto incentive = world.fields().at(incentive_field_, i);
+      std::fill(programme.begin(), programme.end(), 0.0);
+      std::fill(incentive.begin(), incentive.end(), 0.0);
+      for (std::size_t k = programmes_.size(); k-- > 0;) {
+        const Programme& p = programmes_[k];
+        if (!p.window.contains(clock_, world.step()) || !p.hosts[i]) continue;
+        for (std::size_t h = 0; h <= n; ++h) {
+          if (h == i || (h < n && !p.homes[h]) || (h == n && p.incentive_eur <= 0)) continue;
+          programme[h] = static_cast<double>(k + 1);
+          incentive[h] = p.incentive_eur;
+        }
+      }
+    }
+  }
+
+  // Supported returnees who arrived home this step: a job with the
+  // programme's probability (a post the labour market adds to its jobs).
+  void place_returnees(World& world) {
+    std::fill(returns_.begin(), returns_.end(), 0.0);
+    std::fill(placements_.begin(), placements_.end(), 0.0);
+    const std::uint32_t step = world.step();
+    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+      AgentTable& a = world.agents(c);
+      const auto id = a.col(core::id);
+      const auto skill = a.col(core::skill);
+      auto employment = a.col(core::employment);
+      auto job = a.col(job_);
+      auto supported = a.col(supported_);
+      auto added = world.fields().at(added_, c);
+      for (std::size_t r = world.first_arrival(c); r < a.size(); ++r) {
+        if (supported[r] == 0) continue;
+        const Programme& p = programmes_[supported[r] - 1u];
+        supported[r] = 0;
+        returns_[c] += 1;
+        const Draw d = world.rng().agent(id[r], step, kPlacementDraw);
+        if (d.unit(0) >= p.placement_probability) continue;
+        const std::size_t sector = p.sectors[std::min<std::size_t>(p.sectors.size() - 1,
+                                                                   static_cast<std::size_t>(d.unit(1) * p.sectors.size()))];
+        employment[r] = code(Employment::employed);
+        job[r] = job_code(sector, skill[r]);
+        added[job_segment(job[r])] += 1.0;
+        placements_[c] += 1;
+      }
+    });
+  }
+
+  const Geography& geography_;
+  const Clock& clock_;
+  std::vector<Programme> programmes_;
+  CityField programme_field_, incentive_field_, added_{};
+  Column<std::uint8_t> supported_{}, job_{};
+  std::vector<double> returns_, placements_;  // agents, this step, by home city
+};
+
+}  // namespace
+
+ModelInfo return_support() {
+  ModelInfo info;
+  info.slot = "return_support";
+  info.name = "programmes";
+  info.summary = "return incentives and reintegration job placement at home";
+  info.is_default = true;
+  info.phases = {Phase::policy, Phase::arrive};
+  CollectionDecl programmes;
+  programmes.name = "return_support";
+  programmes.entry_noun = "return support programme";
+  programmes.meaning = "Policy: an incentive paid to migrants who return home and job placement on arrival";
+  const std::string scen = "scenario";
+  ParamDecl hosts = text_param("host_cities", std::nullopt,
+                               "Cities (or countries, continents) whose migrants are offered support; empty: all", scen);
+  hosts.type = ParamType::text_list;
+  hosts.default_value = std::vector<std::string>{};
+  ParamDecl homes = hosts;
+  homes.key = "home_cities";
+  homes.meaning = "Home cities (or countries, continents) the support is for; empty: all";
+  programmes.fields = {hosts, homes,
+                       real_param("incentive_eur", "EUR", 1500.0, 0.0, 1.0e5, "Payment on return",
+                                  "assumption: IOM assisted voluntary return and reintegration packages are typically "
+                                  "EUR 1,000-3,000 in cash and in kind"),
+                       share_param("reintegration_job_probability", 0.3,
+                                   "Probability that a supported returnee is placed in a job on arrival home",
+                                   "assumption: IOM reintegration surveys report about a third of returnees in work "
+                                   "or self-employment through the programme"),
+                       reference_param("reintegration_sectors", "sectors", true,
+                                       "Sectors of the placements (empty: the informal sector)", scen, false)};
+  for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
+  info.collections.push_back(std::move(programmes));
+  info.checks = {window_check("return_support"), place_names_check("return_support", "host_cities"),
+                 place_names_check("return_support", "home_cities"),
+                 needs_slots_when_used("return_support", {"labour"})};
+  info.series = {
+      {"supported_returns", "persons", "Returnees arriving home with return support during the step", true},
+      {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true},
+  };
+  info.make = [](ModelSetup& setup) { return std::make_unique<ReturnSupport>(setup); };
+  return info;
+}
+
+}  // namespace mobsim::models

@@ -1,0 +1,45 @@
+#pragma once
+// What every move leaves behind, in one place: the job, the home, any order
+// to leave; the arrival step is the move's. Used by migration decisions and
+// by the policies that move people themselves (legal pathways, circular
+// schemes).
+#include <optional>
+
+#include "shared_state.hpp"
+#include "world.hpp"
+
+namespace mobsim::models {
+
+inline const std::string kNextDecisionColumn = "next_decision_step";
+
+struct RelocationColumns {
+  Column<float> savings{};
+  Column<std::uint8_t> job{}, tenure{}, return_due{};
+  Column<std::uint16_t> permit_end{}, arrival{};
+  std::optional<Column<std::uint16_t>> next_decision;
+
+  // Needs the labour, housing, legal status and budget models.
+  static RelocationColumns find(const World& world) {
+    const auto& s = world.schema();
+    RelocationColumns c;
+    c.savings = s.find<float>(kSavingsColumn);
+    c.job = s.find<std::uint8_t>(kJobColumn);
+    c.tenure = s.find<std::uint8_t>(kTenureColumn);
+    c.return_due = s.find<std::uint8_t>(kReturnDueColumn);
+    c.permit_end = s.find<std::uint16_t>(kPermitEndColumn);
+    c.arrival = s.find<std::uint16_t>(kArrivalColumn);
+    if (s.has(kNextDecisionColumn)) c.next_decision = s.find<std::uint16_t>(kNextDecisionColumn);
+    return c;
+  }
+};
+
+inline void leave_behind(AgentTable& a, std::uint32_t row, std::uint32_t step, const RelocationColumns& c) {
+  if (a.col(core::employment)[row] == code(Employment::employed)) a.col(core::employment)[row] = code(Employment::unemployed);
+  a.col(c.job)[row] = kNoJob;
+  a.col(c.tenure)[row] = code(Tenure::unhoused);
+  a.col(c.return_due)[row] = 0;
+  a.col(c.arrival)[row] = static_cast<std::uint16_t>(step);
+  if (c.next_decision) a.col(*c.next_decision)[row] = 0;  // decision opportunities restart in the new place
+}
+
+}  // namespace mobsim::models
