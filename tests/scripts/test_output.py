@@ -101,3 +101,53 @@ def test_behavioural_series_and_flows_by_channel(output):
                                          "legal_pathway"]
     np.testing.assert_array_equal(root.flows_by_channel.sum("channel").values, root.flows.values)
     assert float(series.employed.sum()) > 0 and float(series.remittances_received.sum()) > 0
+
+
+@pytest.fixture(scope="module")
+def policy_output(tmp_path_factory):
+    """The CI cities with a circular scheme and a legal pathway."""
+    folder = tmp_path_factory.mktemp("policy")
+    scenario = folder / "policy.toml"
+    base = os.path.abspath(os.path.join(SOURCE, "scenarios", "ci", "four_cities.toml"))
+    scenario.write_text(f'''base = "{base}"
+[run]
+people_per_agent = 100
+[circular_schemes.freetown_milan]
+origin = "Freetown"
+destination = "Milan"
+sector = "other_services"
+start = "2025-01"
+annual_quota = 1200
+[legal_pathways.talent]
+origins = ["Africa"]
+destinations = ["Europe"]
+annual_quota = 2400
+start = "2025-01"
+''')
+    path = folder / "policy.h5"
+    subprocess.run([MOBSIM, "run", str(scenario), "-o", str(path), "-q", "--no-summary"], check=True)
+    return path
+
+
+SCHEME_SERIES = {"applicants": "persons", "participants_abroad": "persons", "departures": "persons",
+                 "returns": "persons", "overstays": "persons", "remittances": "EUR", "skill_gains": "persons"}
+
+
+def test_scheme_groups_open_in_xarray(policy_output):
+    scheme = xr.open_dataset(policy_output, engine="h5netcdf", group="schemes/freetown_milan")
+    assert scheme.sizes == {"replicate": 2, "time": 25}
+    for name, units in SCHEME_SERIES.items():
+        assert scheme[name].dims == ("replicate", "time"), name
+        assert scheme[name].attrs["units"] == units, name
+    assert float(scheme.departures.sum()) > 0
+    # Per calendar year at most the quota.
+    per_year = scheme.departures.isel(time=slice(1, None)).groupby("time.year").sum()
+    assert float(per_year.max()) <= 1200
+    root = xr.open_dataset(policy_output, engine="h5netcdf")
+    assert {"circular_scheme", "legal_pathway"} <= set(root.channel.values)
+    moved = root.flows_by_channel.sel(channel="circular_scheme", origin="Freetown", destination="Milan")
+    np.testing.assert_array_equal(moved.values, scheme.departures.values)
+    pathway = xr.open_dataset(policy_output, engine="h5netcdf", group="pathways/talent")
+    assert set(pathway.data_vars) == {"applicants", "admitted", "places_left"}
+    np.testing.assert_array_equal(pathway.admitted.values,
+                                  root.flows_by_channel.sel(channel="legal_pathway").sum(["origin", "destination"]).values)

@@ -1,0 +1,287 @@
+// Policy instruments other than circular schemes, each against what it must
+// do exactly: quotas, regularised shares, windows to the step, bloc
+// switches, programme hires, and monotone responses where the effect goes
+// through behaviour.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "shared_state.hpp"
+#include "support.hpp"
+
+namespace mobsim {
+namespace {
+
+// The four CI cities (Freetown, Dakar, Milan, Paris) at 100 people per
+// agent, one replicate, plus `body`.
+ScenarioSpec four_cities(const std::string& body, int months = 24, const std::vector<std::string>& overrides = {}) {
+  return test::load_text("base = \"ci/four_cities.toml\"\n[run]\npeople_per_agent = 100\nreplicates = 1\n"
+                         "duration_months = " +
+                             std::to_string(months) + "\n" + body,
+                         overrides);
+}
+
+// Freetown, Dakar, Milan and Paris are in four different countries.
+bool international(std::size_t o, std::size_t d) { return o != d; }
+
+TEST(LegalPathways, QuotaIsNeverExceededAndOnlyTheSkilledAreAdmitted) {
+  // A seven-year permit marks the pathway's entrants.
+  const ScenarioSpec spec = four_cities(
+      "[legal_pathways.skilled]\norigins = [\"Africa\"]\ndestinations = [\"Europe\"]\nmin_skill = \"high\"\n"
+      "annual_quota = 1200\npermit_years = 7.0\nstart = \"2025-01\"\n",
+      24, {"migration.consider_hazard_per_year=1.0"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto permit_end = world.schema().find<std::uint16_t>(models::kPermitEndColumn);
+  const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
+  const std::uint8_t pathway = world.channel("legal_pathway");
+  double this_year = 0, admitted = 0;
+  for (int t = 1; t <= 24; ++t) {
+    sim->step();
+    if ((t - 1) % 12 == 0) this_year = 0;
+    double moved = 0;
+    for (std::size_t o = 0; o < 2; ++o)
+      for (std::size_t d = 2; d < 4; ++d) moved += world.tally().moves_by_channel[(pathway * 4 + o) * 4 + d];
+    this_year += moved * 100;
+    admitted += moved;
+    EXPECT_LE(this_year, 1200.0 * ((t - 1) % 12 + 1) / 12.0 + 1e-9) << "step " << t;
+    for (std::size_t c = 2; c < 4; ++c) {
+      const AgentTable& a = world.agents(c);
+      for (std::size_t r = 0; r < a.size(); ++r)
+        if (a.col(arrival)[r] == t && a.col(permit_end)[r] == t + 84) {
+          EXPECT_EQ(a.col(core::skill)[r], code(Skill::high));
+        }
+    }
+  }
+  EXPECT_GT(admitted, 5.0);
+}
+
+TEST(LegalPathways, AdmissionsAreTheSameForAnyThreadCount) {
+  const ScenarioSpec spec = four_cities(
+      "[legal_pathways.any]\norigins = [\"Freetown\", \"Dakar\"]\ndestinations = [\"Milan\"]\nannual_quota = 600\n"
+      "start = \"2025-01\"\n",
+      12, {"migration.consider_hazard_per_year=1.0"});
+  set_thread_count(1);
+  const auto one = test::run_in_memory(spec);
+  set_thread_count(2);
+  const auto two = test::run_in_memory(spec);
+  double admitted = 0;
+  for (int t = 1; t <= 12; ++t) {
+    EXPECT_EQ(one.entry("pathways", "any", "admitted", 0, t), two.entry("pathways", "any", "admitted", 0, t));
+    EXPECT_EQ(one.recording.frames()[0][static_cast<std::size_t>(t)].flows_by_channel,
+              two.recording.frames()[0][static_cast<std::size_t>(t)].flows_by_channel);
+    admitted += one.entry("pathways", "any", "admitted", 0, t);
+  }
+  EXPECT_GT(admitted, 0.0);
+}
+
+TEST(Regularisation, ConvertsExactlyTheStatedShareOfTheEligible) {
+  const ScenarioSpec spec = four_cities(
+      "[regularisations.milan]\ncity = \"Milan\"\ndate = \"2025-06\"\nmin_residence_years = 0.0\nshare = 0.4\n"
+      "permit_years = 3.25\n",
+      8);
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto permit_end = world.schema().find<std::uint16_t>(models::kPermitEndColumn);
+  for (int t = 1; t <= 5; ++t) sim->step();
+  // Step 6 runs in June: the irregular residents before it are the eligible.
+  const AgentTable& milan = world.agents(2);
+  std::size_t irregular = 0;
+  for (std::size_t r = 0; r < milan.size(); ++r) irregular += milan.col(core::legal_status)[r] == code(LegalStatus::irregular);
+  ASSERT_GT(irregular, 10u);
+  sim->step();
+  std::size_t regularised = 0;  // work permits of 3.25 years (39 steps) granted in step 6
+  for (std::size_t r = 0; r < milan.size(); ++r)
+    regularised += milan.col(core::legal_status)[r] == code(LegalStatus::work_permit) && milan.col(permit_end)[r] == 6 + 39;
+  EXPECT_EQ(regularised, static_cast<std::size_t>(std::llround(0.4 * static_cast<double>(irregular))));
+  Frame frame;
+  sim->observe(frame);
+  const auto& series = engine.series();
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (series[i].name == "regularisation_eligible") {
+      EXPECT_EQ(frame.series[i][2], 100.0 * irregular);
+    }
+    if (series[i].name == "regularised") {
+      EXPECT_EQ(frame.series[i][2], 100.0 * regularised);
+    }
+  }
+}
+
+TEST(MobilityShocks, InternationalMovesStopExactlyInTheWindow) {
+  // Closed from April to June 2025: steps 4-6, whose moves are dated time
+  // points 4-6.
+  const auto run = test::run_in_memory(four_cities(
+      "[mobility_shocks.closure]\nstart = \"2025-04\"\nend = \"2025-07\"\ninternational_move_factor = 0.0\n", 9,
+      {"migration.consider_hazard_per_year=1.0", "migration.return_hazard_per_year=1.0"}));
+  const std::size_t n = run.cities.size();
+  auto crossings = [&](int t) {
+    double sum = 0;
+    const auto& frame = run.recording.frames()[0][static_cast<std::size_t>(t)];
+    for (std::size_t o = 0; o < n; ++o)
+      for (std::size_t d = 0; d < n; ++d)
+        if (international(o, d)) sum += frame.flows[o * n + d];
+    for (std::size_t c = 0; c < n; ++c)
+      sum += run.at("immigration_from_rest_of_world", 0, t, c) + run.at("returns_to_rest_of_world", 0, t, c);
+    return sum;
+  };
+  for (int t : {1, 2, 3, 7, 8, 9}) EXPECT_GT(crossings(t), 0.0) << "time " << t;
+  for (int t : {4, 5, 6}) EXPECT_EQ(crossings(t), 0.0) << "time " << t;
+}
+
+TEST(MobilityShocks, SectorDemandFallsAndRecovers) {
+  const auto base = test::run_in_memory(four_cities("", 12));
+  const auto shock = test::run_in_memory(four_cities(
+      "[mobility_shocks.tourism]\nstart = \"2025-04\"\nend = \"2025-07\"\ninternational_move_factor = 1.0\n"
+      "sectors = [\"tourism_hospitality\"]\nsector_demand_factor = 0.5\n",
+      12));
+  const std::size_t milan = base.city("Milan");
+  EXPECT_EQ(shock.at("employed", 0, 3, milan), base.at("employed", 0, 3, milan));
+  EXPECT_LT(shock.at("employed", 0, 4, milan), base.at("employed", 0, 4, milan) - 500);
+  // After the window the jobs are back; rehiring takes a few months.
+  EXPECT_GT(shock.at("vacancies", 0, 7, milan), base.at("vacancies", 0, 7, milan));
+}
+
+TEST(FreeMovement, SwitchingABlocOffStopsItsFreeMovementFlow) {
+  const std::string body =
+      "[bloc_changes.eu_suspended]\nbloc = \"eu_efta\"\nfree_movement = false\nstart = \"2025-04\"\n"
+      "end = \"2025-10\"\n";
+  const auto run = test::run_in_memory(four_cities(body, 14, {"migration.consider_hazard_per_year=1.0"}));
+  const std::size_t milan = run.city("Milan"), paris = run.city("Paris");
+  double outside = 0;
+  for (int t = 1; t <= 14; ++t) {
+    const double eu = run.moves("free_movement", 0, t, milan, paris) + run.moves("free_movement", 0, t, paris, milan);
+    if (t >= 4 && t <= 9) EXPECT_EQ(eu, 0.0) << "time " << t;
+    else outside += eu;
+  }
+  EXPECT_GT(outside, 0.0);
+  // ECOWAS is untouched.
+  double ecowas = 0;
+  for (int t = 1; t <= 14; ++t)
+    ecowas += run.moves("free_movement", 0, t, run.city("Freetown"), run.city("Dakar")) +
+              run.moves("free_movement", 0, t, run.city("Dakar"), run.city("Freetown"));
+  EXPECT_GT(ecowas, 0.0);
+}
+
+TEST(JobProgrammes, PostsGoExactlyToTheTargetGroup) {
+  // Far more posts than members of a narrow group: every unemployed woman
+  // aged 20 in Freetown is hired, and nobody else.
+  const ScenarioSpec spec = four_cities(
+      "[job_programmes.test]\ncity = \"Freetown\"\nsector = \"waste_green\"\njobs_per_year = 10000000\n"
+      "start = \"2025-01\"\nmin_age_years = 20\nmax_age_years = 20\nsex = \"female\"\ninclude_inactive = false\n",
+      3);
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  std::size_t group = 0;
+  const AgentTable& freetown = world.agents(0);
+  for (std::size_t r = 0; r < freetown.size(); ++r)
+    group += freetown.col(core::sex)[r] == code(Sex::female) && freetown.col(core::age_months)[r] >= 240 &&
+             freetown.col(core::age_months)[r] < 252 && freetown.col(core::employment)[r] == code(Employment::unemployed);
+  ASSERT_GT(group, 3u);
+  sim->step();
+  Frame frame;
+  sim->observe(frame);
+  const auto& series = engine.series();
+  for (std::size_t i = 0; i < series.size(); ++i)
+    if (series[i].name == "programme_hires") {
+      EXPECT_EQ(frame.series[i][0], 100.0 * group);
+      EXPECT_EQ(frame.series[i][1], 0.0);
+    }
+}
+
+TEST(JobProgrammes, HiresFollowTheYearlyNumberOfJobs) {
+  const auto run = test::run_in_memory(four_cities(
+      "[job_programmes.test]\ncity = \"Freetown\"\nsector = \"waste_green\"\njobs_per_year = 2400\n"
+      "start = \"2025-01\"\nmin_age_years = 15\nmax_age_years = 35\n",
+      12));
+  double hires = 0;
+  for (int t = 1; t <= 12; ++t) hires += run.at("programme_hires", 0, t, run.city("Freetown"));
+  EXPECT_EQ(hires, 2400.0);
+}
+
+TEST(HousingProgrammes, MoreSocialDwellingsLowerRentsAndRaiseTheStock) {
+  const auto base = test::run_in_memory(four_cities("", 12));
+  const auto built = test::run_in_memory(four_cities(
+      "[housing_programmes.milan]\ncity = \"Milan\"\nstart = \"2025-01\"\ndwellings_per_year = 50000\n"
+      "social_share = 0.5\npublic_share_of_new_construction = 0.4\n",
+      12));
+  const std::size_t milan = base.city("Milan");
+  EXPECT_GT(built.at("housing_units", 0, 12, milan), base.at("housing_units", 0, 12, milan) + 40000);
+  EXPECT_LT(built.at("rent_index", 0, 12, milan), base.at("rent_index", 0, 12, milan));
+  EXPECT_EQ(built.at("housing_units", 0, 12, base.city("Paris")), base.at("housing_units", 0, 12, base.city("Paris")));
+}
+
+// Undocumented residents of Milan in formal (non-informal) jobs after a year.
+double undocumented_in_formal_jobs(const ScenarioSpec& spec) {
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  for (int t = 0; t < 12; ++t) sim->step();
+  const World& world = sim->world();
+  const auto job = world.schema().find<std::uint8_t>(models::kJobColumn);
+  const models::Sectors sectors(spec);
+  double count = 0;
+  const AgentTable& milan = world.agents(2);
+  for (std::size_t r = 0; r < milan.size(); ++r)
+    count += milan.col(core::legal_status)[r] == code(LegalStatus::irregular) && milan.col(job)[r] != models::kNoJob &&
+             !sectors.informal[models::job_sector(milan.col(job)[r])];
+  return count;
+}
+
+TEST(UrbanCitizenship, CardHoldersFindMoreFormalWork) {
+  const double without = undocumented_in_formal_jobs(four_cities("", 12));
+  const double with = undocumented_in_formal_jobs(four_cities(
+      "[urban_citizenship.milan]\ncity = \"Milan\"\nstart = \"2025-01\"\ntake_up_share = 1.0\n"
+      "formal_employment_access = 1.0\n",
+      12));
+  EXPECT_GT(with, without + 5);
+}
+
+TEST(SkillsRecognition, LowersThePenaltyOnlyInItsWindow) {
+  const ScenarioSpec spec = four_cities(
+      "[skills_recognition.milan]\ncity = \"Milan\"\nstart = \"2025-03\"\nend = \"2025-05\"\npenalty_reduction = 0.5\n",
+      6);
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto penalty = world.field_schema().find(models::kRecognitionPenaltyField);
+  const double full = spec.find_entry("cities", "Milan")->real("recognition_penalty");
+  for (int t = 1; t <= 6; ++t) {
+    sim->step();
+    const double expected = (t == 3 || t == 4) ? 0.5 * full : full;
+    EXPECT_DOUBLE_EQ(world.fields().at(penalty, 2)[0], expected) << "step " << t;
+    EXPECT_DOUBLE_EQ(world.fields().at(penalty, 3)[0], spec.find_entry("cities", "Paris")->real("recognition_penalty"));
+  }
+}
+
+TEST(ReturnSupport, SupportedReturnsArePlacedAtTheStatedRate) {
+  const auto run = test::run_in_memory(four_cities(
+      "[return_support.home]\nhost_cities = [\"Europe\"]\nhome_cities = [\"Africa\"]\nstart = \"2025-01\"\n"
+      "reintegration_job_probability = 0.5\n",
+      24, {"migration.return_hazard_per_year=2.0", "run.people_per_agent=50"}));
+  double supported = 0, placed = 0;
+  for (const char* city : {"Freetown", "Dakar"}) {
+    supported += run.total("supported_returns", run.city(city));
+    placed += run.total("reintegration_placements", run.city(city));
+  }
+  EXPECT_EQ(run.total("supported_returns", run.city("Milan")), 0.0);
+  const double n = supported / 50.0;
+  ASSERT_GT(n, 30.0);
+  // Binomial(n, 0.5): within four standard deviations.
+  EXPECT_NEAR(placed / 50.0, 0.5 * n, 4.0 * std::sqrt(0.25 * n));
+}
+
+TEST(ReturnSupport, AnIncentiveBringsMigrantsHomeSooner) {
+  auto returns_home = [](const std::string& body) {
+    const auto run = test::run_in_memory(four_cities(body, 24, {"migration.return_hazard_per_year=0.5"}));
+    return run.total("returns", run.city("Milan")) + run.total("returns", run.city("Paris"));
+  };
+  const std::string programme =
+      "[return_support.home]\nhost_cities = [\"Europe\"]\nhome_cities = [\"Africa\"]\nstart = \"2025-01\"\n"
+      "reintegration_job_probability = 0.0\nincentive_eur = ";
+  EXPECT_GT(returns_home(programme + "50000.0\n"), returns_home(programme + "0.0\n"));
+}
+
+}  // namespace
+}  // namespace mobsim
