@@ -330,6 +330,7 @@ ModelInfo circular_schemes() {
   CollectionDecl schemes;
   schemes.name = "circular_schemes";
   schemes.entry_noun = "circular migration scheme";
+  schemes.is_policy = true;
   schemes.meaning = "Policy: temporary work stays from an origin city in a destination sector, with return";
   const std::string scen = "scenario";
   const std::string a = "assumption: ";

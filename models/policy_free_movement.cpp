@@ -107,6 +107,7 @@ ModelInfo free_movement_blocs() {
   CollectionDecl changes;
   changes.name = "bloc_changes";
   changes.entry_noun = "bloc change";
+  changes.is_policy = true;
   changes.meaning = "Policy: a bloc's free movement switched off or on, or its membership changed, for a time window";
   const std::string scen = "scenario";
   changes.fields = {reference_param("bloc", "blocs", false, "The bloc that changes", scen),

@@ -66,6 +66,7 @@ ModelInfo housing_programmes() {
   CollectionDecl programmes;
   programmes.name = "housing_programmes";
   programmes.entry_noun = "housing programme";
+  programmes.is_policy = true;
   programmes.meaning = "Policy: dwellings added each year and a least public share of new construction in a city";
   const std::string scen = "scenario";
   programmes.fields = {

@@ -115,6 +115,7 @@ ModelInfo job_programmes() {
   CollectionDecl programmes;
   programmes.name = "job_programmes";
   programmes.entry_noun = "job programme";
+  programmes.is_policy = true;
   programmes.meaning = "Policy: jobs created each year in a city and sector, filled from a target group";
   const std::string scen = "scenario";
   programmes.fields = {reference_param("city", "cities", false, "City of the programme", scen),

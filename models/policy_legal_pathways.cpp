@@ -178,6 +178,7 @@ ModelInfo legal_pathways() {
   CollectionDecl pathways;
   pathways.name = "legal_pathways";
   pathways.entry_noun = "legal pathway";
+  pathways.is_policy = true;
   pathways.meaning = "Policy: an annual visa quota from origin to destination cities for people of a least skill";
   const std::string scen = "scenario";
   ParamDecl origins = text_param("origins", std::nullopt, "Origin cities, countries or continents", scen);

@@ -80,6 +80,7 @@ ModelInfo mobility_shocks() {
   CollectionDecl shocks;
   shocks.name = "mobility_shocks";
   shocks.entry_noun = "mobility shock";
+  shocks.is_policy = true;
   shocks.meaning = "Policy: a window in which only a share of international moves can happen, optionally with a "
                    "sector demand shock";
   const std::string scen = "scenario";

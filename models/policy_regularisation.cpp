@@ -115,6 +115,7 @@ ModelInfo regularisations() {
   CollectionDecl regs;
   regs.name = "regularisations";
   regs.entry_noun = "regularisation";
+  regs.is_policy = true;
   regs.meaning = "Policy: irregular residents of a city with a minimum stay receive a permit at a date";
   const std::string scen = "scenario";
   ParamDecl date;

@@ -147,6 +147,7 @@ ModelInfo return_support() {
   CollectionDecl programmes;
   programmes.name = "return_support";
   programmes.entry_noun = "return support programme";
+  programmes.is_policy = true;
   programmes.meaning = "Policy: an incentive paid to migrants who return home and job placement on arrival";
   const std::string scen = "scenario";
   ParamDecl hosts = text_param("host_cities", std::nullopt,

@@ -54,6 +54,7 @@ ModelInfo skills_recognition() {
   CollectionDecl programmes;
   programmes.name = "skills_recognition";
   programmes.entry_noun = "skills recognition programme";
+  programmes.is_policy = true;
   programmes.meaning = "Policy: lower probability that a foreign qualification is not recognised in a city";
   const std::string scen = "scenario";
   programmes.fields = {reference_param("city", "cities", false, "City of the programme", scen),

@@ -89,6 +89,7 @@ ModelInfo undocumented_access() {
   CollectionDecl ids;
   ids.name = "urban_citizenship";
   ids.entry_noun = "urban citizenship scheme";
+  ids.is_policy = true;
   ids.meaning = "Policy: a city ID card for all residents, giving undocumented holders access to services and "
                 "formal employment";
   const std::string scen = "scenario";

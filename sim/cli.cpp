@@ -51,6 +51,23 @@ std::string models_text(const ModelRegistry& registry, const ScenarioSpec& spec)
   return out;
 }
 
+// The policy blocks of a scenario, as "collection.name (start..end)".
+std::string policies_text(const ParamTable& table, const ScenarioSpec& spec) {
+  std::string out;
+  for (const auto& collection : table.collections()) {
+    if (!collection.is_policy) continue;
+    for (const auto& e : spec.entries(collection.name)) {
+      std::string when;
+      if (collection.find_field("start") != nullptr)
+        when = " from " + e.text("start") + (e.text("end") == "9999-12" ? "" : " to " + e.text("end"));
+      else if (collection.find_field("date") != nullptr)
+        when = " in " + e.text("date");
+      out += (out.empty() ? "" : ", ") + collection.name + "." + toml_key(e.name) + when;
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
 struct RunArgs {
   ScenarioArgs scenario;
   std::string output;
@@ -127,7 +144,8 @@ int cmd_validate(const ScenarioArgs& args, const ModelRegistry& registry, std::o
   for (const auto& c : geography.cities()) agents += agents_for(c.population, spec.integer("run.people_per_agent"));
   out << args.file << ": valid: " << geography.city_count() << " cities, " << clock.steps << " steps of "
       << clock.step_months << " month(s) from " << clock.label(0) << ", " << group_thousands(agents)
-      << " agents at start, models: " << models_text(registry, spec) << "\n";
+      << " agents at start\n  models: " << models_text(registry, spec) << "\n  policies: " << policies_text(table, spec)
+      << "\n";
   return 0;
 }
 

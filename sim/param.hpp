@@ -56,6 +56,7 @@ struct CollectionDecl {
   std::string entry_noun;  // "city"
   std::string meaning;
   std::vector<ParamDecl> fields;
+  bool is_policy = false;  // entries are policies a scenario adds (listed by `mobsim validate`)
 
   const ParamDecl* find_field(const std::string& field) const;
 };

@@ -68,6 +68,10 @@ TEST(Cli, ValidateChecksWithoutRunning) {
   const auto r = test::run_cli({"validate", baseline_path()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("valid: 24 cities, 120 steps"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("policies: none"), std::string::npos) << r.out;
+  const auto closure = test::run_cli({"validate", (test::source_dir() / "scenarios" / "covid_border_closure.toml").string()});
+  EXPECT_NE(closure.out.find("policies: mobility_shocks.closure from 2026-03 to 2026-07, "), std::string::npos)
+      << closure.out;
 }
 
 TEST(Cli, RunWritesTheFinalFileOnlyAndPrintsASummary) {
