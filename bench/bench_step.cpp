@@ -16,10 +16,10 @@ using namespace mobsim;
 const ModelRegistry& registry() { return models::builtin_registry(); }
 
 struct Fixture {
-  explicit Fixture(std::vector<std::string> overrides) {
+  explicit Fixture(std::vector<std::string> overrides, const std::string& scenario = "baseline.toml") {
     overrides.push_back("run.people_per_agent=26");  // ~1.0 million agents
     overrides.push_back("run.duration_months=1200");
-    spec = load_scenario(MOBSIM_SOURCE_DIR "/scenarios/baseline.toml", overrides, table, registry().checks());
+    spec = load_scenario(std::string(MOBSIM_SOURCE_DIR "/scenarios/") + scenario, overrides, table, registry().checks());
     engine = std::make_unique<Engine>(spec, registry());
   }
   ParamTable table = registry().param_table();
@@ -27,9 +27,10 @@ struct Fixture {
   std::unique_ptr<Engine> engine;
 };
 
-void run_steps(benchmark::State& state, std::vector<std::string> overrides, int warm_up_steps = 0) {
+void run_steps(benchmark::State& state, std::vector<std::string> overrides, int warm_up_steps = 0,
+               const std::string& scenario = "baseline.toml") {
   set_thread_count(static_cast<int>(state.range(0)));
-  Fixture f(std::move(overrides));
+  Fixture f(std::move(overrides), scenario);
   auto sim = f.engine->make_simulation(0);
   for (int t = 0; t < warm_up_steps; ++t) sim->step();
   std::int64_t agent_steps = 0;
@@ -49,6 +50,18 @@ BENCHMARK(BM_Step)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()
 // scheduled (the first steps schedule everyone).
 void BM_StepSteady(benchmark::State& state) { run_steps(state, {}, 12); }
 BENCHMARK(BM_StepSteady)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+// The steady state with the Dialogue's partnerships in force (two circular
+// schemes, a job programme, a housing programme, a city ID, return support,
+// skills recognition; scenarios/dialogue_partnerships.toml): the cost of
+// the policy instruments against BM_StepSteady.
+void BM_StepPolicies(benchmark::State& state) { run_steps(state, {}, 12, "dialogue_partnerships.toml"); }
+BENCHMARK(BM_StepPolicies)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
+
+// Legal pathways (an application channel and quota allocation each step)
+// and regularisations in force (scenarios/legal_pathways_expansion.toml).
+void BM_StepPathways(benchmark::State& state) { run_steps(state, {}, 12, "legal_pathways_expansion.toml"); }
+BENCHMARK(BM_StepPathways)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
 
 // The foundation's model set (demography, constant hinterland arrivals,
 // gravity migration), for a like-for-like comparison with earlier figures.

@@ -62,10 +62,12 @@ TEST(LegalPathways, AdmissionsAreTheSameForAnyThreadCount) {
       "[legal_pathways.any]\norigins = [\"Freetown\", \"Dakar\"]\ndestinations = [\"Milan\"]\nannual_quota = 600\n"
       "start = \"2025-01\"\n",
       12, {"migration.consider_hazard_per_year=1.0"});
+  const int before = thread_count();
   set_thread_count(1);
   const auto one = test::run_in_memory(spec);
   set_thread_count(2);
   const auto two = test::run_in_memory(spec);
+  set_thread_count(before);
   double admitted = 0;
   for (int t = 1; t <= 12; ++t) {
     EXPECT_EQ(one.entry("pathways", "any", "admitted", 0, t), two.entry("pathways", "any", "admitted", 0, t));
