@@ -2,6 +2,7 @@
 // Short-hands for writing parameter declarations in model files.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "param.hpp"
 
@@ -66,6 +67,45 @@ inline ParamDecl reference_param(std::string key, std::string collection, bool l
   d.unit = "-";
   if (!required) d.default_value = std::vector<std::string>{};
   d.collection = std::move(collection);
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+// One of `choices`.
+inline ParamDecl choice_param(std::string key, std::vector<std::string> choices, std::string def, std::string meaning,
+                              std::string source) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = ParamType::choice;
+  d.unit = "-";
+  d.choices = std::move(choices);
+  d.default_value = std::move(def);
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+// A calendar month "YYYY-MM".
+inline ParamDecl month_param(std::string key, std::optional<std::string> def, std::string meaning, std::string source) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = ParamType::month;
+  d.unit = "YYYY-MM";
+  if (def) d.default_value = *def;
+  d.meaning = std::move(meaning);
+  d.source = std::move(source);
+  return d;
+}
+
+// A list of free-text names (no default: required).
+inline ParamDecl text_list_param(std::string key, std::optional<std::vector<std::string>> def, std::string meaning,
+                                 std::string source) {
+  ParamDecl d;
+  d.key = std::move(key);
+  d.type = ParamType::text_list;
+  d.unit = "-";
+  if (def) d.default_value = *def;
   d.meaning = std::move(meaning);
   d.source = std::move(source);
   return d;

@@ -9,17 +9,6 @@ namespace mobsim::models {
 
 namespace {
 
-ParamDecl month_param(std::string key, std::optional<std::string> def, std::string meaning) {
-  ParamDecl d;
-  d.key = std::move(key);
-  d.type = ParamType::month;
-  d.unit = "YYYY-MM";
-  if (def) d.default_value = *def;
-  d.meaning = std::move(meaning);
-  d.source = "scenario";
-  return d;
-}
-
 const std::vector<std::string> kSkillNames{"low", "medium", "high"};
 
 std::string entry_path(const std::string& collection, const CollectionEntry& e, const std::string& field) {
@@ -33,8 +22,9 @@ Window window_of(const CollectionEntry& entry, const Clock& clock) {
 }
 
 std::vector<ParamDecl> window_fields(const std::string& what) {
-  return {month_param("start", std::nullopt, "First month " + what + " is in force"),
-          month_param("end", std::string("9999-12"), "Month " + what + " ends (not included); default: never")};
+  return {month_param("start", std::nullopt, "First month " + what + " is in force", "scenario"),
+          month_param("end", std::string("9999-12"), "Month " + what + " ends (not included); default: never",
+                      "scenario")};
 }
 
 ScenarioCheck window_check(const std::string& collection) {
@@ -60,23 +50,13 @@ TargetGroup target_group_of(const CollectionEntry& entry) {
 
 std::vector<ParamDecl> target_group_fields(std::int64_t min_age_years, std::int64_t max_age_years,
                                            const std::string& source) {
-  ParamDecl sex;
-  sex.key = "sex";
-  sex.type = ParamType::choice;
-  sex.unit = "-";
-  sex.choices = {"any", "female", "male"};
-  sex.default_value = std::string("any");
-  sex.meaning = "Sex of the people the programme is open to";
-  sex.source = source;
-  ParamDecl skills = text_param("skill_levels", std::nullopt, "Skill levels the programme is open to (low, medium, high)",
-                                source);
-  skills.type = ParamType::text_list;
-  skills.default_value = kSkillNames;
   return {integer_param("min_age_years", "years", min_age_years, 0, 120, "Youngest age (in completed years) eligible",
                         source),
           integer_param("max_age_years", "years", max_age_years, 0, 120, "Oldest age (in completed years) eligible",
                         source),
-          sex, skills};
+          choice_param("sex", {"any", "female", "male"}, "any", "Sex of the people the programme is open to", source),
+          text_list_param("skill_levels", kSkillNames, "Skill levels the programme is open to (low, medium, high)",
+                          source)};
 }
 
 ScenarioCheck target_group_check(const std::string& collection) {

@@ -181,23 +181,12 @@ ModelInfo legal_pathways() {
   pathways.is_policy = true;
   pathways.meaning = "Policy: an annual visa quota from origin to destination cities for people of a least skill";
   const std::string scen = "scenario";
-  ParamDecl origins = text_param("origins", std::nullopt, "Origin cities, countries or continents", scen);
-  origins.type = ParamType::text_list;
-  ParamDecl destinations = origins;
-  destinations.key = "destinations";
-  destinations.meaning = "Destination cities, countries or continents";
-  ParamDecl min_skill;
-  min_skill.key = "min_skill";
-  min_skill.type = ParamType::choice;
-  min_skill.unit = "-";
-  min_skill.choices = {"low", "medium", "high"};
-  min_skill.default_value = std::string("low");
-  min_skill.meaning = "Least skill level of applicants (high: highly skilled only)";
-  min_skill.source = scen;
-  pathways.fields = {origins, destinations,
+  pathways.fields = {text_list_param("origins", std::nullopt, "Origin cities, countries or continents", scen),
+                     text_list_param("destinations", std::nullopt, "Destination cities, countries or continents", scen),
                      integer_param("annual_quota", "persons per year", 0, 0, 1.0e8,
                                    "Visas per calendar year (rounded down to whole agents)", scen),
-                     min_skill,
+                     choice_param("min_skill", {"low", "medium", "high"}, "low",
+                                  "Least skill level of applicants (high: highly skilled only)", scen),
                      real_param("permit_years", "years", 2.0, 0.1, 20.0, "Validity of the work permit granted",
                                 "assumption: EU Blue Card and national work visas, 1-4 years"),
                      real_param("cost_eur", "EUR", 300.0, 0.0, 1.0e5,

@@ -84,12 +84,9 @@ ModelInfo mobility_shocks() {
   shocks.meaning = "Policy: a window in which only a share of international moves can happen, optionally with a "
                    "sector demand shock";
   const std::string scen = "scenario";
-  ParamDecl cities = text_param("cities", std::nullopt,
-                                "Cities (or countries, continents) affected; empty: every city", scen);
-  cities.type = ParamType::text_list;
-  cities.default_value = std::vector<std::string>{};
   shocks.fields = {
-      cities,
+      text_list_param("cities", std::vector<std::string>{},
+                      "Cities (or countries, continents) affected; empty: every city", scen),
       share_param("international_move_factor", 0.0,
                   "Share of international moves into or out of an affected city that can still take place", scen),
       reference_param("sectors", "sectors", true, "Sectors whose labour demand changes", scen, false),

@@ -118,14 +118,8 @@ ModelInfo regularisations() {
   regs.is_policy = true;
   regs.meaning = "Policy: irregular residents of a city with a minimum stay receive a permit at a date";
   const std::string scen = "scenario";
-  ParamDecl date;
-  date.key = "date";
-  date.type = ParamType::month;
-  date.unit = "YYYY-MM";
-  date.meaning = "Month in which permits are granted";
-  date.source = scen;
   regs.fields = {reference_param("city", "cities", false, "City whose irregular residents are regularised", scen),
-                 date,
+                 month_param("date", std::nullopt, "Month in which permits are granted", scen),
                  real_param("min_residence_years", "years", 1.0, 0.0, 50.0,
                             "Least time lived in the city to be eligible (residents present at the start qualify)",
                             "assumption: Spain's 2005 regularisation required registration six months before; Italy's "

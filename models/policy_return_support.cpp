@@ -150,14 +150,11 @@ ModelInfo return_support() {
   programmes.is_policy = true;
   programmes.meaning = "Policy: an incentive paid to migrants who return home and job placement on arrival";
   const std::string scen = "scenario";
-  ParamDecl hosts = text_param("host_cities", std::nullopt,
-                               "Cities (or countries, continents) whose migrants are offered support; empty: all", scen);
-  hosts.type = ParamType::text_list;
-  hosts.default_value = std::vector<std::string>{};
-  ParamDecl homes = hosts;
-  homes.key = "home_cities";
-  homes.meaning = "Home cities (or countries, continents) the support is for; empty: all";
-  programmes.fields = {hosts, homes,
+  programmes.fields = {text_list_param("host_cities", std::vector<std::string>{},
+                                       "Cities (or countries, continents) whose migrants are offered support; empty: all",
+                                       scen),
+                       text_list_param("home_cities", std::vector<std::string>{},
+                                       "Home cities (or countries, continents) the support is for; empty: all", scen),
                        real_param("incentive_eur", "EUR", 1500.0, 0.0, 1.0e5, "Payment on return",
                                   "assumption: IOM assisted voluntary return and reintegration packages are typically "
                                   "EUR 1,000-3,000 in cash and in kind"),
