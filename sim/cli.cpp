@@ -124,12 +124,21 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   if (!args.quiet) {
     std::vector<std::pair<std::string, double>> phases(stats.phase_seconds.begin(), stats.phase_seconds.end());
     std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    out << "mobsim: time per phase:";
+    // Phases that took under 5 ms in all (idle policy slots) are counted, not listed.
+    std::size_t quick = 0;
+    std::string listed;
     for (const auto& [phase, seconds] : phases) {
+      if (seconds < 0.005) {
+        ++quick;
+        continue;
+      }
       char text[96];
-      std::snprintf(text, sizeof text, " %s %.2f s", phase.c_str(), seconds);
-      out << text << (&phase == &phases.back().first ? "\n" : ",");
+      std::snprintf(text, sizeof text, "%s %s %.2f s", listed.empty() ? "" : ",", phase.c_str(), seconds);
+      listed += text;
     }
+    out << "mobsim: time per phase:" << (listed.empty() ? " each under 0.01 s" : listed);
+    if (quick > 0 && !listed.empty()) out << "; " << quick << " more under 0.01 s each";
+    out << "\n";
   }
   if (!args.no_summary) summary.print(out);
   return 0;
