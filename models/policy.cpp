@@ -124,6 +124,15 @@ ScenarioCheck needs_slots_when_used(const std::string& collection, const std::ve
   };
 }
 
+ScenarioCheck output_name_check(const std::string& collection) {
+  return [collection](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    for (const auto& e : spec.entries(collection))
+      if (e.name.find('/') != std::string::npos || e.name.empty())
+        diags.push_back(Diagnostic{e.where, collection + "." + toml_key(e.name),
+                                   "names an output group: it must be non-empty and must not contain '/'", ""});
+  };
+}
+
 std::optional<std::size_t> city_of_run(const Geography& geography, const std::string& name) {
   for (std::size_t c = 0; c < geography.city_count(); ++c)
     if (geography.city(c).name == name) return c;

@@ -64,6 +64,9 @@ ScenarioCheck place_names_check(const std::string& collection, const std::string
 // without such policies runs without them).
 ScenarioCheck needs_slots_when_used(const std::string& collection, const std::vector<std::string>& slots);
 
+// Entry names become output group names (/schemes/NAME): no '/'.
+ScenarioCheck output_name_check(const std::string& collection);
+
 // Index of a city of the run by name (policies may name cities a smaller run
 // leaves out: they then have no effect).
 std::optional<std::size_t> city_of_run(const Geography& geography, const std::string& name);
