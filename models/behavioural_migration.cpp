@@ -942,9 +942,9 @@ ModelInfo behavioural_migration() {
                             "city data (scenarios/data/cities.toml); the seeds name Agadez and Tunis")},
   };
   info.series = {
-      {"returns", "persons", "Return migrants leaving the city for their home during the step", true},
+      {"returns", "persons", "Return migrants leaving the city for their home during the step", true, SeriesKind::flow, true},
       {"skilled_emigrants", "persons", "High-skill residents leaving for another country during the step (brain drain)",
-       true},
+       true, SeriesKind::flow},
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<BehaviouralMigration>(setup); };
   return info;

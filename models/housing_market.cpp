@@ -381,10 +381,10 @@ ModelInfo housing_market() {
       {"cities", share_param("homeless_share", std::nullopt, "Share of residents homeless", data)},
   };
   info.series = {
-      {"rent_index", "1", "Rent index of formal private housing (1 at target occupancy)", false},
-      {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true},
-      {"overcrowded", "persons", "Residents beyond the capacity of their kind of housing", true},
-      {"homeless", "persons", "Homeless residents", true},
+      {"rent_index", "1", "Rent index of formal private housing (1 at target occupancy)", false, SeriesKind::rate, true},
+      {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true, SeriesKind::stock},
+      {"overcrowded", "persons", "Residents beyond the capacity of their kind of housing", true, SeriesKind::stock},
+      {"homeless", "persons", "Homeless residents", true, SeriesKind::stock, true},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& c : spec.entries("cities")) {

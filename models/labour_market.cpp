@@ -376,7 +376,7 @@ class LabourMarket : public Model {
   }
 
   void observe(const World& world, std::span<std::vector<double>> values) const override {
-    // employed, unemployed, youth_unemployment_rate, informal_employed, mean_wage, vacancies
+    // employed, unemployed, youth_unemployment_rate, informal_employed, mean_wage, vacancies, unemployment_rate
     const auto chunks = make_chunks(world);
     struct Tally {
       double employed = 0, unemployed = 0, youth_unemployed = 0, youth_labour_force = 0, informal = 0, wages = 0;
@@ -435,6 +435,8 @@ class LabourMarket : public Model {
       const auto jobs = world.fields().at(jobs_field_, c);
       for (std::size_t seg = 0; seg < jobs.size(); ++seg) open += std::max(0.0, jobs[seg] - city_filled[c][seg]);
       values[5][c] = open * scale;
+      const double labour_force = city[c].employed + city[c].unemployed;
+      values[6][c] = labour_force > 0 ? city[c].unemployed / labour_force : 0.0;
     }
   }
 
@@ -642,12 +644,13 @@ ModelInfo labour_market() {
                              "Probability that a foreign qualification is not recognised when hiring", city_data)},
   };
   info.series = {
-      {"employed", "persons", "Employed residents", true},
-      {"unemployed", "persons", "Unemployed residents (ILO: without work, seeking)", true},
-      {"youth_unemployment_rate", "1", "Unemployed / labour force, residents aged 15-24", false},
-      {"informal_employed", "persons", "Residents employed in the informal sector", true},
-      {"mean_wage", "EUR per month", "Mean monthly wage of the employed", false},
-      {"vacancies", "persons", "Open jobs (labour demand not met)", true},
+      {"employed", "persons", "Employed residents", true, SeriesKind::stock},
+      {"unemployed", "persons", "Unemployed residents (ILO: without work, seeking)", true, SeriesKind::stock},
+      {"youth_unemployment_rate", "1", "Unemployed / labour force, residents aged 15-24", false, SeriesKind::rate, true},
+      {"informal_employed", "persons", "Residents employed in the informal sector", true, SeriesKind::stock},
+      {"mean_wage", "EUR per month", "Mean monthly wage of the employed", false, SeriesKind::rate, true},
+      {"vacancies", "persons", "Open jobs (labour demand not met)", true, SeriesKind::stock, true},
+      {"unemployment_rate", "1", "Unemployed / labour force (residents aged 15 and over)", false, SeriesKind::rate, true},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     int informal = 0;

@@ -299,9 +299,9 @@ ModelInfo legal_status_model() {
                              "permits")},
   };
   info.series = {
-      {"irregular_residents", "persons", "Residents without legal status", true},
-      {"asylum_seekers", "persons", "Residents with a pending asylum claim", true},
-      {"refugees", "persons", "Residents with refugee or subsidiary protection", true},
+      {"irregular_residents", "persons", "Residents without legal status", true, SeriesKind::stock, true},
+      {"asylum_seekers", "persons", "Residents with a pending asylum claim", true, SeriesKind::stock},
+      {"refugees", "persons", "Residents with refugee or subsidiary protection", true, SeriesKind::stock},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& c : spec.entries("cities")) {

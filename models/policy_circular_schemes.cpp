@@ -386,13 +386,13 @@ ModelInfo circular_schemes() {
                  }};
   info.entry_series = EntrySeriesDecl{
       "schemes", "circular_schemes",
-      {{"applicants", "persons", "Residents of the origin who applied during the step", true},
-       {"participants_abroad", "persons", "Participants in the destination at the end of the step", true},
-       {"departures", "persons", "Participants who left for the destination during the step", true},
-       {"returns", "persons", "Participants who returned home at the end of their stay during the step", true},
-       {"overstays", "persons", "Participants who stayed on without papers at the end of their stay", true},
-       {"remittances", "EUR", "Remittances participants sent during the step", false},
-       {"skill_gains", "persons", "Returnees who gained a skill level during the step", true}}};
+      {{"applicants", "persons", "Residents of the origin who applied during the step", true, SeriesKind::flow},
+       {"participants_abroad", "persons", "Participants in the destination at the end of the step", true, SeriesKind::stock, true},
+       {"departures", "persons", "Participants who left for the destination during the step", true, SeriesKind::flow, true},
+       {"returns", "persons", "Participants who returned home at the end of their stay during the step", true, SeriesKind::flow, true},
+       {"overstays", "persons", "Participants who stayed on without papers at the end of their stay", true, SeriesKind::flow, true},
+       {"remittances", "EUR", "Remittances participants sent during the step", false, SeriesKind::flow, true},
+       {"skill_gains", "persons", "Returnees who gained a skill level during the step", true, SeriesKind::flow, true}}};
   info.make = [](ModelSetup& setup) { return std::make_unique<CircularSchemes>(setup); };
   return info;
 }

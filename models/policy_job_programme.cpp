@@ -131,7 +131,7 @@ ModelInfo job_programmes() {
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("job_programmes"), target_group_check("job_programmes"),
                  needs_slots_when_used("job_programmes", {"labour"})};
-  info.series = {{"programme_hires", "persons", "People hired into job programmes during the step", true}};
+  info.series = {{"programme_hires", "persons", "People hired into job programmes during the step", true, SeriesKind::flow}};
   info.make = [](ModelSetup& setup) { return std::make_unique<JobProgrammes>(setup); };
   return info;
 }

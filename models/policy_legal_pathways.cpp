@@ -207,9 +207,9 @@ ModelInfo legal_pathways() {
                  }};
   info.entry_series = EntrySeriesDecl{
       "pathways", "legal_pathways",
-      {{"applicants", "persons", "Applications to the pathway during the step", true},
-       {"admitted", "persons", "Applicants admitted (moved) during the step", true},
-       {"places_left", "persons", "Places left in the calendar year's quota", true}}};
+      {{"applicants", "persons", "Applications to the pathway during the step", true, SeriesKind::flow},
+       {"admitted", "persons", "Applicants admitted (moved) during the step", true, SeriesKind::flow, true},
+       {"places_left", "persons", "Places left in the calendar year's quota", true, SeriesKind::stock}}};
   info.make = [](ModelSetup& setup) { return std::make_unique<LegalPathways>(setup); };
   return info;
 }

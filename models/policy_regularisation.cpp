@@ -132,8 +132,8 @@ ModelInfo regularisations() {
   info.collections.push_back(std::move(regs));
   info.checks = {needs_slots_when_used("regularisations", {"legal_status"})};
   info.series = {
-      {"regularisation_eligible", "persons", "Irregular residents eligible for a regularisation during the step", true},
-      {"regularised", "persons", "Irregular residents who received a permit by regularisation during the step", true},
+      {"regularisation_eligible", "persons", "Irregular residents eligible for a regularisation during the step", true, SeriesKind::flow},
+      {"regularised", "persons", "Irregular residents who received a permit by regularisation during the step", true, SeriesKind::flow},
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<Regularisations>(setup); };
   return info;

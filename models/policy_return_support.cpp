@@ -170,8 +170,8 @@ ModelInfo return_support() {
                  place_names_check("return_support", "home_cities"),
                  needs_slots_when_used("return_support", {"labour"})};
   info.series = {
-      {"supported_returns", "persons", "Returnees arriving home with return support during the step", true},
-      {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true},
+      {"supported_returns", "persons", "Returnees arriving home with return support during the step", true, SeriesKind::flow},
+      {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true, SeriesKind::flow},
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<ReturnSupport>(setup); };
   return info;

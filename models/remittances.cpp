@@ -162,11 +162,11 @@ ModelInfo remittances() {
                  "assumption: at informal-sector capital needs of tens of thousands of EUR per job in West Africa"),
   };
   info.series = {
-      {"remittances_sent", "EUR", "Remittances sent by residents during the step", false},
+      {"remittances_sent", "EUR", "Remittances sent by residents during the step", false, SeriesKind::flow},
       {"remittances_received", "EUR", "Remittances received from migrants in other simulated cities during the step",
-       false},
+       false, SeriesKind::flow, true},
       {"remittances_to_rest_of_world", "EUR",
-       "Remittances sent by residents to places outside the simulated cities during the step", false},
+       "Remittances sent by residents to places outside the simulated cities during the step", false, SeriesKind::flow},
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<Remittances>(setup); };
   return info;

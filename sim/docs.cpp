@@ -140,11 +140,12 @@ std::string output_series_table(const ModelRegistry& registry) {
     for (const auto& s : m.series) add(s, when);
   }
   std::string out =
-      "| dataset | dims | dtype | units | long_name | written when |\n"
-      "|---|---|---|---|---|---|\n";
+      "| dataset | dims | dtype | units | kind | long_name | written when |\n"
+      "|---|---|---|---|---|---|---|\n";
+  auto kind = [](const SeriesDecl& s) { return std::string(name_of(s.kind)) + (s.headline ? ", headline" : ""); };
   for (const auto& [s, when] : rows)
     out += "| `/series/" + s.name + "` | (replicate, time, city) | " + (s.is_count ? "int64" : "float64") + " | " +
-           cell(s.units) + " | " + cell(s.long_name) + " | " + when + " |\n";
+           cell(s.units) + " | " + kind(s) + " | " + cell(s.long_name) + " | " + when + " |\n";
   // Series per entry of a policy collection: one subgroup per entry.
   for (const auto& m : registry.models()) {
     if (!m.entry_series) continue;
@@ -152,7 +153,7 @@ std::string output_series_table(const ModelRegistry& registry) {
     const std::string when = "`models." + m.slot + " = \"" + m.name + "\"`, one group per `[" + e.collection + ".NAME]`";
     for (const auto& s : e.series)
       out += "| `/" + e.group + "/NAME/" + s.name + "` | (replicate, time) | " + (s.is_count ? "int64" : "float64") +
-             " | " + cell(s.units) + " | " + cell(s.long_name) + " | " + when + " |\n";
+             " | " + cell(s.units) + " | " + kind(s) + " | " + cell(s.long_name) + " | " + when + " |\n";
   }
   return out;
 }

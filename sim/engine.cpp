@@ -8,7 +8,15 @@ namespace mobsim {
 
 namespace {
 
-enum CoreSeries : std::size_t { kPopulation = 0, kForeignBorn, kInflow, kOutflow, kCoreCount };
+enum CoreSeries : std::size_t {
+  kPopulation = 0,
+  kForeignBorn,
+  kForeignBornShare,
+  kInflow,
+  kOutflow,
+  kNetMigration,
+  kCoreCount
+};
 
 std::vector<FlowDecl> flows_of(const std::vector<const ModelInfo*>& models) {
   std::vector<FlowDecl> flows;
@@ -32,10 +40,14 @@ class PhaseTimer {
 
 const std::vector<SeriesDecl>& core_series() {
   static const std::vector<SeriesDecl> core{
-      {"population", "persons", "Residents", true},
+      {"population", "persons", "Residents", true, SeriesKind::stock, true},
       {"foreign_born", "persons", "Residents born in another country", true},
-      {"inflow", "persons", "Arrivals from other simulated cities during the step", true},
-      {"outflow", "persons", "Departures to other simulated cities during the step", true},
+      {"foreign_born_share", "1", "Share of residents born in another country", false, SeriesKind::rate, true},
+      {"inflow", "persons", "Arrivals from other simulated cities during the step", true, SeriesKind::flow, true},
+      {"outflow", "persons", "Departures to other simulated cities during the step", true, SeriesKind::flow, true},
+      {"net_migration", "persons",
+       "Arrivals minus departures during the step: other simulated cities, the hinterland, the rest of the world",
+       true, SeriesKind::flow, true},
   };
   return core;
 }
@@ -59,7 +71,7 @@ std::vector<EntryOutput> entry_outputs_for(const std::vector<const ModelInfo*>& 
 
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) {
   std::vector<SeriesDecl> all = core_series();
-  for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true});
+  for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true, SeriesKind::flow});
   for (const auto* m : models) all.insert(all.end(), m->series.begin(), m->series.end());
   return all;
 }
@@ -132,8 +144,15 @@ void Simulation::observe(Frame& frame) const {
     frame.series[kPopulation][c] = static_cast<double>(world.agents(c).size()) * scale;
     frame.series[kInflow][c] = initial ? 0.0 : static_cast<double>(tally.inflow[c]) * scale;
     frame.series[kOutflow][c] = initial ? 0.0 : static_cast<double>(tally.outflow[c]) * scale;
-    for (std::size_t f = 0; f < world.flows().size(); ++f)
-      frame.series[kCoreCount + f][c] = initial ? 0.0 : static_cast<double>(tally.boundary[f][c]) * scale;
+    double net = frame.series[kInflow][c] - frame.series[kOutflow][c];
+    for (std::size_t f = 0; f < world.flows().size(); ++f) {
+      const double value = initial ? 0.0 : static_cast<double>(tally.boundary[f][c]) * scale;
+      frame.series[kCoreCount + f][c] = value;
+      if (world.flows()[f].is_migration) net += world.flows()[f].inward ? value : -value;
+    }
+    frame.series[kNetMigration][c] = net;
+    frame.series[kForeignBornShare][c] =
+        world.agents(c).size() > 0 ? frame.series[kForeignBorn][c] / frame.series[kPopulation][c] : 0.0;
   }
   frame.flows.assign(n * n, 0.0);
   frame.flows_by_channel.assign(tally.moves_by_channel.size(), 0.0);

@@ -70,6 +70,16 @@ void attr_number(hid_t obj, const std::string& name, T value, hid_t type) {
   check(H5Awrite(attr.get(), type, &value), "write attribute " + name);
 }
 
+// What a value means over time, for readers that do not know the series:
+// CF cell_methods and mobsim's own kind and headline flag.
+void series_attributes(hid_t ds, const SeriesDecl& decl) {
+  attr_string(ds, "units", decl.units);
+  attr_string(ds, "long_name", decl.long_name);
+  attr_string(ds, "cell_methods", decl.kind == SeriesKind::flow ? "time: sum" : "time: point");
+  attr_string(ds, "mobsim_kind", name_of(decl.kind));
+  attr_number(ds, "mobsim_headline", static_cast<std::int32_t>(decl.headline ? 1 : 0), H5T_NATIVE_INT32);
+}
+
 Handle group_creation_plist() {
   // netCDF-4 readers expect link and attribute creation order to be tracked.
   Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group plist");
@@ -251,8 +261,7 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
     Handle ds = create_dataset(impl_->series_group.get(), decl.name,
                                decl.is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE, {R, T, C}, {1, chunk_t, C});
     attach(ds.get(), {series_coords.replicate.get(), series_coords.time.get(), series_coords.city.get()});
-    attr_string(ds.get(), "units", decl.units);
-    attr_string(ds.get(), "long_name", decl.long_name);
+    series_attributes(ds.get(), decl);
     impl_->series.push_back(std::move(ds));
     impl_->series_is_count.push_back(decl.is_count);
   }
@@ -294,8 +303,7 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
       Handle ds = create_dataset(group.get(), decl.name, decl.is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE, {R, T},
                                  {1, chunk_t});
       attach(ds.get(), {entry_coords.replicate.get(), entry_coords.time.get()});
-      attr_string(ds.get(), "units", decl.units);
-      attr_string(ds.get(), "long_name", decl.long_name);
+      series_attributes(ds.get(), decl);
       datasets.push_back(std::move(ds));
       counts.push_back(decl.is_count);
     }

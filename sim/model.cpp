@@ -21,6 +21,15 @@ const char* name_of(Phase phase) {
   return "?";
 }
 
+const char* name_of(SeriesKind kind) {
+  switch (kind) {
+    case SeriesKind::stock: return "stock";
+    case SeriesKind::flow: return "flow";
+    case SeriesKind::rate: return "rate";
+  }
+  return "?";
+}
+
 void ModelRegistry::add_slot(SlotInfo slot) {
   for (const auto& s : slots_)
     if (s.name == slot.name) throw std::logic_error("slot registered twice: " + slot.name);

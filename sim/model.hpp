@@ -33,12 +33,19 @@ inline constexpr std::array<Phase, 9> kPhases{Phase::policy, Phase::demography, 
                                               Phase::boundary, Phase::decide,    Phase::arrive};
 const char* name_of(Phase phase);
 
+// What a value at a time point means: a stock at the end of the step, a
+// flow summed over the step, or a rate or index at the end of the step.
+enum class SeriesKind : std::uint8_t { stock, flow, rate };
+const char* name_of(SeriesKind kind);
+
 // One per-city output series, shaped (replicate, time, city).
 struct SeriesDecl {
   std::string name;
   std::string units;
   std::string long_name;
   bool is_count = true;  // counts are written as integers
+  SeriesKind kind = SeriesKind::stock;
+  bool headline = false;  // compared by default (`mobsim compare`) and summarised in reports
 };
 
 // Series of one number per time point for each entry of a collection (e.g.

@@ -151,3 +151,23 @@ def test_scheme_groups_open_in_xarray(policy_output):
     assert set(pathway.data_vars) == {"applicants", "admitted", "places_left"}
     np.testing.assert_array_equal(pathway.admitted.values,
                                   root.flows_by_channel.sel(channel="legal_pathway").sum(["origin", "destination"]).values)
+
+
+def test_series_say_what_their_values_mean(output):
+    with h5py.File(output) as f:
+        kinds = {name: f["series"][name].attrs["mobsim_kind"] for name in f["series"]
+                 if "mobsim_kind" in f["series"][name].attrs}
+        kinds = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in kinds.items()}
+        assert kinds["population"] == "stock" and kinds["inflow"] == "flow" and kinds["rent_index"] == "rate"
+        assert kinds["births"] == "flow" and kinds["foreign_born_share"] == "rate"
+        methods = f["series/returns"].attrs["cell_methods"]
+        assert (methods.decode() if isinstance(methods, bytes) else methods) == "time: sum"
+        assert f["series/population"].attrs["mobsim_headline"] == 1
+        assert f["series/births"].attrs["mobsim_headline"] == 0
+    s = xr.open_dataset(output, engine="h5netcdf", group="series")
+    # Population change = births - deaths + net migration, for every city and step.
+    change = s.population.diff("time")
+    np.testing.assert_array_equal(change.values, (s.births - s.deaths + s.net_migration).isel(time=slice(1, None)).values)
+    np.testing.assert_allclose(s.foreign_born_share.values, (s.foreign_born / s.population).values)
+    labour_force = s.employed + s.unemployed
+    np.testing.assert_allclose(s.unemployment_rate.values, (s.unemployed / labour_force).values)
