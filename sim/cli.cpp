@@ -9,6 +9,7 @@
 #include <iostream>
 #include <optional>
 
+#include "compare.hpp"
 #include "docs.hpp"
 #include "engine.hpp"
 #include "engine_params.hpp"
@@ -172,6 +173,21 @@ int cmd_docs(const std::string& dir, bool check, const ModelRegistry& registry, 
   return 0;
 }
 
+struct CompareArgs {
+  std::vector<std::string> files;
+  CompareOptions options;
+  bool no_all_cities = false;
+};
+
+int cmd_compare(CompareArgs& args, std::ostream& out) {
+  std::vector<RunOutput> runs;
+  for (const auto& f : args.files) runs.push_back(read_run_output(f));
+  args.options.all_cities = !args.no_all_cities;
+  const auto rows = compare_runs(runs, args.options);
+  print_comparison(runs, rows, args.options, out);
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, std::ostream& out, std::ostream& err) {
@@ -197,6 +213,19 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
   add_scenario_args(validate, validate_args);
 
+  CompareArgs compare_args;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare runs: per city and indicator, each run's mean and 90% interval over replicates and its "
+                 "difference against the first file");
+  compare->add_option("files", compare_args.files, "Output files; the first is the baseline")->required()->expected(1, -1);
+  compare->add_option("--year", compare_args.options.year, "Also compare this calendar year (stocks at its end, flows over it)");
+  compare->add_option("--format", compare_args.options.format, "Output format")
+      ->check(CLI::IsMember({"text", "csv", "markdown", "json"}));
+  compare->add_option("--indicator", compare_args.options.indicators,
+                      "Series to compare (repeatable; default: the headline series the files mark)");
+  compare->add_option("--city", compare_args.options.cities, "Cities to show (repeatable; default: all)");
+  compare->add_flag("--no-all-cities", compare_args.no_all_cities, "Leave out the all-cities totals");
+
   std::string docs_dir = "docs";
   bool docs_check = false;
   CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md and the series table in docs/OUTPUT.md");
@@ -216,6 +245,13 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     if (run->parsed()) return cmd_run(run_args, command_line, registry, out);
     if (validate->parsed()) return cmd_validate(validate_args, registry, out);
     if (docs->parsed()) return cmd_docs(docs_dir, docs_check, registry, out, err);
+    if (compare->parsed()) return cmd_compare(compare_args, out);
+  } catch (const OutputError& e) {
+    err << "mobsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const CompareError& e) {
+    err << "mobsim: error: " << e.what() << "\n";
+    return 2;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << "\n";
     err << "mobsim: scenario rejected (" << e.diagnostics().size()

@@ -2,6 +2,9 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 
 namespace mobsim {
@@ -200,27 +203,54 @@ std::unique_ptr<Simulation> Engine::make_simulation(std::size_t replicate) const
 RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& on_step) const {
   RunStats stats;
   const double start = omp_get_wtime();
-  Frame frame;
-  for (std::size_t r = 0; r < replicate_seeds_.size(); ++r) {
-    auto sim = make_simulation(r);
-    sim->observe(frame);
-    {
-      PhaseTimer timer(stats.phase_seconds, "output");
-      sink.write(r, 0, frame);
-    }
-    for (int t = 1; t <= clock_.steps; ++t) {
-      stats.agent_steps += sim->world().total_agents();
-      sim->step();
-      sim->observe(frame);
-      {
-        PhaseTimer timer(stats.phase_seconds, "output");
-        sink.write(r, t, frame);
+  const auto replicates = static_cast<int>(replicate_seeds_.size());
+  const int threads = omp_get_max_threads();
+  // Replicates are independent: run up to `threads` of them at once, each
+  // with its share of the threads for its own loops (nested parallelism).
+  // Every result depends only on the replicate's seed, so the output is the
+  // same however replicates and threads are arranged. The sink sees each
+  // replicate's time points in order, replicates interleaved.
+  const int concurrent = std::max(1, std::min(replicates, threads));
+  const int inner = std::max(1, threads / concurrent);
+  std::mutex mutex;
+  std::exception_ptr failure;
+  const int saved_levels = omp_get_max_active_levels();
+  if (concurrent > 1) omp_set_max_active_levels(2);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(concurrent) if (concurrent > 1)
+  for (int r = 0; r < replicates; ++r) {
+    try {
+      if (concurrent > 1) omp_set_num_threads(inner);
+      auto sim = make_simulation(static_cast<std::size_t>(r));
+      Frame frame;
+      std::uint64_t agent_steps = 0;
+      double output_seconds = 0;
+      auto emit = [&](int t) {
+        sim->observe(frame);
+        const std::lock_guard<std::mutex> lock(mutex);
+        const double began = omp_get_wtime();
+        sink.write(static_cast<std::size_t>(r), t, frame);
+        output_seconds += omp_get_wtime() - began;
+        if (t > 0 && on_step) on_step(StepReport{static_cast<std::size_t>(r), t, sim->world().total_agents()});
+      };
+      emit(0);
+      for (int t = 1; t <= clock_.steps; ++t) {
+        agent_steps += sim->world().total_agents();
+        sim->step();
+        emit(t);
       }
-      if (on_step) on_step(StepReport{r, t, sim->world().total_agents()});
+      const std::lock_guard<std::mutex> lock(mutex);
+      stats.agent_steps += agent_steps;
+      stats.phase_seconds["output"] += output_seconds;
+      for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (!failure) failure = std::current_exception();
     }
-    for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
   }
+  omp_set_max_active_levels(saved_levels);
+  if (failure) std::rethrow_exception(failure);
   stats.wall_seconds = omp_get_wtime() - start;
+  stats.concurrent_replicates = concurrent;
   return stats;
 }
 

@@ -48,7 +48,8 @@ struct StepReport {
 struct RunStats {
   double wall_seconds = 0;
   std::uint64_t agent_steps = 0;  // agents alive at the start of each step, summed
-  std::map<std::string, double> phase_seconds;
+  std::map<std::string, double> phase_seconds;  // summed over replicates (run side by side, they add up to more than the wall time)
+  int concurrent_replicates = 1;
 };
 
 // One simulated world: used by the engine for each replicate, and directly by

@@ -8,43 +8,13 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "hdf5_handle.hpp"
 #include "mobsim_git_commit.hpp"
 #include "mobsim_version.hpp"
 
 namespace mobsim {
 
 namespace {
-
-// Owns one HDF5 identifier.
-class Handle {
- public:
-  Handle() = default;
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
-  }
-  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-  Handle& operator=(Handle&& o) noexcept {
-    reset();
-    id_ = o.id_;
-    close_ = o.close_;
-    o.id_ = -1;
-    return *this;
-  }
-  ~Handle() { reset(); }
-  void reset() {
-    if (id_ >= 0 && close_ != nullptr) close_(id_);
-    id_ = -1;
-  }
-  hid_t get() const { return id_; }
-
- private:
-  hid_t id_ = -1;
-  herr_t (*close_)(hid_t) = nullptr;
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
 
 Handle utf8_string_type() {
   Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "create string type");
