@@ -184,19 +184,28 @@ bool is_share(const ComparisonRow& row) {
 }
 
 // Numbers for people: counts and money whole with thousands separators,
-// shares in percent (differences in percentage points), other values to
-// three significant digits.
+// shares in percent (differences in percentage points, one decimal), other
+// values (indices) to three significant digits of the run's mean, and their
+// differences to one decimal more, so that levels and differences line up.
 std::string human(const ComparisonRow& row, double v, bool difference) {
   char buf[64];
-  // No "-0.0": what rounds to zero is shown as zero.
-  if (std::abs(is_share(row) ? 100.0 * v : v) < (is_share(row) ? 0.05 : 0.5)) v = 0.0;
+  const bool whole_number = !is_share(row) && (row.kind != "rate" || row.units == "EUR per month");
+  int decimals = 1;
+  if (!is_share(row) && !whole_number) {
+    const double scale = std::abs(row.mean) > 0 ? std::abs(row.mean) : std::max(std::abs(v), 1.0);
+    decimals = std::clamp(2 - static_cast<int>(std::floor(std::log10(scale))), 0, 6) + (difference ? 1 : 0);
+  }
+  // No "-0.0": what rounds to zero at the shown precision is shown as zero.
+  const double shown_zero_below =
+      is_share(row) ? 0.0005 : whole_number ? 0.5 : 0.5 * std::pow(10.0, -decimals);
+  if (std::abs(v) < shown_zero_below) v = 0.0;
   const std::string sign = difference && v > 0 ? "+" : "";
   if (is_share(row)) {
     std::snprintf(buf, sizeof buf, "%s%.1f%s", sign.c_str(), 100.0 * v, difference ? " pp" : "%");
     return buf;
   }
-  if (row.kind != "rate" || row.units == "EUR per month") return sign + group_thousands(std::llround(v));
-  std::snprintf(buf, sizeof buf, "%s%.3g", sign.c_str(), v);
+  if (whole_number) return sign + group_thousands(std::llround(v));
+  std::snprintf(buf, sizeof buf, "%s%.*f", sign.c_str(), decimals, v);
   return buf;
 }
 
