@@ -40,6 +40,7 @@ struct Params {
   double upgrade_per_month;
   double affordability_ratio;
   double informal_growth_per_year;
+  double homeless_exit_per_month;
 };
 
 struct CityHousing {
@@ -67,6 +68,7 @@ class HousingMarket : public Model {
     p_.upgrade_per_month = spec.real("housing.upgrade_per_month");
     p_.affordability_ratio = spec.real("housing.affordability_ratio");
     p_.informal_growth_per_year = spec.real("housing.informal_growth_per_year");
+    p_.homeless_exit_per_month = spec.real("housing.homeless_exit_per_month");
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityHousing h;
@@ -187,14 +189,16 @@ class HousingMarket : public Model {
 
   // One pass over the agents: counts residents by tenure and lists, by city
   // in row order, who needs placing: the unhoused (newcomers, newborns) and,
-  // in the housing phase, the homeless and informal residents who can now
-  // afford formal housing. In the housing phase, private tenants in the
+  // in the housing phase, the homeless who look for a home this step and
+  // informal residents who can now afford formal housing. In the housing
+  // phase, private tenants in the
   // labour force who can pay neither from income nor from savings lose
   // their home with a monthly probability first.
   std::vector<std::array<double, 4>> survey(World& world, bool housing_phase,
                                             std::vector<std::vector<std::uint32_t>>& candidates) const {
     const std::uint32_t step = world.step();
     const double p_evict = 1.0 - std::pow(1.0 - p_.eviction_per_month, clock_.step_months);
+    const double p_search = 1.0 - std::pow(1.0 - p_.homeless_exit_per_month, clock_.step_months);
     const auto chunks = make_chunks(world);
     std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
     std::vector<std::vector<std::uint32_t>> listed(chunks.size());
@@ -224,7 +228,12 @@ class HousingMarket : public Model {
         if (housing_phase) {
           const bool affordable = !budgets || ((income[r] >= p_.affordability_ratio * rent) &
                                                (savings[r] >= p_.deposit_months * rent));
-          listed_now |= (t == code(Tenure::homeless)) | ((t == code(Tenure::informal)) & adult & affordable);
+          // Leaving the street takes time: a homeless resident is placed again
+          // only with the monthly exit probability. (Word 3 also serves the
+          // eviction test, which only private tenants take.)
+          const bool searching =
+              t == code(Tenure::homeless) && world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_search;
+          listed_now |= searching | ((t == code(Tenure::informal)) & adult & affordable);
         }
         if (listed_now) listed[k].push_back(r);
       }
@@ -364,6 +373,11 @@ ModelInfo housing_market() {
       share_param("housing.eviction_per_month", 0.05,
                   "Monthly probability that a private tenant unable to pay rent from income or savings loses the home",
                   "assumption"),
+      share_param("housing.homeless_exit_per_month", 0.08,
+                  "Monthly probability that a homeless resident looks for a home again (and is placed like a "
+                  "newcomer); the rest stay on the street this month",
+                  "assumption: spells of homelessness last from weeks to years, about a year on average (Culhane & "
+                  "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)"),
       real_param("housing.informal_growth_per_year", "1/year", 0.03, 0.0, 1.0,
                  "Growth of informal settlement capacity per year, where informal settlements exist",
                  "assumption: slum populations in sub-Saharan Africa grew about 3% a year (UN-Habitat 2016)"),

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "shared_state.hpp"
 #include "support.hpp"
@@ -33,6 +34,54 @@ TEST(HousingMarket, LessHousingRaisesRentsAndLowersInflow) {
   EXPECT_GT(tight.at("rent_index", 0, 1, paris), base.at("rent_index", 0, 1, paris));
   EXPECT_LT(tight.total("inflow", paris), base.total("inflow", paris))
       << "inflow to Paris: " << base.total("inflow", paris) << " -> " << tight.total("inflow", paris);
+}
+
+// Share of Paris's homeless residents at the start who are still homeless
+// in Paris after one monthly step, among those still there, and how many
+// were followed.
+std::pair<double, double> still_homeless_after_one_step(double exit_per_month) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
+                                       {"run.people_per_agent=20", "housing.eviction_per_month=0",
+                                        "housing.homeless_exit_per_month=" + std::to_string(exit_per_month)});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const auto tenure = sim->world().schema().find<std::uint8_t>(models::kTenureColumn);
+  const std::size_t paris = 3;
+  EXPECT_EQ(sim->world().geography().city(paris).name, "Paris");
+  auto homeless_ids = [&] {
+    std::set<std::uint64_t> ids;
+    const auto& a = sim->world().agents(paris);
+    for (std::size_t r = 0; r < a.size(); ++r)
+      if (a.col(tenure)[r] == code(models::Tenure::homeless)) ids.insert(a.col(core::id)[r]);
+    return ids;
+  };
+  const auto before = homeless_ids();
+  sim->step();
+  const auto after = homeless_ids();
+  std::set<std::uint64_t> present;
+  const auto& a = sim->world().agents(paris);
+  for (std::size_t r = 0; r < a.size(); ++r)
+    if (before.count(a.col(core::id)[r])) present.insert(a.col(core::id)[r]);
+  double still = 0;
+  for (auto id : present) still += after.count(id);
+  return {still / static_cast<double>(present.size()), static_cast<double>(present.size())};
+}
+
+TEST(HousingMarket, TheHomelessLeaveTheStreetAtTheExitRate) {
+  // Paris has no informal settlements. A homeless resident looks for a home
+  // with the monthly exit probability p and, looking, stays on the street
+  // with some probability q (no free home she can pay, no social unit, not
+  // staying with others). So the share still homeless is 1 - p (1 - q).
+  const auto [never, n0] = still_homeless_after_one_step(0.0);
+  EXPECT_EQ(never, 1.0) << "nobody leaves the street without looking";
+  const auto [always, n1] = still_homeless_after_one_step(1.0);
+  EXPECT_LT(always, 0.5) << "everyone looks; most find a home or stay with others";
+  const double p = 0.3;
+  const auto [share, n] = still_homeless_after_one_step(p);
+  ASSERT_GT(n, 500);
+  const double expected = 1.0 - p * (1.0 - always);
+  const double sd = std::sqrt(expected * (1.0 - expected) / n);
+  EXPECT_NEAR(share, expected, 4.0 * sd) << n << " homeless residents followed";
 }
 
 TEST(HousingMarket, EveryoneEndsTheStepHousedOrHomelessAndCountsAreConsistent) {
