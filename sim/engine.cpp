@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include <sys/resource.h>
+
 #include <omp.h>
 
 #include <algorithm>
@@ -233,13 +235,17 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
         if (t > 0 && on_step) on_step(StepReport{static_cast<std::size_t>(r), t, sim->world().total_agents()});
       };
       emit(0);
+      std::uint64_t peak_agents = sim->world().total_agents();
       for (int t = 1; t <= clock_.steps; ++t) {
         agent_steps += sim->world().total_agents();
         sim->step();
+        peak_agents = std::max<std::uint64_t>(peak_agents, sim->world().total_agents());
         emit(t);
       }
       const std::lock_guard<std::mutex> lock(mutex);
       stats.agent_steps += agent_steps;
+      stats.peak_agents = std::max(stats.peak_agents, peak_agents);
+      stats.agent_state_bytes = sim->world().schema().bytes_per_agent();
       stats.phase_seconds["output"] += output_seconds;
       for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
     } catch (...) {
@@ -251,6 +257,8 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
   if (failure) std::rethrow_exception(failure);
   stats.wall_seconds = omp_get_wtime() - start;
   stats.concurrent_replicates = concurrent;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) stats.peak_resident_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
   return stats;
 }
 

@@ -50,6 +50,9 @@ struct RunStats {
   std::uint64_t agent_steps = 0;  // agents alive at the start of each step, summed
   std::map<std::string, double> phase_seconds;  // summed over replicates (run side by side, they add up to more than the wall time)
   int concurrent_replicates = 1;
+  std::uint64_t peak_agents = 0;        // most agents alive at once in one replicate
+  std::size_t agent_state_bytes = 0;    // bytes of agent columns per agent
+  std::uint64_t peak_resident_bytes = 0;  // peak resident memory of the process (whole run)
 };
 
 // One simulated world: used by the engine for each replicate, and directly by

@@ -351,6 +351,11 @@ void Hdf5Writer::commit(const RunStats& stats) {
                "create group run_statistics");
     attr_number(run.get(), "wall_seconds", stats.wall_seconds, H5T_NATIVE_DOUBLE);
     attr_number(run.get(), "agent_steps", stats.agent_steps, H5T_NATIVE_UINT64);
+    attr_number(run.get(), "peak_agents", stats.peak_agents, H5T_NATIVE_UINT64);
+    attr_number(run.get(), "agent_state_bytes", static_cast<std::uint64_t>(stats.agent_state_bytes), H5T_NATIVE_UINT64);
+    attr_number(run.get(), "peak_resident_bytes", stats.peak_resident_bytes, H5T_NATIVE_UINT64);
+    attr_number(run.get(), "concurrent_replicates", static_cast<std::int32_t>(stats.concurrent_replicates),
+                H5T_NATIVE_INT32);
     for (const auto& [phase, seconds] : stats.phase_seconds)
       attr_number(run.get(), "seconds_" + phase, seconds, H5T_NATIVE_DOUBLE);
   }
