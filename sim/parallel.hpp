@@ -7,6 +7,15 @@
 #include <span>
 #include <vector>
 
+// Marks a function holding a hot loop over agent columns: compiled for AVX2
+// as well as the baseline instruction set, the version chosen at run time.
+// Results are the same either way: IEEE arithmetic rounds each operation
+// exactly in scalar and vector registers, and the build forbids contraction
+// into fused multiply-adds (-ffp-contract=off), so vectorising changes
+// speed only. Reductions in floating point must still be written in a
+// fixed order (the compiler never reorders them without -ffast-math).
+#define MOBSIM_VECTOR_KERNEL __attribute__((target_clones("avx2", "default")))
+
 namespace mobsim {
 
 class World;
