@@ -5,7 +5,7 @@
 # a table, with the machine's memory bandwidth (STREAM triad, same run) and
 # the step kernel's effective bandwidth as a fraction of it.
 #
-#   bench/full_scale.sh              # about 5 minutes on two cores
+#   bench/full_scale.sh              # about 4 minutes on two cores
 #   MOBSIM_BENCH_THREADS=2 bench/full_scale.sh
 #
 # Builds first (scripts/setup.sh). Outputs go to a temporary directory that

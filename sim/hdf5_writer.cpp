@@ -343,17 +343,17 @@ void Hdf5Writer::write_block(std::size_t replicate) {
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
           "select slab");
     Handle mem_space(H5Screate_simple(1, &total, nullptr), H5Sclose, "create memory space");
-    if (is_count) {
-      impl_->int_buffer.resize(total);
-      for (hsize_t k = 0; k < total; ++k) impl_->int_buffer[k] = std::llround(value_at(k / per_time, k % per_time));
-      check(H5Dwrite(ds, H5T_NATIVE_INT64, mem_space.get(), file_space.get(), H5P_DEFAULT, impl_->int_buffer.data()),
+    // Counts are stored as integers, everything else as doubles.
+    auto fill_and_write = [&](auto& buffer, hid_t mem_type, auto&& convert) {
+      buffer.resize(total);
+      for (hsize_t k = 0; k < total; ++k) buffer[k] = convert(value_at(k / per_time, k % per_time));
+      check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, buffer.data()),
             "write time points");
-    } else {
-      impl_->buffer.resize(total);
-      for (hsize_t k = 0; k < total; ++k) impl_->buffer[k] = value_at(k / per_time, k % per_time);
-      check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, impl_->buffer.data()),
-            "write time points");
-    }
+    };
+    if (is_count)
+      fill_and_write(impl_->int_buffer, H5T_NATIVE_INT64, [](double v) { return std::llround(v); });
+    else
+      fill_and_write(impl_->buffer, H5T_NATIVE_DOUBLE, [](double v) { return v; });
   };
   const hsize_t C = impl_->cities, K = impl_->channels;
   const auto& frames = block.frames;

@@ -48,23 +48,19 @@ std::pair<double, double> still_homeless_after_one_step(double exit_per_month) {
   const auto tenure = sim->world().schema().find<std::uint8_t>(models::kTenureColumn);
   const std::size_t paris = 3;
   EXPECT_EQ(sim->world().geography().city(paris).name, "Paris");
-  auto homeless_ids = [&] {
-    std::set<std::uint64_t> ids;
-    const auto& a = sim->world().agents(paris);
-    for (std::size_t r = 0; r < a.size(); ++r)
-      if (a.col(tenure)[r] == code(models::Tenure::homeless)) ids.insert(a.col(core::id)[r]);
-    return ids;
-  };
-  const auto before = homeless_ids();
+  std::set<std::uint64_t> homeless_before;
+  const auto& start = sim->world().agents(paris);
+  for (std::size_t r = 0; r < start.size(); ++r)
+    if (start.col(tenure)[r] == code(models::Tenure::homeless)) homeless_before.insert(start.col(core::id)[r]);
   sim->step();
-  const auto after = homeless_ids();
-  std::set<std::uint64_t> present;
+  double followed = 0, still = 0;  // of those homeless before, still in Paris; and still homeless
   const auto& a = sim->world().agents(paris);
-  for (std::size_t r = 0; r < a.size(); ++r)
-    if (before.count(a.col(core::id)[r])) present.insert(a.col(core::id)[r]);
-  double still = 0;
-  for (auto id : present) still += after.count(id);
-  return {still / static_cast<double>(present.size()), static_cast<double>(present.size())};
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    if (!homeless_before.count(a.col(core::id)[r])) continue;
+    followed += 1;
+    still += a.col(tenure)[r] == code(models::Tenure::homeless);
+  }
+  return {still / followed, followed};
 }
 
 TEST(HousingMarket, TheHomelessLeaveTheStreetAtTheExitRate) {
