@@ -191,9 +191,11 @@ class HousingMarket : public Model {
   // in row order, who needs placing: the unhoused (newcomers, newborns) and,
   // in the housing phase, the homeless who look for a home this step and
   // informal residents who can now afford formal housing. In the housing
-  // phase, private tenants in the
-  // labour force who can pay neither from income nor from savings lose
-  // their home with a monthly probability first.
+  // phase, private tenants in the labour force who can pay neither from
+  // income nor from savings lose their home with a monthly probability
+  // first. The pass over every agent is branch-free and draws nothing: it
+  // lists the few who may need placing or a draw, and only they are looked
+  // at again, with their draws computed together.
   std::vector<std::array<double, 4>> survey(World& world, bool housing_phase,
                                             std::vector<std::vector<std::uint32_t>>& candidates) const {
     const std::uint32_t step = world.step();
@@ -213,31 +215,54 @@ class HousingMarket : public Model {
       const auto savings = budgets ? a.col(*savings_) : std::span<float>{};
       const auto income = budgets ? a.col(*income_) : std::span<float>{};
       LaneCounter<5> residents;  // by tenure code
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        // Bitwise tests keep the common case (nothing to do) free of
-        // unpredictable branches.
-        const std::uint8_t t = tenure[r];
-        const bool adult = age[r] >= kAdultMonths;
-        if (housing_phase && budgets) {
-          const bool behind = (t == code(Tenure::formal_private)) & adult &
-                              (employment[r] != code(Employment::inactive)) & (income[r] < rent) & (savings[r] < rent);
-          if (behind && world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_evict) tenure[r] = code(Tenure::unhoused);
-        }
+      thread_local RowSelection maybe;
+      // Bitwise tests keep the common case (nothing to do) free of
+      // unpredictable branches; the three variants keep loop-invariant tests
+      // out of the loop.
+      auto unhoused = [&](std::uint32_t r) {
         residents.add(r, tenure[r]);
-        bool listed_now = tenure[r] == code(Tenure::unhoused);
-        if (housing_phase) {
-          const bool affordable = !budgets || ((income[r] >= p_.affordability_ratio * rent) &
-                                               (savings[r] >= p_.deposit_months * rent));
-          // Leaving the street takes time: a homeless resident is placed again
-          // only with the monthly exit probability. (Word 3 also serves the
-          // eviction test, which only private tenants take.)
-          const bool searching =
-              t == code(Tenure::homeless) && world.rng().agent(id[r], step, kPlaceDraw).unit(3) < p_search;
-          listed_now |= searching | ((t == code(Tenure::informal)) & adult & affordable);
+        return tenure[r] == code(Tenure::unhoused);
+      };
+      auto without_budgets = [&](std::uint32_t r) {
+        const std::uint8_t t = tenure[r];
+        residents.add(r, t);
+        return (t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) |
+               ((t == code(Tenure::informal)) & (age[r] >= kAdultMonths));
+      };
+      auto with_budgets = [&](std::uint32_t r) {
+        const std::uint8_t t = tenure[r];
+        residents.add(r, t);
+        const bool adult = age[r] >= kAdultMonths;
+        const bool behind = (t == code(Tenure::formal_private)) & adult &
+                            (employment[r] != code(Employment::inactive)) & (income[r] < rent) & (savings[r] < rent);
+        const bool affordable = (income[r] >= p_.affordability_ratio * rent) & (savings[r] >= p_.deposit_months * rent);
+        return (t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) | behind |
+               ((t == code(Tenure::informal)) & adult & affordable);
+      };
+      if (!housing_phase) maybe.select(ch, id, unhoused);
+      else if (budgets) maybe.select(ch, id, with_budgets);
+      else maybe.select(ch, id, without_budgets);
+      for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
+      // Listed as selected: the unhoused and affordable informal residents;
+      // private tenants behind with the rent after an eviction draw, the
+      // homeless after a search draw (word 3 of the placement draw, which
+      // each takes at most one of).
+      thread_local DrawBatch draws;
+      if (housing_phase) world.rng().agents(maybe.ids(), step, kPlaceDraw, draws);
+      const auto rows = maybe.rows();
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::uint32_t r = rows[i];
+        const std::uint8_t t = tenure[r];
+        bool listed_now = (t == code(Tenure::unhoused)) | (t == code(Tenure::informal));
+        if (t == code(Tenure::formal_private) && draws.unit(3, i) < p_evict) {
+          tenure[r] = code(Tenure::unhoused);
+          per_chunk[k][kPrivate] -= 1;
+          listed_now = true;
+        } else if (t == code(Tenure::homeless)) {
+          listed_now = draws.unit(3, i) < p_search;
         }
         if (listed_now) listed[k].push_back(r);
       }
-      for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
     });
     candidates = merge_by_city(chunks, listed, world.city_count());
     std::vector<std::array<double, 4>> occupied(world.city_count(), std::array<double, 4>{});

@@ -219,7 +219,10 @@ class LabourMarket : public Model {
       // Employed workers between separation opportunities are counted
       // directly (amount 1, else 0: branch-free); everyone else who takes
       // part this step is listed for a draw.
-      LaneCounts by_job(segments + 1), labour_force(kSkillLevels), searching(kSkillLevels);
+      // Counts on the stack, with sizes known to the compiler (a job code is
+      // one byte): the hot loop then keeps every address in registers.
+      LaneCounter<kJobCodes> by_job;
+      LaneCounter<kSkillLevels> labour_force, searching;
       thread_local RowSelection selected;
       selected.select(ch, id, [&](std::uint32_t r) {
         const std::uint8_t e = employment[r];
@@ -268,10 +271,8 @@ class LabourMarket : public Model {
           seekers[k].push_back(Seeker{r, static_cast<std::uint8_t>(level)});
         }
       }
-      LaneCounts employed(segments);
-      for (std::size_t seg = 0; seg < segments; ++seg) employed.add(0, seg, by_job[seg + 1]);
       Counts& out = chunk_counts[k];
-      for (std::size_t seg = 0; seg < segments; ++seg) out.employed[seg] = static_cast<double>(employed[seg]);
+      for (std::size_t seg = 0; seg < segments; ++seg) out.employed[seg] = static_cast<double>(by_job[seg + 1]);
       for (int s = 0; s < kSkillLevels; ++s) {
         out.labour_force[s] = static_cast<double>(labour_force[static_cast<std::size_t>(s)]);
         out.searching[s] = static_cast<double>(searching[static_cast<std::size_t>(s)]);
@@ -337,8 +338,15 @@ class LabourMarket : public Model {
       const auto id = world.agents(ch.city).col(core::id);
       const auto legal = world.agents(ch.city).col(core::legal_status);
       const double formal_access = formal_access_ ? world.fields().at(*formal_access_, ch.city)[0] : 1.0;
-      for (const Seeker& seeker : seekers[k]) {
-        const Draw d = world.rng().agent(id[seeker.row], step, kSearchDraw);
+      // The seekers' draws at once: 1 hired, 2 sector, 3 formal access.
+      thread_local std::vector<std::uint64_t> seeker_ids;
+      seeker_ids.resize(seekers[k].size());
+      for (std::size_t i = 0; i < seekers[k].size(); ++i) seeker_ids[i] = id[seekers[k][i].row];
+      thread_local DrawBatch draws;
+      world.rng().agents(seeker_ids, step, kSearchDraw, draws);
+      for (std::size_t i = 0; i < seekers[k].size(); ++i) {
+        const Seeker& seeker = seekers[k][i];
+        const Draw d{{0, draws.words[1][i], draws.words[2][i], draws.words[3][i]}};
         if (d.unit(1) >= p_hire[ch.city][seeker.skill]) continue;
         double total = 0;
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) total += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
@@ -391,7 +399,9 @@ class LabourMarket : public Model {
       const auto job = a.col(job_);
       const auto wage = world.fields().at(wage_field_, ch.city);
       // Counted by job code (0: none) and, for the unemployed, by youth.
-      LaneCounts by_job(segments + 1), unemployed(2), youth_employed(1);
+      LaneCounter<kJobCodes> by_job;
+      LaneCounter<2> unemployed;
+      LaneCounter<1> youth_employed;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         const bool youth = (age[r] >= 15 * 12) & (age[r] < 25 * 12);
         by_job.add(r, job[r]);

@@ -23,6 +23,7 @@ inline constexpr int kSkillLevels = 3;  // Skill::low, medium, high
 // recognised); kNoJob when not employed.
 inline const std::string kJobColumn = "job";
 inline constexpr std::uint8_t kNoJob = 0;
+inline constexpr std::size_t kJobCodes = 256;  // every value of the one-byte job column
 // budget: savings (EUR, never negative) and this month's income (EUR).
 inline const std::string kSavingsColumn = "savings_eur";
 inline const std::string kIncomeColumn = "income_eur_per_month";
