@@ -8,6 +8,7 @@
 #include <span>
 
 #include "declare.hpp"
+#include "household_budget.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -65,7 +66,6 @@ class HouseholdBudget : public Model {
     const double months = clock_.step_months;
     parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
-      const auto age = a.col(core::age_months);
       auto savings = a.col(savings_);
       auto income = a.col(income_);
       const Incomes in = incomes(world, ch.city, a);
@@ -73,8 +73,8 @@ class HouseholdBudget : public Model {
       const auto step_months = static_cast<float>(months);
       // Remittances received last month and saved, per adult (0 without a remittances model).
       const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, ch.city)[0] : 0.0);
-      update_budgets(in, age.data(), savings.data(), income.data(), ch.begin, ch.end, adult_months_, living,
-                     received, step_months);
+      update_budgets(in, BudgetStep{adult_months_, living, received, step_months}, savings.data(), income.data(),
+                     ch.begin, ch.end);
     });
   }
 
@@ -95,45 +95,6 @@ class HouseholdBudget : public Model {
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
-    }
-  }
-
-  // Everything an agent's income and rent depend on in one city, fetched
-  // once per chunk; lookups by code instead of branches.
-  struct Incomes {
-    std::span<const std::uint8_t> employment, legal, job, tenure;
-    std::span<const std::uint16_t> age;
-    std::array<float, 64> wage_by_job{};     // [job code]: 0 for no job
-    std::array<float, 5> rent_by_tenure{};   // [tenure code]: 0 unhoused or homeless
-    float benefit = 0, pension = 0, fallback_wage = 0, undocumented_access = 0;
-    int pension_age_months = 0;
-
-    float monthly(std::uint32_t r) const {
-      const std::uint8_t e = employment[r];
-      const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
-      // Undocumented residents: the expected benefit given the city's access.
-      const float entitled = legal[r] == code(LegalStatus::irregular) ? undocumented_access : 1.0f;
-      const float benefits = static_cast<float>(e == code(Employment::unemployed)) * entitled * benefit;
-      const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
-      return wage + benefits + old_age;
-    }
-    float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
-  };
-
-  // Branch-free, in the columns' own precision (the agents' situations are
-  // mixed at random). The AVX2 build of this loop is about 40% faster
-  // (VEX-encoded scalar code with blends; GCC 12 does not vectorise the
-  // table lookups into gathers).
-  MOBSIM_VECTOR_KERNEL static void update_budgets(const Incomes& in, const std::uint16_t* age, float* savings,
-                                                  float* income, std::uint32_t begin, std::uint32_t end,
-                                                  int adult_months, float living, float received,
-                                                  float step_months) {
-    for (std::uint32_t r = begin; r < end; ++r) {
-      const float adult = age[r] >= adult_months;
-      const float earned = in.monthly(r);
-      const float balance = savings[r] + received + (earned - living - in.rent(r)) * step_months;
-      income[r] = adult * earned;
-      savings[r] = adult * std::max(0.0f, balance);
     }
   }
 

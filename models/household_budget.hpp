@@ -1,0 +1,50 @@
+#pragma once
+// The monthly budget update, the one pass every agent takes every step
+// (tested against its plain form in tests/models/household_budget_test.cpp).
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "agents.hpp"
+
+namespace mobsim::models {
+
+// Everything an agent's income and rent depend on in one city, fetched once
+// per chunk; lookups by code instead of branches.
+struct Incomes {
+  std::span<const std::uint8_t> employment, legal, job, tenure;  // job, tenure: empty without those models
+  std::span<const std::uint16_t> age;
+  std::array<float, 64> wage_by_job{};    // [job code]: 0 for no job
+  std::array<float, 5> rent_by_tenure{};  // [tenure code]: 0 unhoused or homeless
+  float benefit = 0, pension = 0, fallback_wage = 0, undocumented_access = 0;
+  int pension_age_months = 0;
+
+  float monthly(std::uint32_t r) const {
+    const std::uint8_t e = employment[r];
+    const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
+    // Undocumented residents: the expected benefit given the city's access.
+    const float entitled = legal[r] == code(LegalStatus::irregular) ? undocumented_access : 1.0f;
+    const float benefits = static_cast<float>(e == code(Employment::unemployed)) * entitled * benefit;
+    const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
+    return wage + benefits + old_age;
+  }
+  float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
+};
+
+struct BudgetStep {
+  int adult_months = 0;
+  float living = 0;       // EUR per month
+  float received = 0;     // remittances saved, per adult (EUR)
+  float step_months = 1;
+};
+
+// Rows [begin, end): income = earnings of adults; savings += received +
+// (earnings - living - rent) x months, never below zero; children 0.
+void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savings, float* income,
+                          std::uint32_t begin, std::uint32_t end);
+
+// The same results, eight agents at a time where the processor has AVX2.
+void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, float* income, std::uint32_t begin,
+                    std::uint32_t end);
+
+}  // namespace mobsim::models

@@ -1,0 +1,93 @@
+// The budget update in two forms with identical results: plain C++, and
+// AVX2 with gathers for the wage and rent lookups (GCC 12 will not turn the
+// table lookups into gathers itself). Each lane does the plain form's
+// operations in the same order and precision, and the build forbids FMA
+// contraction, so the results are the same bit for bit.
+#include "household_budget.hpp"
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace mobsim::models {
+
+void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savings, float* income,
+                          std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t r = begin; r < end; ++r) {
+    const float adult = in.age[r] >= step.adult_months;
+    const float earned = in.monthly(r);
+    const float balance = savings[r] + step.received + (earned - step.living - in.rent(r)) * step.step_months;
+    income[r] = adult * earned;
+    savings[r] = adult * std::max(0.0f, balance);
+  }
+}
+
+#if defined(__x86_64__)
+namespace {
+
+__attribute__((target("avx2"))) inline __m256i load8_u8(const std::uint8_t* p) {
+  return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+
+// 1.0f where the 32-bit lanes of a and b are equal, else 0.0f.
+__attribute__((target("avx2"))) inline __m256 equal_as_one(__m256i a, __m256i b) {
+  return _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)), _mm256_set1_ps(1.0f));
+}
+
+__attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes& in, const BudgetStep& step,
+                                                                  float* savings, float* income, std::uint32_t begin,
+                                                                  std::uint32_t end) {
+  const __m256i employed = _mm256_set1_epi32(code(Employment::employed));
+  const __m256i unemployed = _mm256_set1_epi32(code(Employment::unemployed));
+  const __m256i inactive = _mm256_set1_epi32(code(Employment::inactive));
+  const __m256i irregular = _mm256_set1_epi32(code(LegalStatus::irregular));
+  // age >= a  <=>  age > a - 1 (ages are small non-negative integers).
+  const __m256i adult_below = _mm256_set1_epi32(step.adult_months - 1);
+  const __m256i pension_below = _mm256_set1_epi32(in.pension_age_months - 1);
+  const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+  const __m256 benefit = _mm256_set1_ps(in.benefit), pension = _mm256_set1_ps(in.pension);
+  const __m256 access = _mm256_set1_ps(in.undocumented_access);
+  const __m256 fallback = _mm256_set1_ps(in.fallback_wage);
+  const __m256 living = _mm256_set1_ps(step.living), received = _mm256_set1_ps(step.received);
+  const __m256 months = _mm256_set1_ps(step.step_months);
+  const bool jobs = !in.job.empty(), tenures = !in.tenure.empty();
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    const __m256i e = load8_u8(in.employment.data() + r);
+    const __m256i age =
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.age.data() + r)));
+    const __m256 wage = jobs ? _mm256_i32gather_ps(in.wage_by_job.data(), load8_u8(in.job.data() + r), 4)
+                             : _mm256_mul_ps(equal_as_one(e, employed), fallback);
+    const __m256 entitled =
+        _mm256_blendv_ps(one, access, _mm256_castsi256_ps(_mm256_cmpeq_epi32(load8_u8(in.legal.data() + r), irregular)));
+    const __m256 benefits = _mm256_mul_ps(_mm256_mul_ps(equal_as_one(e, unemployed), entitled), benefit);
+    const __m256 retired = _mm256_and_ps(
+        _mm256_castsi256_ps(_mm256_and_si256(_mm256_cmpeq_epi32(e, inactive), _mm256_cmpgt_epi32(age, pension_below))),
+        one);
+    const __m256 earned = _mm256_add_ps(_mm256_add_ps(wage, benefits), _mm256_mul_ps(retired, pension));
+    const __m256 rent = tenures ? _mm256_i32gather_ps(in.rent_by_tenure.data(), load8_u8(in.tenure.data() + r), 4) : zero;
+    const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(earned, living), rent), months);
+    const __m256 balance = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(savings + r), received), net);
+    const __m256 adult = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below)), one);
+    _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
+    // max(balance, 0) gives 0 for NaN and -0 as std::max(0.0f, balance) does.
+    _mm256_storeu_ps(savings + r, _mm256_mul_ps(adult, _mm256_max_ps(balance, zero)));
+  }
+  return r;
+}
+
+}  // namespace
+#endif
+
+void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, float* income, std::uint32_t begin,
+                    std::uint32_t end) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) begin = update_budgets_avx2(in, step, savings, income, begin, end);
+#endif
+  update_budgets_plain(in, step, savings, income, begin, end);
+}
+
+}  // namespace mobsim::models

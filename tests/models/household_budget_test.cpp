@@ -1,0 +1,114 @@
+// The budget update: a hand-computed agent, and the vectorised kernel
+// against the plain one on many random agents, bit for bit (the output must
+// not depend on the processor).
+#include "household_budget.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "shared_state.hpp"
+
+namespace mobsim {
+namespace {
+
+struct Agents {
+  std::vector<std::uint8_t> employment, legal, job, tenure;
+  std::vector<std::uint16_t> age;
+  std::vector<float> savings, income;
+};
+
+Agents random_agents(std::size_t n, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  Agents a;
+  for (std::size_t i = 0; i < n; ++i) {
+    a.employment.push_back(static_cast<std::uint8_t>(gen() % 3));
+    a.legal.push_back(static_cast<std::uint8_t>(gen() % 5));
+    a.job.push_back(a.employment.back() == code(Employment::employed) ? static_cast<std::uint8_t>(1 + gen() % 27) : 0);
+    a.tenure.push_back(static_cast<std::uint8_t>(gen() % 5));
+    a.age.push_back(static_cast<std::uint16_t>(gen() % 1200));
+    // Savings from zero to large, some just below what a month costs.
+    a.savings.push_back(std::uniform_real_distribution<float>(0.0f, 5000.0f)(gen) * static_cast<float>(gen() % 2));
+    a.income.push_back(-1.0f);
+  }
+  return a;
+}
+
+models::Incomes incomes_of(const Agents& a, bool with_jobs, bool with_tenure) {
+  models::Incomes in;
+  in.employment = a.employment;
+  in.legal = a.legal;
+  in.age = a.age;
+  if (with_jobs) in.job = a.job;
+  if (with_tenure) in.tenure = a.tenure;
+  for (std::size_t k = 1; k < 28; ++k) in.wage_by_job[k] = 300.0f + 97.3f * static_cast<float>(k);
+  in.rent_by_tenure = {0.0f, 612.5f, 301.25f, 150.1f, 0.0f};
+  in.benefit = 410.7f;
+  in.pension = 520.3f;
+  in.fallback_wage = 900.0f;
+  in.undocumented_access = 0.35f;
+  in.pension_age_months = 65 * 12;
+  return in;
+}
+
+TEST(HouseholdBudget, HandComputedAgent) {
+  Agents a = random_agents(1, 1);
+  a.employment[0] = code(Employment::employed);
+  a.job[0] = 4;
+  a.tenure[0] = 1;  // formal private
+  a.age[0] = 30 * 12;
+  a.savings[0] = 1000.0f;
+  const auto in = incomes_of(a, true, true);
+  const models::BudgetStep step{18 * 12, 250.0f, 20.0f, 1.0f};
+  models::update_budgets(in, step, a.savings.data(), a.income.data(), 0, 1);
+  const float wage = 300.0f + 97.3f * 4.0f;
+  EXPECT_EQ(a.income[0], wage);
+  EXPECT_EQ(a.savings[0], 1000.0f + 20.0f + (wage - 250.0f - 612.5f) * 1.0f);
+}
+
+TEST(HouseholdBudget, SavingsNeverNegativeAndChildrenHaveNoBudget) {
+  Agents a = random_agents(2, 2);
+  a.employment = {code(Employment::inactive), code(Employment::employed)};
+  a.job = {0, 1};
+  a.tenure = {1, 1};
+  a.age = {30 * 12, 10 * 12};
+  a.savings = {10.0f, 500.0f};
+  const auto in = incomes_of(a, true, true);
+  models::update_budgets(in, models::BudgetStep{18 * 12, 250.0f, 0.0f, 1.0f}, a.savings.data(), a.income.data(), 0, 2);
+  EXPECT_EQ(a.savings[0], 0.0f);  // rent and living cost exceed savings: spending adjusts
+  EXPECT_EQ(a.income[0], 0.0f);   // inactive before pension age
+  EXPECT_EQ(a.savings[1], 0.0f);  // a child
+  EXPECT_EQ(a.income[1], 0.0f);
+}
+
+TEST(HouseholdBudget, VectorisedKernelEqualsPlainBitForBit) {
+  for (const bool with_jobs : {true, false})
+    for (const bool with_tenure : {true, false})
+      for (const std::uint32_t begin : {0u, 3u}) {
+        const std::size_t n = 10'007;  // not a multiple of the vector width
+        Agents plain = random_agents(n, 42), fast = random_agents(n, 42);
+        const auto in_plain = incomes_of(plain, with_jobs, with_tenure);
+        const auto in_fast = incomes_of(fast, with_jobs, with_tenure);
+        for (const float months : {1.0f, 3.0f}) {
+          const models::BudgetStep step{18 * 12, 233.3f, 12.5f, months};
+          models::update_budgets_plain(in_plain, step, plain.savings.data(), plain.income.data(), begin,
+                                       static_cast<std::uint32_t>(n));
+          models::update_budgets(in_fast, step, fast.savings.data(), fast.income.data(), begin,
+                                 static_cast<std::uint32_t>(n));
+        }
+        ASSERT_EQ(0, std::memcmp(plain.savings.data(), fast.savings.data(), n * sizeof(float)));
+        ASSERT_EQ(0, std::memcmp(plain.income.data(), fast.income.data(), n * sizeof(float)));
+        std::size_t zero_savings = 0, positive = 0;
+        for (std::size_t i = begin; i < n; ++i) {
+          zero_savings += plain.savings[i] == 0.0f;
+          positive += plain.savings[i] > 0.0f;
+        }
+        EXPECT_GT(zero_savings, n / 10);  // the floor at zero is exercised
+        EXPECT_GT(positive, n / 10);
+      }
+}
+
+}  // namespace
+}  // namespace mobsim
