@@ -507,7 +507,25 @@ class BehaviouralMigration : public Model {
       active.select(ch, id, [&](std::uint32_t r) {
         return (next[r] <= step) | (transit[r] != kNotInTransit) | (return_due[r] != 0);
       });
-      for (const std::uint32_t r : active.rows()) {
+      // The active rows are sparse: their columns are fetched a few rows
+      // ahead, so that the loads of one agent overlap the work of another.
+      const auto rows = active.rows();
+      constexpr std::size_t kAhead = 8;
+      for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+        const std::uint32_t r = rows[idx];
+        if (idx + kAhead < rows.size()) {
+          const std::uint32_t f = rows[idx + kAhead];
+          __builtin_prefetch(&savings[f]);
+          __builtin_prefetch(&age[f]);
+          __builtin_prefetch(&origin[f]);
+          __builtin_prefetch(&employment[f]);
+          __builtin_prefetch(&skill[f]);
+          __builtin_prefetch(&job[f]);
+          __builtin_prefetch(&tenure[f]);
+          __builtin_prefetch(&legal[f]);
+          __builtin_prefetch(&citizenship[f]);
+          __builtin_prefetch(&arrival[f]);
+        }
         if (!eligible(world, age[r], id[r])) continue;
         if (scheme_ && scheme[r] != 0) continue;  // circular scheme participants follow the scheme's rules
         const Draw d = world.rng().agent(id[r], step, kDecideDraw);
