@@ -212,40 +212,27 @@ class LabourMarket : public Model {
       auto employment = a.col(core::employment);
       auto job = a.col(job_);
       const CityLabour& city = cities_[ch.city];
-      // Who takes part this step: the labour force and those coming of age,
-      // found branch-free (labour-force states are mixed at random). Other
-      // models may end employment (a move leaves the job behind).
+      // Who takes part this step: the labour force and those coming of age.
+      // Employed workers between separation opportunities are only counted;
+      // everyone else who takes part this step is listed for a draw.
       auto next = a.col(next_separation_);
-      // Employed workers between separation opportunities are counted
-      // directly (amount 1, else 0: branch-free); everyone else who takes
-      // part this step is listed for a draw.
-      // Counts on the stack, with sizes known to the compiler (a job code is
-      // one byte): the hot loop then keeps every address in registers.
-      LaneCounter<kJobCodes> by_job;
-      LaneCounter<kSkillLevels> labour_force, searching;
-      thread_local RowSelection selected;
-      selected.select(ch, id, [&](std::uint32_t r) {
-        const std::uint8_t e = employment[r];
-        if ((e != code(Employment::employed)) & (job[r] != kNoJob)) job[r] = kNoJob;  // rare: no store otherwise
-        const bool retiring = (e != code(Employment::inactive)) & (age[r] >= p_.retirement_months);
-        if (retiring) {
-          employment[r] = code(Employment::inactive);
-          job[r] = kNoJob;
-        }
-        const bool entering = (e == code(Employment::inactive)) & (age[r] >= p_.entry_months) &
-                              (age[r] < p_.entry_months + clock_.step_months);
-        const bool working = (e == code(Employment::employed)) & !retiring;
-        const bool settled = working & (next[r] > step);
-        by_job.add(r, job[r], settled);
-        labour_force.add(r, skill[r], settled);
-        return (((e != code(Employment::inactive)) & !retiring) | entering) & !settled;
-      });
-      const std::span<const std::uint32_t> rows = selected.rows();
+      std::array<std::int64_t, kJobCodes> by_job{};
+      std::array<std::int64_t, kSkillLevels> labour_force{};
+      LaneCounter<kSkillLevels> searching;
+      thread_local std::vector<std::uint32_t> listed_rows;
+      thread_local std::vector<std::uint64_t> listed_ids;
+      listed_rows.resize(std::max<std::size_t>(listed_rows.size(), ch.end - ch.begin));
+      listed_ids.resize(listed_rows.size());
+      const LabourColumns columns{id.data(), age.data(), skill.data(), next.data(), employment.data(), job.data()};
+      const LabourSurveyRules rules{p_.retirement_months, p_.entry_months, clock_.step_months, step, segments + 1};
+      const std::size_t listed = survey_labour_force(columns, rules, ch.begin, ch.end, by_job.data(),
+                                                     labour_force.data(), listed_rows.data(), listed_ids.data());
+      const std::span<const std::uint32_t> rows(listed_rows.data(), listed);
       // Their draws at once: 0 joining the labour force or the wait to the
       // next separation opportunity, 1 separation, 2 recognition, 3 whether
       // an unscheduled worker has an opportunity now.
       thread_local DrawBatch draws;
-      world.rng().agents(selected.ids(), step, kTransitionDraw, draws);
+      world.rng().agents(std::span<const std::uint64_t>(listed_ids.data(), listed), step, kTransitionDraw, draws);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         if (employment[r] == code(Employment::inactive)) {  // coming of age
@@ -262,9 +249,9 @@ class LabourMarket : public Model {
             job[r] = kNoJob;
           }
         }
-        labour_force.add(i, skill[r]);
+        labour_force[skill[r]] += 1;
         if (employment[r] == code(Employment::employed)) {
-          by_job.add(i, job[r]);
+          by_job[job[r]] += 1;
         } else {
           const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
           searching.add(i, static_cast<std::size_t>(level));

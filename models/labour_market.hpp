@@ -3,6 +3,8 @@
 // hand-computed cases in tests/models/labour_market_test.cpp).
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 
 namespace mobsim::models {
 
@@ -31,5 +33,46 @@ inline double wage_curve_factor(double unemployment, double reference, double el
   if (unemployment <= 0 || reference <= 0) return 1.0;
   return std::clamp(std::pow(unemployment / reference, -elasticity), 0.5, 2.0);
 }
+
+}  // namespace mobsim::models
+
+// ---- the labour-force survey: the one pass over every agent each step ----
+
+namespace mobsim::models {
+
+// The columns of one city's agents the survey reads and writes.
+struct LabourColumns {
+  const std::uint64_t* id;
+  const std::uint16_t* age_months;
+  const std::uint8_t* skill;
+  const std::uint16_t* next_separation;  // step of a worker's next separation opportunity
+  std::uint8_t* employment;
+  std::uint8_t* job;
+};
+
+struct LabourSurveyRules {
+  int retirement_months;
+  int entry_months;       // age of entry into the labour force
+  int step_months;
+  std::uint32_t step;
+  std::size_t job_codes;  // job codes in use: 1 + sectors x skill levels
+};
+
+// Rows [begin, end): clears the job of anyone not employed (other models
+// may end employment, e.g. a move leaves the job behind), retires workers
+// of retirement age, counts employed workers between separation
+// opportunities ("settled": nothing to draw for them this step) by job code
+// into by_job[0 .. job_codes) and by skill into labour_force[0 .. 3), and
+// lists in `rows` and `ids` everyone else in the labour force and those
+// coming of age, in row order. Returns how many were listed. `rows` and
+// `ids` need room for end - begin entries.
+std::size_t survey_labour_force_plain(const LabourColumns& c, const LabourSurveyRules& rules, std::uint32_t begin,
+                                      std::uint32_t end, std::int64_t* by_job, std::int64_t* labour_force,
+                                      std::uint32_t* rows, std::uint64_t* ids);
+
+// The same results, 32 agents at a time where the processor has AVX2.
+std::size_t survey_labour_force(const LabourColumns& c, const LabourSurveyRules& rules, std::uint32_t begin,
+                                std::uint32_t end, std::int64_t* by_job, std::int64_t* labour_force,
+                                std::uint32_t* rows, std::uint64_t* ids);
 
 }  // namespace mobsim::models

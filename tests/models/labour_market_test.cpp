@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "shared_state.hpp"
 #include "support.hpp"
@@ -98,6 +101,79 @@ TEST(LabourMarket, HigherWagesInADestinationRaiseItsInflow) {
   EXPECT_GT(base.total("inflow", paris), 0.0);
   EXPECT_GT(rich.total("inflow", paris), 1.2 * base.total("inflow", paris))
       << "inflow to Paris: " << base.total("inflow", paris) << " -> " << rich.total("inflow", paris);
+}
+
+// The labour-force survey's vectorised form against its plain form, on
+// random agents where every case occurs: workers retiring, stale jobs, young
+// people coming of age, separation opportunities due, now and later.
+struct SurveyAgents {
+  std::vector<std::uint64_t> id;
+  std::vector<std::uint16_t> age, next;
+  std::vector<std::uint8_t> skill, employment, job;
+  models::LabourColumns columns() {
+    return {id.data(), age.data(), skill.data(), next.data(), employment.data(), job.data()};
+  }
+};
+
+SurveyAgents survey_agents(std::size_t n, bool with_rare_cases) {
+  std::mt19937 gen(7);
+  SurveyAgents a;
+  for (std::size_t i = 0; i < n; ++i) {
+    a.id.push_back(1000 + 3 * i);
+    // Most blocks of 32 without retirements or stale jobs, as in a run.
+    const bool rare_block = with_rare_cases && (i / 32) % 3 == 0;
+    const auto e = static_cast<std::uint8_t>(gen() % 3);
+    a.employment.push_back(e);
+    const int max_age = rare_block ? 90 * 12 : 64 * 12;
+    a.age.push_back(static_cast<std::uint16_t>(gen() % max_age));
+    if (gen() % 8 == 0) a.age.back() = static_cast<std::uint16_t>(15 * 12 + gen() % 3 - 1);  // around entry age
+    a.skill.push_back(static_cast<std::uint8_t>(gen() % 3));
+    std::uint8_t job = e == code(Employment::employed) ? static_cast<std::uint8_t>(1 + gen() % 27) : 0;
+    if (rare_block && gen() % 10 == 0) job = static_cast<std::uint8_t>(1 + gen() % 27);  // left behind by a move
+    a.job.push_back(job);
+    // Opportunities long past, due now (step 20000), and to come.
+    a.next.push_back(static_cast<std::uint16_t>(gen() % 2 ? gen() % 40000 : 19998 + gen() % 5));
+  }
+  return a;
+}
+
+TEST(LabourMarket, VectorisedSurveyEqualsPlain) {
+  for (const bool rare : {false, true})
+    for (const std::uint32_t begin : {0u, 5u}) {
+      const std::uint32_t n = 5000;
+      SurveyAgents plain = survey_agents(n, rare), fast = survey_agents(n, rare);
+      const models::LabourSurveyRules rules{65 * 12, 15 * 12, 1, 20000, 28};
+      std::array<std::int64_t, 256> jobs_plain{}, jobs_fast{};
+      std::array<std::int64_t, 3> force_plain{}, force_fast{};
+      std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
+      std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
+      const std::size_t listed_plain = models::survey_labour_force_plain(
+          plain.columns(), rules, begin, n, jobs_plain.data(), force_plain.data(), rows_plain.data(), ids_plain.data());
+      const std::size_t listed_fast = models::survey_labour_force(
+          fast.columns(), rules, begin, n, jobs_fast.data(), force_fast.data(), rows_fast.data(), ids_fast.data());
+      ASSERT_EQ(listed_plain, listed_fast);
+      rows_plain.resize(listed_plain);
+      rows_fast.resize(listed_fast);
+      ids_plain.resize(listed_plain);
+      ids_fast.resize(listed_fast);
+      EXPECT_EQ(rows_plain, rows_fast);
+      EXPECT_EQ(ids_plain, ids_fast);
+      EXPECT_EQ(jobs_plain, jobs_fast);
+      EXPECT_EQ(force_plain, force_fast);
+      EXPECT_EQ(plain.employment, fast.employment);
+      EXPECT_EQ(plain.job, fast.job);
+      // Every case occurred: some listed, some settled, and with rare cases
+      // some retired.
+      EXPECT_GT(listed_plain, n / 10);
+      EXPECT_GT(force_plain[0] + force_plain[1] + force_plain[2], n / 10);
+      std::size_t retired = 0;
+      const auto before = survey_agents(n, rare);
+      for (std::size_t i = begin; i < n; ++i)
+        retired += before.employment[i] != code(Employment::inactive) && plain.employment[i] == code(Employment::inactive);
+      if (rare) {
+        EXPECT_GT(retired, 0u);
+      }
+    }
 }
 
 }  // namespace
