@@ -295,8 +295,15 @@ class HousingMarket : public Model {
       // of the housed residents at the start of the placement.
       const std::array<double, 4> housed_before = occ;
       const double housed = housed_before[kPrivate] + housed_before[kSocial] + housed_before[kInformal];
-      for (const std::uint32_t r : candidates[c]) {
-        const Draw d = world.rng().agent(id[r], step, kPlaceDraw);
+      // The candidates' draws at once (words 0-2; word 3 was the survey's).
+      thread_local std::vector<std::uint64_t> ids;
+      ids.resize(candidates[c].size());
+      for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = id[candidates[c][i]];
+      thread_local DrawBatch draws;
+      world.rng().agents(ids, step, kPlaceDraw, draws);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        const std::uint32_t r = candidates[c][i];
+        const Draw d{{draws.words[0][i], draws.words[1][i], draws.words[2][i], 0}};
         const auto current = static_cast<Tenure>(tenure[r]);
         if (housing_phase && current == Tenure::informal) {  // can afford formal housing
           if (free(kPrivate) >= 1 && d.unit(0) < p_upgrade) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <vector>
 
 #include "declare.hpp"
 #include "register_models.hpp"
@@ -63,11 +64,19 @@ class Remittances : public Model {
       const auto scheme_share = scheme_ ? world.fields().at(*scheme_share_, ch.city) : std::span<double>{};
       if (scheme_) by_scheme[k].assign(scheme_share.size(), 0.0);
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
+      // Migrants in work (not born here or in this city's hinterland),
+      // listed without a branch per agent (their states are mixed at
+      // random), then their remittances in row order.
+      thread_local std::vector<std::uint32_t> senders;
+      senders.resize(std::max<std::size_t>(senders.size(), ch.end - ch.begin));
+      std::size_t count = 0;
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        // Migrants in work: not born here or in this city's hinterland.
-        const bool sender =
-            (employment[r] == code(Employment::employed)) & (origin[r] != own) & (origin[r] != own_hinterland);
-        if (!sender) continue;
+        senders[count] = r;
+        count += static_cast<std::size_t>((employment[r] == code(Employment::employed)) & (origin[r] != own) &
+                                          (origin[r] != own_hinterland));
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint32_t r = senders[i];
         const std::size_t home = home_of(origin[r], n);
         const std::uint8_t scheme = scheme_ && schemes[r] < scheme_share.size() ? schemes[r] : 0;
         const double share = scheme > 0 ? scheme_share[scheme] : share_;
