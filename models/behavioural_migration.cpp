@@ -619,7 +619,10 @@ class BehaviouralMigration : public Model {
                    std::clamp(savings[r] / typical_cost_[i], p_.capability_floor, 1.0);
         if (employment[r] == code(Employment::unemployed)) x *= p_.unemployed_multiplier;
         if (t.network_abroad[i * t.places + origin[r]]) x *= 1.0 + p_.network_tie_multiplier;
-        if (u < p_return || u >= p_return + (1.0 - p_return) * -std::expm1(-x)) continue;
+        // Since 1 - exp(-x) <= x, a draw at or above p_return + (1 -
+        // p_return) x settles it without the exponential (most do).
+        if (u < p_return || u >= p_return + (1.0 - p_return) * x) continue;
+        if (u >= p_return + (1.0 - p_return) * -std::expm1(-x)) continue;
         const double log_stay = (*stay_logs)[stay_key];
         const double stay = std::exp(log_stay);
 
