@@ -18,6 +18,7 @@
 #include <limits>
 #include <optional>
 
+#include "decision_kernel.hpp"
 #include "declare.hpp"
 #include "logit.hpp"
 #include "migration_channels.hpp"
@@ -501,15 +502,19 @@ class BehaviouralMigration : public Model {
       std::vector<double> utility(n);
       std::vector<ChannelOdds> options(n);
       // Most agents have nothing to decide before their next opportunity
-      // (unless in transit or due to leave): a tight branch-free pass finds
-      // the others, and only they go through the decision below.
-      thread_local RowSelection active;
-      active.select(ch, id, [&](std::uint32_t r) {
-        return (next[r] <= step) | (transit[r] != kNotInTransit) | (return_due[r] != 0);
-      });
+      // (unless in transit or due to leave): a vectorised pass lists the
+      // others (models/decision_kernel.cpp), and only they go through the
+      // decision below.
+      thread_local std::vector<std::uint32_t> active_rows;
+      thread_local std::vector<std::uint64_t> active_ids;
+      active_rows.resize(std::max<std::size_t>(active_rows.size(), ch.end - ch.begin));
+      active_ids.resize(active_rows.size());
+      const std::size_t active_count =
+          list_deciding(DecisionColumns{id.data(), next.data(), transit.data(), return_due.data()}, step, ch.begin,
+                        ch.end, active_rows.data(), active_ids.data());
       // The active rows are sparse: their columns are fetched a few rows
       // ahead, so that the loads of one agent overlap the work of another.
-      const auto rows = active.rows();
+      const std::span<const std::uint32_t> rows(active_rows.data(), active_count);
       constexpr std::size_t kAhead = 8;
       for (std::size_t idx = 0; idx < rows.size(); ++idx) {
         const std::uint32_t r = rows[idx];

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "parallel.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -59,12 +61,7 @@ __attribute__((target("avx2"))) std::size_t age_and_list_due_avx2(const AgeingCo
     age16(c.age_months + r);
     age16(c.age_months + r + 16);
     const __m256i due = _mm256_permute4x64_epi64(_mm256_packs_epi16(due16(c.next_check + r), due16(c.next_check + r + 16)), 0xD8);
-    for (auto bits = static_cast<unsigned>(_mm256_movemask_epi8(due)); bits != 0; bits &= bits - 1) {
-      const std::uint32_t q = r + static_cast<std::uint32_t>(__builtin_ctz(bits));
-      rows[m] = q;
-      ids[m] = c.id[q];
-      ++m;
-    }
+    m = append_rows(static_cast<std::uint32_t>(_mm256_movemask_epi8(due)), r, c.id, rows, ids, m);
   }
   begin = r;
   return m;

@@ -6,6 +6,7 @@
 
 #include "agents.hpp"
 #include "housing_market.hpp"
+#include "parallel.hpp"
 #include "shared_state.hpp"
 
 #if defined(__x86_64__)
@@ -76,12 +77,7 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, 
     const std::uint32_t behind = by_tenure[code(Tenure::formal_private)] & adult & active & poor;
     const std::uint32_t listed = by_tenure[code(Tenure::unhoused)] | by_tenure[code(Tenure::homeless)] | behind |
                                  (by_tenure[code(Tenure::informal)] & adult & can_afford);
-    for (std::uint32_t bits = listed; bits != 0; bits &= bits - 1) {
-      const std::uint32_t q = r + static_cast<std::uint32_t>(__builtin_ctz(bits));
-      rows[m] = q;
-      ids[m] = c.id[q];
-      ++m;
-    }
+    m = append_rows(listed, r, c.id, rows, ids, m);
   }
   begin = r;
   return m;

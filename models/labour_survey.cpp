@@ -7,6 +7,7 @@
 
 #include "agents.hpp"
 #include "labour_market.hpp"
+#include "parallel.hpp"
 #include "shared_state.hpp"
 
 #if defined(__x86_64__)
@@ -122,12 +123,7 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const LabourColumns& c, 
     const __m256i skill = load32(c.skill + r);
     for (int s = 0; s < kSkillLevels; ++s)
       labour_force[s] += count(_mm256_and_si256(settled, _mm256_cmpeq_epi8(skill, _mm256_set1_epi8(static_cast<char>(s)))));
-    for (auto bits = static_cast<unsigned>(_mm256_movemask_epi8(takes)); bits != 0; bits &= bits - 1) {
-      const std::uint32_t q = r + static_cast<std::uint32_t>(__builtin_ctz(bits));
-      rows[m] = q;
-      ids[m] = c.id[q];
-      ++m;
-    }
+    m = append_rows(static_cast<std::uint32_t>(_mm256_movemask_epi8(takes)), r, c.id, rows, ids, m);
   }
   begin = r;
   return m;

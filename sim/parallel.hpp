@@ -81,6 +81,21 @@ class RowSelection {
   std::size_t size_ = 0;
 };
 
+// Appends the rows of a block whose bits are set in `mask` (bit i: row
+// base + i), with their agent ids, at position m of rows and ids; returns
+// the new count. Vectorised selection kernels compute one such mask per
+// block of 32 agents.
+inline std::size_t append_rows(std::uint32_t mask, std::uint32_t base, const std::uint64_t* agent_ids,
+                               std::uint32_t* rows, std::uint64_t* ids, std::size_t m) {
+  for (; mask != 0; mask &= mask - 1) {
+    const std::uint32_t r = base + static_cast<std::uint32_t>(__builtin_ctz(mask));
+    rows[m] = r;
+    ids[m] = agent_ids[r];
+    ++m;
+  }
+  return m;
+}
+
 // Lists produced per chunk, regrouped per city in chunk order (so row lists
 // stay in ascending row order).
 template <class T>

@@ -1,0 +1,73 @@
+// Who decides this step, in two forms with identical results: plain C++,
+// and AVX2 over blocks of 32 agents (a bit mask per block).
+#include "decision_kernel.hpp"
+
+#include <algorithm>
+
+#include "parallel.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace mobsim::models {
+
+std::size_t list_deciding_plain(const DecisionColumns& c, std::uint32_t step, std::uint32_t begin, std::uint32_t end,
+                                std::uint32_t* rows, std::uint64_t* ids) {
+  std::size_t m = 0;
+  for (std::uint32_t r = begin; r < end; ++r) {
+    rows[m] = r;
+    ids[m] = c.id[r];
+    m += static_cast<std::size_t>((c.next_decision[r] <= step) | (c.transit[r] != 0) | (c.return_due[r] != 0));
+  }
+  return m;
+}
+
+#if defined(__x86_64__)
+namespace {
+
+__attribute__((target("avx2"))) inline __m256i load(const void* p) {
+  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
+}
+
+// 16 agents: all ones in the 16-bit lanes of those whose opportunity is due
+// (unsigned next <= now) or who are in transit.
+__attribute__((target("avx2"))) inline __m256i deciding16(const DecisionColumns& c, std::uint32_t r, __m256i now) {
+  const __m256i next = load(c.next_decision + r);
+  const __m256i due = _mm256_cmpeq_epi16(_mm256_min_epu16(next, now), next);
+  const __m256i not_in_transit = _mm256_cmpeq_epi16(load(c.transit + r), _mm256_setzero_si256());
+  return _mm256_or_si256(due, _mm256_xor_si256(not_in_transit, _mm256_set1_epi16(-1)));
+}
+
+__attribute__((target("avx2"))) std::size_t list_deciding_avx2(const DecisionColumns& c, std::uint32_t step,
+                                                               std::uint32_t& begin, std::uint32_t end,
+                                                               std::uint32_t* rows, std::uint64_t* ids) {
+  // Steps beyond 0xFFFF: every scheduled step is then reached.
+  const __m256i now = _mm256_set1_epi16(static_cast<std::int16_t>(std::min<std::uint32_t>(step, 0xFFFF)));
+  const __m256i zero = _mm256_setzero_si256();
+  std::size_t m = 0;
+  std::uint32_t r = begin;
+  for (; r + 32 <= end; r += 32) {
+    const __m256i from_columns16 = _mm256_permute4x64_epi64(_mm256_packs_epi16(deciding16(c, r, now), deciding16(c, r + 16, now)), 0xD8);
+    const auto staying = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(load(c.return_due + r), zero)));
+    const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(from_columns16)) | ~staying;
+    m = append_rows(mask, r, c.id, rows, ids, m);
+  }
+  begin = r;
+  return m;
+}
+
+}  // namespace
+#endif
+
+std::size_t list_deciding(const DecisionColumns& c, std::uint32_t step, std::uint32_t begin, std::uint32_t end,
+                          std::uint32_t* rows, std::uint64_t* ids) {
+  std::size_t m = 0;
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) m = list_deciding_avx2(c, step, begin, end, rows, ids);
+#endif
+  return m + list_deciding_plain(c, step, begin, end, rows + m, ids + m);
+}
+
+}  // namespace mobsim::models
