@@ -115,6 +115,7 @@ class CrudeRateDemography : public Model {
         }
         const double birth = sex == code(Sex::female) && fertile_in_band ? max_birth : 0.0;
         opportunity_[sex].push_back(1.0 - (1.0 - death) * (1.0 - birth));
+        log_no_opportunity_[sex].push_back(std::log1p(-opportunity_[sex].back()));
       }
     // The initial agents' first checks are scheduled now (step 0), so the
     // first step draws only for those with an opportunity.
@@ -127,8 +128,7 @@ class CrudeRateDemography : public Model {
       thread_local DrawBatch draws;
       world.rng().agents(id.subspan(ch.begin, ch.end - ch.begin), 0, kDemographyDraw, draws);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-        next[r] = schedule(0, age[r], opportunity_[sex[r]][static_cast<std::size_t>(age[r] / band_months_)],
-                           draws.unit(1, r - ch.begin));
+        next[r] = schedule(0, age[r], sex[r], draws.unit(1, r - ch.begin));
     });
   }
 
@@ -167,7 +167,7 @@ class CrudeRateDemography : public Model {
         // agents, a new band of ages) with probability q. Then schedule the
         // next one a geometric number of steps ahead, within the band.
         const bool opportunity = (next[r] & kOpportunityFlag) != 0 || draws.unit(2, i) < q;
-        next[r] = schedule(step, age[r], q, draws.unit(1, i));
+        next[r] = schedule(step, age[r], sex[r], draws.unit(1, i));
         if (!opportunity) continue;
         // Death and birth with their exact joint probabilities, given the opportunity.
         const double p_d = p_death[age[r]];
@@ -210,14 +210,18 @@ class CrudeRateDemography : public Model {
   }
 
  private:
-  // The check after `step` for an agent of age `age` (months) whose
-  // opportunities have probability q per step: a geometric wait (uniform u),
+  // The check after `step` for an agent of age `age` (months) and sex, whose
+  // opportunities have probability q (of the band) per step: a geometric
+  // wait (uniform u),
   // flagged as an opportunity if it falls within the age band, else the
   // first step of the next band (where the bound changes).
-  std::uint16_t schedule(std::uint32_t step, int age, double q, double u) const {
+  std::uint16_t schedule(std::uint32_t step, int age, int sex, double u) const {
     const int band = age / band_months_;
     const int left_in_band = ((band + 1) * band_months_ - 1 - age) / clock_.step_months;
-    const double wait = q >= 1.0 ? 0.0 : std::floor(std::log(u) / std::log1p(-q));
+    const auto b = static_cast<std::size_t>(band);
+    const double q = opportunity_[static_cast<std::size_t>(sex)][b];
+    const double wait =
+        q >= 1.0 ? 0.0 : std::floor(std::log(u) / log_no_opportunity_[static_cast<std::size_t>(sex)][b]);
     if (wait + 1 <= left_in_band) return static_cast<std::uint16_t>((step + 1 + static_cast<std::uint32_t>(wait)) | kOpportunityFlag);
     return static_cast<std::uint16_t>(step + 1 + static_cast<std::uint32_t>(left_in_band));
   }
@@ -233,6 +237,7 @@ class CrudeRateDemography : public Model {
   int band_months_ = 12;
   Column<std::uint16_t> next_{};
   std::array<std::vector<double>, 2> opportunity_;  // [sex][band of ages]
+  std::array<std::vector<double>, 2> log_no_opportunity_;  // log(1 - opportunity), the same bands
 };
 
 }  // namespace
