@@ -11,6 +11,7 @@
 #include <cmath>
 #include <optional>
 
+#include "counting.hpp"
 #include "declare.hpp"
 #include "housing_market.hpp"
 #include "register_models.hpp"
@@ -156,8 +157,8 @@ class HousingMarket : public Model {
     std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto tenure = world.agents(ch.city).col(tenure_);
-      LaneCounter<5> residents;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) residents.add(r, tenure[r]);
+      std::array<std::int64_t, 5> residents{};
+      count_codes(tenure.data(), ch.begin, ch.end, residents.size(), residents.data());
       for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
     });
     std::vector<std::array<double, 4>> out(world.city_count(), std::array<double, 4>{});

@@ -6,8 +6,10 @@
 // asylum rules define the legal access that migration decisions read (free
 // movement: models/policy_free_movement.cpp).
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "counting.hpp"
 #include "declare.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -209,8 +211,8 @@ class LegalStatusModel : public Model {
     std::vector<std::array<double, 3>> per_chunk(chunks.size(), std::array<double, 3>{});
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto legal = world.agents(ch.city).col(core::legal_status);
-      LaneCounter<9> status;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) status.add(r, legal[r]);
+      std::array<std::int64_t, 9> status{};
+      count_codes(legal.data(), ch.begin, ch.end, status.size(), status.data());
       per_chunk[k] = {static_cast<double>(status[code(LegalStatus::irregular)]),
                       static_cast<double>(status[code(LegalStatus::asylum_seeker)]),
                       static_cast<double>(status[code(LegalStatus::refugee)])};

@@ -126,7 +126,7 @@ class LaneCounter {
 // The same with a number of codes known only at run time.
 class LaneCounts {
  public:
-  explicit LaneCounts(std::size_t codes) : codes_(codes), counts_(4 * codes, 0) {}
+  explicit LaneCounts(std::size_t codes) : codes_(static_cast<std::uint32_t>(codes)), counts_(4 * codes, 0) {}
   void add(std::size_t row, std::size_t code, std::int64_t amount = 1) { counts_[(row & 3) * codes_ + code] += amount; }
   std::int64_t operator[](std::size_t code) const {
     return counts_[code] + counts_[codes_ + code] + counts_[2 * codes_ + code] + counts_[3 * codes_ + code];
@@ -134,7 +134,9 @@ class LaneCounts {
   std::size_t size() const { return codes_; }
 
  private:
-  std::size_t codes_;
+  // Not a size_t: a store of the int64 counts may alias a size_t (its
+  // signed twin), which would force a reload of the width every row.
+  std::uint32_t codes_;
   std::vector<std::int64_t> counts_;
 };
 

@@ -1,0 +1,50 @@
+#include "counting.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace mobsim {
+
+void count_codes_plain(const std::uint8_t* codes, std::uint32_t begin, std::uint32_t end, std::size_t code_count,
+                       std::int64_t* counts) {
+  // Four interleaved lanes: consecutive rows with the same code do not wait
+  // on each other's increment.
+  constexpr std::size_t kMaxCodes = 256;
+  std::int64_t lanes[4][kMaxCodes] = {};
+  for (std::uint32_t r = begin; r < end; ++r) lanes[r & 3][codes[r]] += 1;
+  for (std::size_t v = 0; v < code_count && v < kMaxCodes; ++v)
+    counts[v] += lanes[0][v] + lanes[1][v] + lanes[2][v] + lanes[3][v];
+}
+
+#if defined(__x86_64__)
+namespace {
+
+__attribute__((target("avx2"))) std::uint32_t count_codes_avx2(const std::uint8_t* codes, std::uint32_t begin,
+                                                               std::uint32_t end, std::size_t code_count,
+                                                               std::int64_t* counts) {
+  std::uint32_t r = begin;
+  for (; r + 32 <= end; r += 32) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + r));
+    for (std::size_t v = 0; v < code_count; ++v)
+      counts[v] += __builtin_popcount(static_cast<unsigned>(
+          _mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(static_cast<char>(v))))));
+  }
+  return r;
+}
+
+}  // namespace
+#endif
+
+void count_codes(const std::uint8_t* codes, std::uint32_t begin, std::uint32_t end, std::size_t code_count,
+                 std::int64_t* counts) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  // Each code costs a pass over the block: worth it for the few codes of
+  // the columns counted here.
+  if (avx2 && code_count <= 64) begin = count_codes_avx2(codes, begin, end, code_count, counts);
+#endif
+  count_codes_plain(codes, begin, end, code_count, counts);
+}
+
+}  // namespace mobsim
