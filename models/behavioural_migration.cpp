@@ -510,8 +510,8 @@ class BehaviouralMigration : public Model {
       active_rows.resize(std::max<std::size_t>(active_rows.size(), ch.end - ch.begin));
       active_ids.resize(active_rows.size());
       const std::size_t active_count =
-          list_deciding(DecisionColumns{id.data(), next.data(), transit.data(), return_due.data()}, step, ch.begin,
-                        ch.end, active_rows.data(), active_ids.data());
+          list_deciding(DecisionColumns{id.data(), next.data(), transit.data(), return_due.data(), age.data()}, step,
+                        p_.min_age_months, ch.begin, ch.end, active_rows.data(), active_ids.data());
       // The active rows are sparse: their columns are fetched a few rows
       // ahead, so that the loads of one agent overlap the work of another.
       const std::span<const std::uint32_t> rows(active_rows.data(), active_count);

@@ -12,13 +12,14 @@
 
 namespace mobsim::models {
 
-std::size_t list_deciding_plain(const DecisionColumns& c, std::uint32_t step, std::uint32_t begin, std::uint32_t end,
-                                std::uint32_t* rows, std::uint64_t* ids) {
+std::size_t list_deciding_plain(const DecisionColumns& c, std::uint32_t step, int min_age_months, std::uint32_t begin,
+                                std::uint32_t end, std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
   for (std::uint32_t r = begin; r < end; ++r) {
     rows[m] = r;
     ids[m] = c.id[r];
-    m += static_cast<std::size_t>((c.next_decision[r] <= step) | (c.transit[r] != 0) | (c.return_due[r] != 0));
+    const bool due = (c.next_decision[r] <= step) & ((c.next_decision[r] != 0) | (c.age_months[r] >= min_age_months));
+    m += static_cast<std::size_t>(due | (c.transit[r] != 0) | (c.return_due[r] != 0));
   }
   return m;
 }
@@ -31,24 +32,30 @@ __attribute__((target("avx2"))) inline __m256i load(const void* p) {
 }
 
 // 16 agents: all ones in the 16-bit lanes of those whose opportunity is due
-// (unsigned next <= now) or who are in transit.
-__attribute__((target("avx2"))) inline __m256i deciding16(const DecisionColumns& c, std::uint32_t r, __m256i now) {
+// (unsigned next <= now, and next != 0 or age > min age - 1) or who are in
+// transit. Ages fit in signed 16 bits.
+__attribute__((target("avx2"))) inline __m256i deciding16(const DecisionColumns& c, std::uint32_t r, __m256i now,
+                                                          __m256i age_below) {
   const __m256i next = load(c.next_decision + r);
-  const __m256i due = _mm256_cmpeq_epi16(_mm256_min_epu16(next, now), next);
+  const __m256i unscheduled_child = _mm256_andnot_si256(_mm256_cmpgt_epi16(load(c.age_months + r), age_below),
+                                                        _mm256_cmpeq_epi16(next, _mm256_setzero_si256()));
+  const __m256i due = _mm256_andnot_si256(unscheduled_child, _mm256_cmpeq_epi16(_mm256_min_epu16(next, now), next));
   const __m256i not_in_transit = _mm256_cmpeq_epi16(load(c.transit + r), _mm256_setzero_si256());
   return _mm256_or_si256(due, _mm256_xor_si256(not_in_transit, _mm256_set1_epi16(-1)));
 }
 
 __attribute__((target("avx2"))) std::size_t list_deciding_avx2(const DecisionColumns& c, std::uint32_t step,
-                                                               std::uint32_t& begin, std::uint32_t end,
-                                                               std::uint32_t* rows, std::uint64_t* ids) {
+                                                               int min_age_months, std::uint32_t& begin,
+                                                               std::uint32_t end, std::uint32_t* rows,
+                                                               std::uint64_t* ids) {
+  const __m256i age_below = _mm256_set1_epi16(static_cast<std::int16_t>(min_age_months - 1));
   // Steps beyond 0xFFFF: every scheduled step is then reached.
   const __m256i now = _mm256_set1_epi16(static_cast<std::int16_t>(std::min<std::uint32_t>(step, 0xFFFF)));
   const __m256i zero = _mm256_setzero_si256();
   std::size_t m = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i from_columns16 = _mm256_permute4x64_epi64(_mm256_packs_epi16(deciding16(c, r, now), deciding16(c, r + 16, now)), 0xD8);
+    const __m256i from_columns16 = _mm256_permute4x64_epi64(_mm256_packs_epi16(deciding16(c, r, now, age_below), deciding16(c, r + 16, now, age_below)), 0xD8);
     const auto staying = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(load(c.return_due + r), zero)));
     const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(from_columns16)) | ~staying;
     m = append_rows(mask, r, c.id, rows, ids, m);
@@ -60,14 +67,14 @@ __attribute__((target("avx2"))) std::size_t list_deciding_avx2(const DecisionCol
 }  // namespace
 #endif
 
-std::size_t list_deciding(const DecisionColumns& c, std::uint32_t step, std::uint32_t begin, std::uint32_t end,
-                          std::uint32_t* rows, std::uint64_t* ids) {
+std::size_t list_deciding(const DecisionColumns& c, std::uint32_t step, int min_age_months, std::uint32_t begin,
+                          std::uint32_t end, std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = list_deciding_avx2(c, step, begin, end, rows, ids);
+  if (avx2) m = list_deciding_avx2(c, step, min_age_months, begin, end, rows, ids);
 #endif
-  return m + list_deciding_plain(c, step, begin, end, rows + m, ids + m);
+  return m + list_deciding_plain(c, step, min_age_months, begin, end, rows + m, ids + m);
 }
 
 }  // namespace mobsim::models

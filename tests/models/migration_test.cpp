@@ -209,27 +209,30 @@ TEST(Networks, DiasporaStocksCountEveryResidentOnce) {
 }
 
 // Who decides this step: the vectorised pass against the plain one, with
-// opportunities past, due and to come, agents in transit and agents due to
-// leave, and schedules above 32767 (unsigned comparison).
+// opportunities past, due and to come, unscheduled adults and children,
+// agents in transit and agents due to leave, and schedules above 32767
+// (unsigned comparison).
 TEST(MigrationDecisions, VectorisedListingEqualsPlain) {
   std::mt19937 gen(13);
   const std::uint32_t n = 5003;
   std::vector<std::uint64_t> id(n);
-  std::vector<std::uint16_t> next(n), transit(n);
+  std::vector<std::uint16_t> next(n), transit(n), age(n);
   std::vector<std::uint8_t> return_due(n);
   for (std::uint32_t r = 0; r < n; ++r) {
     id[r] = 31 + 4ull * r;
     next[r] = static_cast<std::uint16_t>(gen() % 3 == 0 ? 40000 + gen() % 100 : 90 + gen() % 20);
     transit[r] = static_cast<std::uint16_t>(gen() % 17 == 0 ? 1 + gen() % 24 : 0);
     return_due[r] = static_cast<std::uint8_t>(gen() % 19 == 0);
+    age[r] = static_cast<std::uint16_t>(gen() % 1000);
+    if (age[r] < 15 * 12 || gen() % 11 == 0) next[r] = 0;  // children are never scheduled; some adults not yet
   }
-  const models::DecisionColumns columns{id.data(), next.data(), transit.data(), return_due.data()};
+  const models::DecisionColumns columns{id.data(), next.data(), transit.data(), return_due.data(), age.data()};
   for (const std::uint32_t step : {100u, 40050u})
     for (const std::uint32_t begin : {0u, 9u}) {
       std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
       std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
-      const std::size_t m_plain = models::list_deciding_plain(columns, step, begin, n, rows_plain.data(), ids_plain.data());
-      const std::size_t m_fast = models::list_deciding(columns, step, begin, n, rows_fast.data(), ids_fast.data());
+      const std::size_t m_plain = models::list_deciding_plain(columns, step, 15 * 12, begin, n, rows_plain.data(), ids_plain.data());
+      const std::size_t m_fast = models::list_deciding(columns, step, 15 * 12, begin, n, rows_fast.data(), ids_fast.data());
       ASSERT_EQ(m_plain, m_fast);
       rows_plain.resize(m_plain);
       rows_fast.resize(m_fast);
