@@ -14,6 +14,7 @@
 //  (higher when unemployed or once a savings target is met), and must when
 //  their permit ended without renewal.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -42,6 +43,11 @@ const std::vector<std::string> kChannelNames{"internal",  "citizen",    "free_mo
                                              "work_visa", "study_visa", "irregular",     "return"};
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 constexpr int kMaxAgeMonths = 130 * 12;
+// Decision opportunities are bounded per band of ages of this width, and
+// scheduled as step + kOpportunityFlag (the step in the low 15 bits); a
+// check at the start of the next band has no flag.
+constexpr int kDecisionBandYears = 5;
+constexpr std::uint16_t kOpportunityFlag = 0x8000;  // kScheduledStep: decision_kernel.hpp
 // The income gap that drives consideration counts up to this ratio
 // (aspirations saturate).
 constexpr double kMaxIncomeGapRatio = 30.0;
@@ -138,21 +144,33 @@ class BehaviouralMigration : public Model {
       age_factor_.push_back(p_.age_floor + (1.0 - p_.age_floor) * std::exp(-z * z));
     }
     transit_ = setup.schema.add<std::uint16_t>(kTransitColumn, "1 + city an irregular migrant in transit heads to; 0 none");
-    next_ = setup.schema.add<std::uint16_t>("next_decision_step",
-                                            "step of the agent's next decision opportunity; 0 not yet scheduled");
+    next_ = setup.schema.add<std::uint16_t>(
+        "next_decision_step",
+        "step of the agent's next decision opportunity (+ 0x8000), or of its next band of ages; 0 not yet scheduled");
     // Decision opportunities arrive with a per-step probability that bounds
-    // every agent's chance to return or consider moving; each is then
-    // accepted with the agent's actual probabilities (thinning). Exact, and
-    // most agents are skipped without a draw.
+    // the chance to return or consider moving of every agent of the same age
+    // band and kind (born here or a migrant); each is then accepted with the
+    // agent's actual probabilities (thinning). Exact, and most agents are
+    // skipped without a draw. The age factor is bounded per band of ages, so
+    // that agents far from the peak age get fewer opportunities to reject.
     const double dt = setup.clock.years_per_step();
-    const double consider_max = p_.consider_hazard_per_year * dt * std::pow(kMaxIncomeGapRatio, p_.income_gap_weight) *
-                                p_.unemployed_multiplier * (1.0 + p_.network_tie_multiplier);
+    band_months_ = std::max(kDecisionBandYears * 12, setup.clock.step_months);
+    const double consider_without_age = p_.consider_hazard_per_year * dt *
+                                        std::pow(kMaxIncomeGapRatio, p_.income_gap_weight) * p_.unemployed_multiplier *
+                                        (1.0 + p_.network_tie_multiplier);
     const double return_max =
         p_.return_hazard_per_year * dt * p_.return_unemployed_multiplier * p_.return_target_multiplier;
-    opportunity_native_ = -std::expm1(-consider_max);
-    opportunity_migrant_ = -std::expm1(-(consider_max + return_max));
-    wait_scale_native_ = 1.0 / std::log1p(-opportunity_native_);
-    wait_scale_migrant_ = 1.0 / std::log1p(-opportunity_migrant_);
+    for (int band = 0; band * band_months_ <= kMaxAgeMonths; ++band) {
+      double age_max = 0;
+      for (int a = band * band_months_; a < (band + 1) * band_months_ && a <= kMaxAgeMonths; ++a)
+        age_max = std::max(age_max, age_factor_[static_cast<std::size_t>(a)]);
+      const double consider_max = consider_without_age * age_max;
+      for (const bool migrant : {false, true}) {
+        const double q = -std::expm1(-(consider_max + (migrant ? return_max : 0.0)));
+        opportunity_[migrant].push_back(q);
+        wait_scale_[migrant].push_back(1.0 / std::log1p(-q));
+      }
+    }
   }
 
   void initialise(World& world) override {
@@ -207,9 +225,7 @@ class BehaviouralMigration : public Model {
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         if (age[r] < p_.min_age_months) continue;
         const bool migrant = home_of(origin[r]) != ch.city;
-        const double u = world.rng().agent(id[r], 0, kDecideDraw).unit(3);
-        next[r] = static_cast<std::uint16_t>(std::min<double>(
-            1 + std::floor(std::log(u) * (migrant ? wait_scale_migrant_ : wait_scale_native_)), 0xFFFF));
+        next[r] = schedule(0, age[r], migrant, world.rng().agent(id[r], 0, kDecideDraw).unit(3));
       }
     });
   }
@@ -441,6 +457,21 @@ class BehaviouralMigration : public Model {
     return -std::expm1(-h * years_per_step());
   }
 
+  // The agent's next check after `step`: a geometric wait (uniform u) at its
+  // band's opportunity probability, flagged as an opportunity if it falls
+  // within the band of ages, else the first step of the next band (where
+  // the bound changes).
+  std::uint16_t schedule(std::uint32_t step, int age, bool migrant, double u) const {
+    const int capped = std::min(age, kMaxAgeMonths);
+    const int band = capped / band_months_;
+    const int left_in_band = ((band + 1) * band_months_ - 1 - capped) / clock_.step_months;
+    const double wait = std::floor(std::log(u) * wait_scale_[migrant][static_cast<std::size_t>(band)]);
+    if (wait + 1 <= left_in_band)
+      return static_cast<std::uint16_t>(std::min<double>(step + 1 + wait, kScheduledStep) + kOpportunityFlag);
+    return static_cast<std::uint16_t>(std::min<std::uint32_t>(step + 1 + static_cast<std::uint32_t>(left_in_band),
+                                                              kScheduledStep));
+  }
+
   bool eligible(const World& world, std::uint16_t age_months, std::uint64_t id) const {
     return age_months >= p_.min_age_months && !world.created_this_step(id);
   }
@@ -558,15 +589,17 @@ class BehaviouralMigration : public Model {
           continue;
         }
 
-        // A decision opportunity now? Unscheduled agents (new, just arrived,
-        // just come of age) get one with the per-step probability; the next
-        // one is then scheduled a geometric number of steps ahead.
-        const double opportunity = migrant ? opportunity_migrant_ : opportunity_native_;
+        // A decision opportunity now? Scheduled ones are; unscheduled agents
+        // (new, just arrived, just come of age) and those entering a new
+        // band of ages get one with the band's per-step probability; the
+        // next one is then scheduled a geometric number of steps ahead.
+        const std::size_t band = static_cast<std::size_t>(std::min<int>(age[r], kMaxAgeMonths) / band_months_);
+        const double opportunity = opportunity_[migrant][band];
         bool now = return_due[r] != 0;
-        if (next[r] <= step) {
-          now = now || next[r] == step || d.unit(0) < opportunity;  // a missed or no schedule: start afresh
-          const double wait = std::floor(std::log(d.unit(3)) * (migrant ? wait_scale_migrant_ : wait_scale_native_));
-          next[r] = static_cast<std::uint16_t>(std::min<double>(step + 1 + wait, 0xFFFF));
+        if ((next[r] & kScheduledStep) <= step) {
+          const bool scheduled = next[r] == (step | kOpportunityFlag);
+          now = now || scheduled || d.unit(0) < opportunity;  // a band check, a missed or no schedule: afresh
+          next[r] = schedule(step, age[r], migrant, d.unit(3));
         }
         if (!now) continue;
 
@@ -804,8 +837,10 @@ class BehaviouralMigration : public Model {
   std::vector<double> typical_cost_;  // median moving cost from each city, EUR
   std::vector<double> age_factor_;    // relative consideration hazard by age in months (Gaussian around the peak)
   Column<std::uint16_t> transit_{}, next_{};
-  double opportunity_native_ = 0, opportunity_migrant_ = 0;  // per-step probability of a decision opportunity
-  double wait_scale_native_ = 0, wait_scale_migrant_ = 0;    // 1 / log(1 - opportunity): geometric waits
+  int band_months_ = 60;
+  // [migrant][band of ages]: per-step probability of a decision opportunity,
+  // and 1 / log(1 - it) for geometric waits.
+  std::array<std::vector<double>, 2> opportunity_, wait_scale_;
   Column<float> savings_{};
   Column<std::uint8_t> job_{}, tenure_{}, citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};

@@ -18,7 +18,8 @@ std::size_t list_deciding_plain(const DecisionColumns& c, std::uint32_t step, in
   for (std::uint32_t r = begin; r < end; ++r) {
     rows[m] = r;
     ids[m] = c.id[r];
-    const bool due = (c.next_decision[r] <= step) & ((c.next_decision[r] != 0) | (c.age_months[r] >= min_age_months));
+    const bool due =
+        ((c.next_decision[r] & kScheduledStep) <= step) & ((c.next_decision[r] != 0) | (c.age_months[r] >= min_age_months));
     m += static_cast<std::size_t>(due | (c.transit[r] != 0) | (c.return_due[r] != 0));
   }
   return m;
@@ -31,15 +32,17 @@ __attribute__((target("avx2"))) inline __m256i load(const void* p) {
   return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
 
-// 16 agents: all ones in the 16-bit lanes of those whose opportunity is due
-// (unsigned next <= now, and next != 0 or age > min age - 1) or who are in
+// 16 agents: all ones in the 16-bit lanes of those whose check is due
+// (scheduled step <= now, and next != 0 or age > min age - 1) or who are in
 // transit. Ages fit in signed 16 bits.
 __attribute__((target("avx2"))) inline __m256i deciding16(const DecisionColumns& c, std::uint32_t r, __m256i now,
                                                           __m256i age_below) {
   const __m256i next = load(c.next_decision + r);
   const __m256i unscheduled_child = _mm256_andnot_si256(_mm256_cmpgt_epi16(load(c.age_months + r), age_below),
                                                         _mm256_cmpeq_epi16(next, _mm256_setzero_si256()));
-  const __m256i due = _mm256_andnot_si256(unscheduled_child, _mm256_cmpeq_epi16(_mm256_min_epu16(next, now), next));
+  const __m256i scheduled = _mm256_and_si256(next, _mm256_set1_epi16(kScheduledStep));
+  const __m256i due =
+      _mm256_andnot_si256(unscheduled_child, _mm256_cmpeq_epi16(_mm256_min_epu16(scheduled, now), scheduled));
   const __m256i not_in_transit = _mm256_cmpeq_epi16(load(c.transit + r), _mm256_setzero_si256());
   return _mm256_or_si256(due, _mm256_xor_si256(not_in_transit, _mm256_set1_epi16(-1)));
 }
@@ -49,8 +52,8 @@ __attribute__((target("avx2"))) std::size_t list_deciding_avx2(const DecisionCol
                                                                std::uint32_t end, std::uint32_t* rows,
                                                                std::uint64_t* ids) {
   const __m256i age_below = _mm256_set1_epi16(static_cast<std::int16_t>(min_age_months - 1));
-  // Steps beyond 0xFFFF: every scheduled step is then reached.
-  const __m256i now = _mm256_set1_epi16(static_cast<std::int16_t>(std::min<std::uint32_t>(step, 0xFFFF)));
+  // Steps beyond 0x7FFF: every scheduled step is then reached.
+  const __m256i now = _mm256_set1_epi16(static_cast<std::int16_t>(std::min<std::uint32_t>(step, kScheduledStep)));
   const __m256i zero = _mm256_setzero_si256();
   std::size_t m = 0;
   std::uint32_t r = begin;

@@ -210,8 +210,8 @@ TEST(Networks, DiasporaStocksCountEveryResidentOnce) {
 
 // Who decides this step: the vectorised pass against the plain one, with
 // opportunities past, due and to come, unscheduled adults and children,
-// agents in transit and agents due to leave, and schedules above 32767
-// (unsigned comparison).
+// agents in transit and agents due to leave, opportunity flags, and steps
+// beyond the largest that can be scheduled.
 TEST(MigrationDecisions, VectorisedListingEqualsPlain) {
   std::mt19937 gen(13);
   const std::uint32_t n = 5003;
@@ -220,14 +220,16 @@ TEST(MigrationDecisions, VectorisedListingEqualsPlain) {
   std::vector<std::uint8_t> return_due(n);
   for (std::uint32_t r = 0; r < n; ++r) {
     id[r] = 31 + 4ull * r;
-    next[r] = static_cast<std::uint16_t>(gen() % 3 == 0 ? 40000 + gen() % 100 : 90 + gen() % 20);
+    // Scheduled steps around the step tested, flagged as opportunities or not.
+    next[r] = static_cast<std::uint16_t>((gen() % 3 == 0 ? 30000 + gen() % 100 : 90 + gen() % 20) |
+                                         (gen() % 2 ? 0x8000 : 0));
     transit[r] = static_cast<std::uint16_t>(gen() % 17 == 0 ? 1 + gen() % 24 : 0);
     return_due[r] = static_cast<std::uint8_t>(gen() % 19 == 0);
     age[r] = static_cast<std::uint16_t>(gen() % 1000);
     if (age[r] < 15 * 12 || gen() % 11 == 0) next[r] = 0;  // children are never scheduled; some adults not yet
   }
   const models::DecisionColumns columns{id.data(), next.data(), transit.data(), return_due.data(), age.data()};
-  for (const std::uint32_t step : {100u, 40050u})
+  for (const std::uint32_t step : {100u, 30050u, 40000u})
     for (const std::uint32_t begin : {0u, 9u}) {
       std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
       std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
