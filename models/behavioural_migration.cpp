@@ -131,6 +131,13 @@ class BehaviouralMigration : public Model {
     }
     for (std::size_t c = 0; c < n; ++c)
       hub_.push_back(spec.find_entry("cities", geography_.city(c).name)->flag("transit_hub"));
+    // The distance term of each pair of cities (the logit needs it for every
+    // destination of every agent considering a move).
+    distance_term_.resize(n * n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        distance_term_[i * n + j] =
+            p_.distance_weight * std::log(std::max(1.0, geography_.distance_km(i, j)) / 100.0);
     typical_cost_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       std::vector<double> costs;
@@ -683,12 +690,12 @@ class BehaviouralMigration : public Model {
           utility[j] = p_.move_constant + t.size_term[j] +
                        p_.income_weight * (t.log_income[(j * kSkillLevels + skill[r]) * 2 + fq] - log_stay) +
                        t.network_term[origin[r] * n + j] -
-                       p_.distance_weight * std::log(std::max(1.0, geography_.distance_km(i, j)) / 100.0) -
+                       distance_term_[i * n + j] -
                        p_.cost_weight * cost / stay + (abroad ? p_.international_constant : 0.0) +
                        (b < countries ? p_.language_bonus * language_[b * n + j] + p_.colonial_bonus * colonial_[b * n + j]
                                       : 0.0) +
                        (geography_.city(j).country_index == b ? p_.home_bonus : 0.0) +
-                       p_.access_weight * std::log(reachable);
+                       (reachable < 1.0 ? p_.access_weight * std::log(reachable) : 0.0);  // log 1 = 0
         }
         chooser.set_utilities(utility);
         const std::size_t j = chooser.choose(d.unit(2));
@@ -834,6 +841,7 @@ class BehaviouralMigration : public Model {
   std::vector<double> visa_multiplier_;            // [i * C + j]
   std::vector<double> language_, colonial_;        // [b * C + j]
   std::vector<bool> hub_;
+  std::vector<double> distance_term_;  // [i * C + j]: distance weight x log(max(1, km) / 100)
   std::vector<double> typical_cost_;  // median moving cost from each city, EUR
   std::vector<double> age_factor_;    // relative consideration hazard by age in months (Gaussian around the peak)
   Column<std::uint16_t> transit_{}, next_{};
