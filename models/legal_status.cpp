@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 #include "counting.hpp"
 #include "declare.hpp"
+#include "legal_status_kernel.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -134,16 +136,18 @@ class LegalStatusModel : public Model {
       const auto arrival = a.col(arrival_);
       auto return_due = a.col(return_due_);
       const CityRules& r = rules_[ch.city];
-      // Non-citizens not already due to leave, found branch-free, then their
-      // draws at once.
-      thread_local RowSelection selected;
-      selected.select(ch, id, [&](std::uint32_t row) {
-        return (legal[row] != code(LegalStatus::citizen)) & (return_due[row] == 0);
-      });
+      // Non-citizens not already due to leave (models/legal_status_kernel.cpp),
+      // then their draws at once.
+      thread_local std::vector<std::uint32_t> listed_rows;
+      thread_local std::vector<std::uint64_t> listed_ids;
+      listed_rows.resize(std::max<std::size_t>(listed_rows.size(), ch.end - ch.begin));
+      listed_ids.resize(listed_rows.size());
+      const std::size_t listed = list_non_citizens(id.data(), legal.data(), return_due.data(), ch.begin, ch.end,
+                                                   listed_rows.data(), listed_ids.data());
       thread_local DrawBatch draws;
-      world.rng().agents(selected.ids(), step, kStatusDraw, draws);
-      for (std::size_t i = 0; i < selected.size(); ++i) {
-        const std::uint32_t row = selected.rows()[i];
+      world.rng().agents(std::span<const std::uint64_t>(listed_ids.data(), listed), step, kStatusDraw, draws);
+      for (std::size_t i = 0; i < listed; ++i) {
+        const std::uint32_t row = listed_rows[i];
         const auto status = static_cast<LegalStatus>(legal[row]);
         const struct {
           const DrawBatch& batch;

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <unordered_set>
+#include <vector>
 
+#include "legal_status_kernel.hpp"
 #include "shared_state.hpp"
 #include "support.hpp"
 
@@ -113,6 +116,37 @@ TEST(LegalStatus, FreeMovementFollowsTheBlocs) {
   const Engine engine_off(off, test::registry());
   auto sim_off = engine_off.make_simulation(0);
   EXPECT_EQ(sim_off->world().fields().at(free, 2)[nationality("France")], 0.0);
+}
+
+TEST(LegalStatus, VectorisedListingEqualsPlain) {
+  // Every status, some due to leave.
+  std::mt19937 gen(19);
+  const std::uint32_t n = 3001;
+  std::vector<std::uint64_t> id(n);
+  std::vector<std::uint8_t> status(n), due(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    id[r] = 5 + 7ull * r;
+    status[r] = static_cast<std::uint8_t>(gen() % 2 ? code(LegalStatus::citizen) : gen() % 9);
+    due[r] = static_cast<std::uint8_t>(gen() % 5 == 0 ? 1 + gen() % 3 : 0);
+  }
+  for (const std::uint32_t begin : {0u, 11u}) {
+    std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
+    std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
+    const std::size_t m_plain = models::list_non_citizens_plain(id.data(), status.data(), due.data(), begin, n,
+                                                                rows_plain.data(), ids_plain.data());
+    const std::size_t m_fast =
+        models::list_non_citizens(id.data(), status.data(), due.data(), begin, n, rows_fast.data(), ids_fast.data());
+    ASSERT_EQ(m_plain, m_fast);
+    rows_plain.resize(m_plain);
+    rows_fast.resize(m_fast);
+    ids_plain.resize(m_plain);
+    ids_fast.resize(m_fast);
+    EXPECT_EQ(rows_plain, rows_fast);
+    EXPECT_EQ(ids_plain, ids_fast);
+    EXPECT_GT(m_plain, n / 5);
+    EXPECT_LT(m_plain, n / 2);
+    for (const std::uint32_t r : rows_plain) EXPECT_TRUE(status[r] != code(LegalStatus::citizen) && due[r] == 0);
+  }
 }
 
 }  // namespace
