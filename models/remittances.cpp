@@ -9,6 +9,7 @@
 
 #include "declare.hpp"
 #include "register_models.hpp"
+#include "remittances_kernel.hpp"
 #include "shared_state.hpp"
 
 namespace mobsim::models {
@@ -53,8 +54,6 @@ class Remittances : public Model {
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       const auto age = a.col(core::age_months);
-      adults_by_chunk[k] = static_cast<double>(std::count_if(age.begin() + ch.begin, age.begin() + ch.end,
-                                                             [&](std::uint16_t m) { return m >= adult_months_; }));
       const auto origin = a.col(core::origin);
       const auto employment = a.col(core::employment);
       const auto income = a.col(income_);
@@ -66,15 +65,14 @@ class Remittances : public Model {
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
       // Migrants in work (not born here or in this city's hinterland),
       // listed without a branch per agent (their states are mixed at
-      // random), then their remittances in row order.
+      // random; models/remittances_kernel.cpp), then their remittances in
+      // row order; the adults counted in the same pass.
       thread_local std::vector<std::uint32_t> senders;
       senders.resize(std::max<std::size_t>(senders.size(), ch.end - ch.begin));
-      std::size_t count = 0;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        senders[count] = r;
-        count += static_cast<std::size_t>((employment[r] == code(Employment::employed)) & (origin[r] != own) &
-                                          (origin[r] != own_hinterland));
-      }
+      const SenderSurvey survey = survey_senders(SenderColumns{employment.data(), origin.data(), age.data()}, own,
+                                                 own_hinterland, adult_months_, ch.begin, ch.end, senders.data());
+      adults_by_chunk[k] = static_cast<double>(survey.adults);
+      const std::size_t count = survey.senders;
       for (std::size_t i = 0; i < count; ++i) {
         const std::uint32_t r = senders[i];
         const std::size_t home = home_of(origin[r], n);

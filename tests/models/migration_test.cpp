@@ -10,6 +10,7 @@
 
 #include "decision_kernel.hpp"
 #include "logit.hpp"
+#include "remittances_kernel.hpp"
 #include "shared_state.hpp"
 #include "support.hpp"
 
@@ -245,6 +246,33 @@ TEST(MigrationDecisions, VectorisedListingEqualsPlain) {
       EXPECT_GT(m_plain, n / 4);  // some due, some not
       EXPECT_LT(m_plain, n - n / 10);
     }
+}
+
+// Remittance senders and adults: the vectorised pass against the plain one.
+TEST(Remittances, VectorisedSenderSurveyEqualsPlain) {
+  std::mt19937 gen(23);
+  const std::uint32_t n = 4007;
+  std::vector<std::uint8_t> employment(n);
+  std::vector<std::uint16_t> origin(n), age(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    employment[r] = static_cast<std::uint8_t>(gen() % 3);
+    origin[r] = static_cast<std::uint16_t>(gen() % 2 ? 3 + 24 * (gen() % 2) : gen() % 49);  // 3 and 27: own places
+    age[r] = static_cast<std::uint16_t>(gen() % 1200);
+  }
+  const models::SenderColumns columns{employment.data(), origin.data(), age.data()};
+  for (const std::uint32_t begin : {0u, 6u}) {
+    std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
+    const auto plain = models::survey_senders_plain(columns, 3, 27, 18 * 12, begin, n, rows_plain.data());
+    const auto fast = models::survey_senders(columns, 3, 27, 18 * 12, begin, n, rows_fast.data());
+    ASSERT_EQ(plain.senders, fast.senders);
+    EXPECT_EQ(plain.adults, fast.adults);
+    rows_plain.resize(plain.senders);
+    rows_fast.resize(fast.senders);
+    EXPECT_EQ(rows_plain, rows_fast);
+    EXPECT_GT(plain.senders, n / 10);
+    EXPECT_GT(plain.adults, static_cast<std::int64_t>(n / 2));
+    for (const std::uint32_t r : rows_plain) EXPECT_TRUE(employment[r] == 2 && origin[r] != 3 && origin[r] != 27);
+  }
 }
 
 }  // namespace
