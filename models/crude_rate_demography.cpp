@@ -38,7 +38,7 @@ struct Params {
 // whether that step is a scheduled opportunity (top bit); 0 = unscheduled.
 constexpr std::uint16_t kOpportunityFlag = 0x8000;
 constexpr std::uint16_t kStepMask = 0x7FFF;
-constexpr int kBandYears = 1;  // opportunities are scheduled within bands of a year of age
+constexpr int kBandYears = 5;  // opportunities are scheduled within bands of five years of age
 
 class CrudeRateDemography : public Model {
  public:
