@@ -238,21 +238,29 @@ class HousingMarket : public Model {
       } else {
         // Bitwise tests keep the common case (nothing to do) free of
         // unpredictable branches.
-        auto unhoused = [&](std::uint32_t r) {
-          residents.add(r, tenure[r]);
-          return tenure[r] == code(Tenure::unhoused);
-        };
         auto without_budgets = [&](std::uint32_t r) {
           const std::uint8_t t = tenure[r];
           residents.add(r, t);
           return (t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) |
                  ((t == code(Tenure::informal)) & (age[r] >= kAdultMonths));
         };
-        if (housing_phase) maybe.select(ch, id, without_budgets);
-        else maybe.select(ch, id, unhoused);
-        for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
-        rows = maybe.rows();
-        ids = maybe.ids();
+        if (housing_phase) {
+          maybe.select(ch, id, without_budgets);
+          for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
+          rows = maybe.rows();
+          ids = maybe.ids();
+        } else {
+          // The arrive phase: tenures counted, the unhoused listed.
+          std::array<std::int64_t, 5> by_tenure{};
+          count_codes(tenure.data(), ch.begin, ch.end, by_tenure.size(), by_tenure.data());
+          for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(by_tenure[t + 1]);
+          surveyed_rows.resize(std::max<std::size_t>(surveyed_rows.size(), ch.end - ch.begin));
+          surveyed_ids.resize(surveyed_rows.size());
+          const std::size_t listed_count = list_rows_equal(tenure.data(), code(Tenure::unhoused), id.data(), ch.begin,
+                                                           ch.end, surveyed_rows.data(), surveyed_ids.data());
+          rows = {surveyed_rows.data(), listed_count};
+          ids = {surveyed_ids.data(), listed_count};
+        }
       }
       // Listed as selected: the unhoused and affordable informal residents;
       // private tenants behind with the rent after an eviction draw, the

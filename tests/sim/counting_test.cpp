@@ -37,5 +37,32 @@ TEST(CountCodes, VectorisedEqualsPlain) {
     }
 }
 
+TEST(ListRowsEqual, VectorisedEqualsPlain) {
+  std::mt19937 gen(29);
+  const std::uint32_t n = 5011;
+  std::vector<std::uint8_t> codes(n);
+  std::vector<std::uint64_t> ids(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    codes[r] = static_cast<std::uint8_t>(gen() % 4 == 0 ? 0 : 1 + gen() % 4);
+    ids[r] = 1000 + 3ull * r;
+  }
+  for (const std::uint32_t begin : {0u, 21u}) {
+    std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
+    std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
+    const std::size_t m_plain = list_rows_equal_plain(codes.data(), 0, ids.data(), begin, n, rows_plain.data(), ids_plain.data());
+    const std::size_t m_fast = list_rows_equal(codes.data(), 0, ids.data(), begin, n, rows_fast.data(), ids_fast.data());
+    ASSERT_EQ(m_plain, m_fast);
+    rows_plain.resize(m_plain);
+    rows_fast.resize(m_fast);
+    ids_plain.resize(m_plain);
+    ids_fast.resize(m_fast);
+    EXPECT_EQ(rows_plain, rows_fast);
+    EXPECT_EQ(ids_plain, ids_fast);
+    EXPECT_GT(m_plain, n / 6);
+    EXPECT_LT(m_plain, n / 3);
+    for (const std::uint32_t r : rows_plain) EXPECT_EQ(codes[r], 0);
+  }
+}
+
 }  // namespace
 }  // namespace mobsim
