@@ -5,8 +5,10 @@
 #include <cmath>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "declare.hpp"
+#include "diaspora_kernel.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -16,7 +18,7 @@ namespace {
 
 class Diaspora : public Model {
  public:
-  explicit Diaspora(ModelSetup& setup) {
+  explicit Diaspora(ModelSetup& setup) : geography_(setup.geography) {
     places_ = 2 * setup.geography.city_count() + 1;
     settled_steps_ = static_cast<int>(
         std::ceil(12.0 * setup.spec.real("networks.settled_after_years") / setup.clock.step_months));
@@ -41,13 +43,15 @@ class Diaspora : public Model {
       const AgentTable& a = world.agents(ch.city);
       const auto origin = a.col(core::origin);
       const auto arrival = arrival_ ? a.col(*arrival_) : std::span<const std::uint16_t>{};
-      // Counted by (place of birth, settled): code = 2 * place + settled.
-      LaneCounts residents(2 * places_);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        // Residents present at the start count as settled.
-        const std::int64_t arrived = arrival.empty() ? 0 : arrival[r];
-        residents.add(r, 2 * std::size_t{origin[r]} + ((arrived == 0) | (step - arrived >= settled_steps_)));
-      }
+      // Counted by (place of birth, settled): code = 2 * place + settled;
+      // residents present at the start count as settled
+      // (models/diaspora_kernel.cpp).
+      thread_local std::vector<std::int64_t> residents;
+      residents.assign(2 * places_, 0);
+      count_by_birthplace(BirthplaceColumns{origin.data(), arrival.empty() ? nullptr : arrival.data()},
+                          SettledRule{step, settled_steps_}, static_cast<std::uint16_t>(geography_.city_place(ch.city)),
+                          static_cast<std::uint16_t>(geography_.hinterland_place(ch.city)), ch.begin, ch.end,
+                          residents.data());
       all[k].resize(places_);
       settled[k].resize(places_);
       for (std::size_t p = 0; p < places_; ++p) {
@@ -72,6 +76,7 @@ class Diaspora : public Model {
     }
   }
 
+  const Geography& geography_;
   std::size_t places_ = 0;
   int settled_steps_ = 0;
   CityField diaspora_, settled_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decision_kernel.hpp"
+#include "diaspora_kernel.hpp"
 #include "logit.hpp"
 #include "remittances_kernel.hpp"
 #include "shared_state.hpp"
@@ -273,6 +274,33 @@ TEST(Remittances, VectorisedSenderSurveyEqualsPlain) {
     EXPECT_GT(plain.adults, static_cast<std::int64_t>(n / 2));
     for (const std::uint32_t r : rows_plain) EXPECT_TRUE(employment[r] == 2 && origin[r] != 3 && origin[r] != 27);
   }
+}
+
+// Residents by place of birth: the vectorised pass against the plain one,
+// most born in the city (place 3) or its hinterland (27), arrivals at every
+// step, before and after the settling stay, and without arrival column.
+TEST(Diaspora, VectorisedCountsEqualPlain) {
+  std::mt19937 gen(31);
+  const std::uint32_t n = 6007;
+  std::vector<std::uint16_t> origin(n), arrival(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    origin[r] = static_cast<std::uint16_t>(gen() % 10 < 8 ? (gen() % 2 ? 3 : 27) : gen() % 49);
+    arrival[r] = static_cast<std::uint16_t>(gen() % 3 == 0 ? 0 : gen() % 120);
+  }
+  for (const bool with_arrival : {true, false})
+    for (const std::int64_t step : {10, 70, 119, 100000})
+      for (const std::uint32_t begin : {0u, 4u}) {
+        const models::BirthplaceColumns columns{origin.data(), with_arrival ? arrival.data() : nullptr};
+        const models::SettledRule rule{step, 60};
+        std::vector<std::int64_t> plain(98, 0), fast(98, 0);
+        models::count_by_birthplace_plain(columns, rule, begin, n, plain.data());
+        models::count_by_birthplace(columns, rule, 3, 27, begin, n, fast.data());
+        EXPECT_EQ(plain, fast) << "step " << step;
+        if (with_arrival && step == 70) {
+          EXPECT_GT(plain[2 * 3], 100);  // some not yet settled
+          EXPECT_GT(plain[2 * 3 + 1], 100);
+        }
+      }
 }
 
 }  // namespace
