@@ -189,7 +189,7 @@ class CrudeRateDemography : public Model {
     const auto status_by_city = merge_by_city(chunks, newborn_status, world.city_count());
     const auto skill_by_city = merge_by_city(chunks, newborn_skill, world.city_count());
     const Geography& geo = world.geography();
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       world.remove_agents(c, deaths_by_city[c], deaths_);
       const std::size_t count = status_by_city[c].size();
       if (count == 0) return;

@@ -42,7 +42,7 @@ class HinterlandArrivals : public Model {
   void run(Phase, World& world) override {
     const std::uint32_t step = world.step();
     const Geography& geo = world.geography();
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       AgentTable& agents = world.agents(c);
       double rate = rate_per_year_[c];
       if (labour_linked_ && reference_income_[c] > 0)

@@ -297,7 +297,7 @@ class HousingMarket : public Model {
     const std::uint32_t step = world.step();
     const double p_social = 1.0 - std::pow(1.0 - p_.social_allocation_per_month, clock_.step_months);
     const double p_upgrade = 1.0 - std::pow(1.0 - p_.upgrade_per_month, clock_.step_months);
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       AgentTable& a = world.agents(c);
       const auto id = a.col(core::id);
       const auto age = a.col(core::age_months);

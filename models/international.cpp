@@ -75,7 +75,7 @@ class RestOfWorldImmigration : public Model {
 
   void run(Phase, World& world) override {
     const std::uint32_t step = world.step();
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       const CityInflow& in = cities_[c];
       AgentTable& agents = world.agents(c);
       // A mobility shock lets only its share of arrivals through (thinning a

@@ -353,7 +353,7 @@ class LabourMarket : public Model {
       }
     });
     const auto offers_by_city = merge_by_city(chunks, offers, n);
-    parallel_for_cities(n, [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       auto employment = world.agents(c).col(core::employment);
       auto job = world.agents(c).col(job_);
       for (const auto& [row, offered] : offers_by_city[c]) {
@@ -500,7 +500,7 @@ class LabourMarket : public Model {
   // job, those with the lowest keyed priority first.
   void lay_off(World& world, const std::vector<bool>& cities, std::vector<Counts>& counts) {
     const std::uint32_t step = world.step();
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       if (!cities[c]) return;
       AgentTable& a = world.agents(c);
       const auto id = a.col(core::id);

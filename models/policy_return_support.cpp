@@ -102,7 +102,7 @@ class ReturnSupport : public Model {
     std::fill(returns_.begin(), returns_.end(), 0.0);
     std::fill(placements_.begin(), placements_.end(), 0.0);
     const std::uint32_t step = world.step();
-    parallel_for_cities(world.city_count(), [&](std::size_t c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       AgentTable& a = world.agents(c);
       const auto id = a.col(core::id);
       const auto skill = a.col(core::skill);

@@ -18,6 +18,14 @@ std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk)
   return chunks;
 }
 
+std::vector<std::uint32_t> cities_largest_first(const World& world) {
+  std::vector<std::uint32_t> order(world.city_count());
+  for (std::uint32_t c = 0; c < order.size(); ++c) order[c] = c;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return world.agents(a).size() > world.agents(b).size(); });
+  return order;
+}
+
 int thread_count() { return omp_get_max_threads(); }
 void set_thread_count(int threads) { omp_set_num_threads(threads); }
 

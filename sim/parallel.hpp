@@ -38,11 +38,18 @@ void parallel_for_chunks(const std::vector<Chunk>& chunks, F&& body) {
   for (std::int64_t k = 0; k < n; ++k) body(static_cast<std::size_t>(k), chunks[static_cast<std::size_t>(k)]);
 }
 
+// Cities in decreasing order of their number of agents (ties by index).
+std::vector<std::uint32_t> cities_largest_first(const World& world);
+
+// One task per city, the largest first, so that the threads finish
+// together (the results do not depend on the order: each city's task
+// writes only that city's state).
 template <class F>
-void parallel_for_cities(std::size_t city_count, F&& body) {
-  const auto n = static_cast<std::int64_t>(city_count);
+void parallel_for_cities(const World& world, F&& body) {
+  const std::vector<std::uint32_t> order = cities_largest_first(world);
+  const auto n = static_cast<std::int64_t>(order.size());
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t c = 0; c < n; ++c) body(static_cast<std::size_t>(c));
+  for (std::int64_t i = 0; i < n; ++i) body(static_cast<std::size_t>(order[static_cast<std::size_t>(i)]));
 }
 
 // The rows of one chunk that need random draws this step, with their agent

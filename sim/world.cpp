@@ -133,7 +133,7 @@ void World::apply_moves() {
     }
   }
 
-  parallel_for_cities(n, [&](std::size_t origin) {
+  parallel_for_cities(*this, [&](std::size_t origin) {
     const auto& moves = cities_[origin].pending_moves;
     const auto& departures = cities_[origin].pending_departures;
     if (moves.empty() && departures.empty()) return;
@@ -162,7 +162,7 @@ void World::apply_moves() {
   });
 
   // Arrivals: each destination appends its newcomers in origin order.
-  parallel_for_cities(n, [&](std::size_t destination) {
+  parallel_for_cities(*this, [&](std::size_t destination) {
     CityState& dest = cities_[destination];
     dest.first_arrival = dest.agents.size();
     for (std::size_t origin = 0; origin < n; ++origin) {
