@@ -1,31 +1,18 @@
-// Google Benchmark cases for the step kernel at about one million agents:
+// Google Benchmark cases for the whole step at about one million agents:
 // the baseline scenario (all Dialogue cities) at 26 people per agent, 24
 // monthly steps from the initial state. items_per_second is agent-steps per
-// second. Per-phase times of a whole run are printed by `mobsim run`.
+// second. Each model kernel alone: bench_kernels.cpp.
 #include <benchmark/benchmark.h>
 
 #include "engine.hpp"
+#include "fixture.hpp"
 #include "parallel.hpp"
-#include "register_models.hpp"
-#include "scenario_loader.hpp"
 
 namespace {
 
 using namespace mobsim;
 
-const ModelRegistry& registry() { return models::builtin_registry(); }
-
-struct Fixture {
-  explicit Fixture(std::vector<std::string> overrides, const std::string& scenario = "baseline.toml") {
-    overrides.push_back("run.people_per_agent=26");  // ~1.0 million agents
-    overrides.push_back("run.duration_months=1200");
-    spec = load_scenario(std::string(MOBSIM_SOURCE_DIR "/scenarios/") + scenario, overrides, table, registry().checks());
-    engine = std::make_unique<Engine>(spec, registry());
-  }
-  ParamTable table = registry().param_table();
-  ScenarioSpec spec;
-  std::unique_ptr<Engine> engine;
-};
+using bench::Fixture;
 
 void run_steps(benchmark::State& state, std::vector<std::string> overrides, int warm_up_steps = 0,
                const std::string& scenario = "baseline.toml") {
