@@ -60,6 +60,7 @@ struct Counts {
 };
 
 struct Seeker {
+  std::uint64_t id;  // kept from the survey: the hiring draws need no second look-up
   std::uint32_t row;
   std::uint8_t skill;  // level searched at
 };
@@ -256,7 +257,7 @@ class LabourMarket : public Model {
         } else {
           const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
           searching.add(i, static_cast<std::size_t>(level));
-          seekers[k].push_back(Seeker{r, static_cast<std::uint8_t>(level)});
+          seekers[k].push_back(Seeker{listed_ids[i], r, static_cast<std::uint8_t>(level)});
         }
       }
       Counts& out = chunk_counts[k];
@@ -329,7 +330,7 @@ class LabourMarket : public Model {
       // The seekers' draws at once: 1 hired, 2 sector, 3 formal access.
       thread_local std::vector<std::uint64_t> seeker_ids;
       seeker_ids.resize(seekers[k].size());
-      for (std::size_t i = 0; i < seekers[k].size(); ++i) seeker_ids[i] = id[seekers[k][i].row];
+      for (std::size_t i = 0; i < seekers[k].size(); ++i) seeker_ids[i] = seekers[k][i].id;
       thread_local DrawBatch draws;
       world.rng().agents(seeker_ids, step, kSearchDraw, draws);
       for (std::size_t i = 0; i < seekers[k].size(); ++i) {
