@@ -569,9 +569,10 @@ class BehaviouralMigration : public Model {
           __builtin_prefetch(&citizenship[f]);
           __builtin_prefetch(&arrival[f]);
         }
-        if (!eligible(world, age[r], id[r])) continue;
+        const std::uint64_t agent_id = active_ids[idx];  // listed with the row: no random look-up
+        if (!eligible(world, age[r], agent_id)) continue;
         if (scheme_ && scheme[r] != 0) continue;  // circular scheme participants follow the scheme's rules
-        const Draw d = world.rng().agent(id[r], step, kDecideDraw);
+        const Draw d = world.rng().agent(agent_id, step, kDecideDraw);
         const std::size_t b = birth_country(origin[r]);
         const std::size_t nat = nationality(citizenship[r], static_cast<std::uint16_t>(b), countries);
         const std::size_t home = home_of(origin[r]);
@@ -581,9 +582,9 @@ class BehaviouralMigration : public Model {
         if (transit[r] != kNotInTransit) {
           if (!event_happens(d.unit(3), continue_transit)) continue;
           const std::size_t j = transit[r] - 1u;
-          const Draw x = world.rng().agent(id[r], step, kIrregularDraw);
+          const Draw x = world.rng().agent(agent_id, step, kIrregularDraw);
           if (!irregular_open_[i * n + j] || x.unit(0) < p_.irregular_failure_probability ||
-              !border_open(world, id[r], i, j)) {
+              !border_open(world, agent_id, i, j)) {
             if (x.unit(3) < p_.transit_give_up_probability) {
               transit[r] = kNotInTransit;
               return_due[r] = 1;
@@ -622,7 +623,7 @@ class BehaviouralMigration : public Model {
                     : 0.0;
         const double u = d.unit(1) * opportunity;  // uniform on (0, opportunity)
         if (return_due[r] || (migrant && u < p_return)) {
-          if (!border_open(world, id[r], i, home)) continue;  // stranded while borders are closed
+          if (!border_open(world, agent_id, i, home)) continue;  // stranded while borders are closed
           if (home == n) {  // born in the rest of the world: leaves the model
             leaving[k].push_back(r);
             returns_by_chunk[k] += 1;
@@ -703,7 +704,7 @@ class BehaviouralMigration : public Model {
 
         // The channel, or giving up.
         const ChannelOdds& acc = options[j];
-        const Draw c = world.rng().agent(id[r], step, kChannelDraw);
+        const Draw c = world.rng().agent(agent_id, step, kChannelDraw);
         std::uint8_t channel;
         if (acc.citizen_or_free) {
           channel = geography_.city(i).country_index == geography_.city(j).country_index ? kInternal
@@ -717,7 +718,7 @@ class BehaviouralMigration : public Model {
         double cost = travel_cost(i, j) * t.cost_factor[origin[r] * n + j];
         if (channel == kIrregular) cost += p_.irregular_cost_eur * t.cost_factor[origin[r] * n + j];
         if (savings[r] < cost) continue;  // cannot afford it: gives up
-        if (!border_open(world, id[r], i, j)) continue;  // a mobility shock: stays
+        if (!border_open(world, agent_id, i, j)) continue;  // a mobility shock: stays
         if (channel == kPathway) {  // applies; the pathway's quota decides later in the step
           a.col(*application_)[r] = acc.pathway;
           a.col(*applied_to_)[r] = static_cast<std::uint16_t>(j);
@@ -727,7 +728,7 @@ class BehaviouralMigration : public Model {
 
         std::size_t destination = j;
         if (channel == kIrregular) {
-          const Draw x = world.rng().agent(id[r], step, kIrregularDraw);
+          const Draw x = world.rng().agent(agent_id, step, kIrregularDraw);
           if (x.unit(0) < p_.irregular_failure_probability) continue;  // intercepted or turned back: money lost
           const int hub = transit_hub(i, j);
           if (hub >= 0 && x.unit(1) < p_.transit_share) {
