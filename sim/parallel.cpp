@@ -1,6 +1,7 @@
 #include "parallel.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include <omp.h>
 
@@ -8,7 +9,13 @@
 
 namespace mobsim {
 
+std::uint32_t chunk_rows_for(std::uint64_t total_agents) {
+  const std::uint64_t target = std::bit_ceil(std::max<std::uint64_t>(total_agents / 256, 1));
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(target, kMinChunkRows, kMaxChunkRows));
+}
+
 std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk) {
+  if (rows_per_chunk == 0) rows_per_chunk = chunk_rows_for(world.total_agents());
   std::vector<Chunk> chunks;
   for (std::size_t c = 0; c < world.city_count(); ++c) {
     const auto n = static_cast<std::uint32_t>(world.agents(c).size());

@@ -26,10 +26,16 @@ struct Chunk {
   std::uint32_t end;    // one past the last row
 };
 
-inline constexpr std::uint32_t kChunkRows = 1u << 14;
+// Rows per chunk: about 256 chunks over all agents, within these bounds.
+// Large chunks cost less per chunk (fewer tasks, longer streams for the
+// prefetchers) and balance well enough across a few threads; the size
+// depends only on the number of agents, never on the number of threads.
+inline constexpr std::uint32_t kMinChunkRows = 1u << 14, kMaxChunkRows = 1u << 17;
+std::uint32_t chunk_rows_for(std::uint64_t total_agents);
 
-// Chunks over every city's agents, ordered by city then row.
-std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk = kChunkRows);
+// Chunks over every city's agents, ordered by city then row; rows_per_chunk
+// 0: chunk_rows_for(the world's agents).
+std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk = 0);
 
 template <class F>
 void parallel_for_chunks(const std::vector<Chunk>& chunks, F&& body) {
