@@ -73,21 +73,6 @@ void BM_InitialPopulation(benchmark::State& state) {
 }
 BENCHMARK(BM_InitialPopulation)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
-// Observing a time point (foreign-born count, all series).
-void BM_Observe(benchmark::State& state) {
-  set_thread_count(static_cast<int>(state.range(0)));
-  Fixture f({});
-  auto sim = f.engine->make_simulation(0);
-  Frame frame;
-  std::int64_t agents = 0;
-  for (auto _ : state) {
-    sim->observe(frame);
-    agents += static_cast<std::int64_t>(sim->world().total_agents());
-  }
-  state.SetItemsProcessed(agents);
-}
-BENCHMARK(BM_Observe)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
-
 }  // namespace
 
 BENCHMARK_MAIN();

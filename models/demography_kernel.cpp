@@ -2,14 +2,12 @@
 // and AVX2 over blocks of 32 agents (16-bit lanes), listing the due rows
 // from a bit mask.
 #include "demography_kernel.hpp"
+#include "avx2.hpp"
 
 #include <algorithm>
 
 #include "parallel.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -60,8 +58,8 @@ __attribute__((target("avx2"))) std::size_t age_and_list_due_avx2(const AgeingCo
   for (; r + 32 <= end; r += 32) {
     age16(c.age_months + r);
     age16(c.age_months + r + 16);
-    const __m256i due = _mm256_permute4x64_epi64(_mm256_packs_epi16(due16(c.next_check + r), due16(c.next_check + r + 16)), 0xD8);
-    m = append_rows(static_cast<std::uint32_t>(_mm256_movemask_epi8(due)), r, c.id, rows, ids, m);
+    const __m256i due = avx2::pack16(due16(c.next_check + r), due16(c.next_check + r + 16));
+    m = append_rows(avx2::bits(due), r, c.id, rows, ids, m);
   }
   begin = r;
   return m;
@@ -74,8 +72,7 @@ std::size_t age_and_list_due(const AgeingColumns& c, std::uint32_t begin, std::u
                              std::uint16_t last_age, std::uint32_t step, std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = age_and_list_due_avx2(c, begin, end, months, last_age, step, rows, ids);
+  if (cpu_has_avx2()) m = age_and_list_due_avx2(c, begin, end, months, last_age, step, rows, ids);
 #endif
   return m + age_and_list_due_plain(c, begin, end, months, last_age, step, rows + m, ids + m);
 }

@@ -1,12 +1,10 @@
 // Residents by place of birth in two forms with identical counts: plain
 // C++, and AVX2 over blocks of 32 agents.
 #include "diaspora_kernel.hpp"
+#include "avx2.hpp"
 
 #include <algorithm>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -25,19 +23,10 @@ void count_by_birthplace_plain(const BirthplaceColumns& c, const SettledRule& ru
 #if defined(__x86_64__)
 namespace {
 
-__attribute__((target("avx2"))) inline __m256i load(const void* p) {
-  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
-}
-
-// 16-bit lane masks of 32 agents as one bit per agent, in row order.
-__attribute__((target("avx2"))) inline std::uint32_t bits(__m256i low, __m256i high) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permute4x64_epi64(_mm256_packs_epi16(low, high), 0xD8)));
-}
-
 // 16 agents: all ones where arrival is 0 or (when `early_counts`) at most `latest`.
 __attribute__((target("avx2"))) inline __m256i settled16(const std::uint16_t* arrival_at, __m256i latest,
                                                          bool early_counts) {
-  const __m256i arrival = load(arrival_at);
+  const __m256i arrival = avx2::load(arrival_at);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i early = _mm256_cmpeq_epi16(_mm256_min_epu16(arrival, latest), arrival);
   return _mm256_or_si256(_mm256_cmpeq_epi16(arrival, zero), early_counts ? early : zero);
@@ -56,13 +45,13 @@ __attribute__((target("avx2"))) std::uint32_t count_avx2(const BirthplaceColumns
   std::int64_t own_settled = 0, own_total = 0, hinterland_settled = 0, hinterland_total = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i origin_low = load(c.origin + r), origin_high = load(c.origin + r + 16);
-    const std::uint32_t at_home = bits(_mm256_cmpeq_epi16(origin_low, here), _mm256_cmpeq_epi16(origin_high, here));
+    const __m256i origin_low = avx2::load(c.origin + r), origin_high = avx2::load(c.origin + r + 16);
+    const std::uint32_t at_home = avx2::bits16(_mm256_cmpeq_epi16(origin_low, here), _mm256_cmpeq_epi16(origin_high, here));
     const std::uint32_t from_hinterland =
-        bits(_mm256_cmpeq_epi16(origin_low, hinterland), _mm256_cmpeq_epi16(origin_high, hinterland));
+        avx2::bits16(_mm256_cmpeq_epi16(origin_low, hinterland), _mm256_cmpeq_epi16(origin_high, hinterland));
     const std::uint32_t is_settled = c.arrival == nullptr || any_arrival_settles
                                          ? 0xFFFFFFFFu
-                                         : bits(settled16(c.arrival + r, latest, limit >= 0),
+                                         : avx2::bits16(settled16(c.arrival + r, latest, limit >= 0),
                                                 settled16(c.arrival + r + 16, latest, limit >= 0));
     own_total += __builtin_popcount(at_home);
     own_settled += __builtin_popcount(at_home & is_settled);
@@ -86,8 +75,7 @@ __attribute__((target("avx2"))) std::uint32_t count_avx2(const BirthplaceColumns
 void count_by_birthplace(const BirthplaceColumns& c, const SettledRule& rule, std::uint16_t own,
                          std::uint16_t own_hinterland, std::uint32_t begin, std::uint32_t end, std::int64_t* counts) {
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) begin = count_avx2(c, rule, own, own_hinterland, begin, end, counts);
+  if (cpu_has_avx2()) begin = count_avx2(c, rule, own, own_hinterland, begin, end, counts);
 #endif
   count_by_birthplace_plain(c, rule, begin, end, counts);
 }

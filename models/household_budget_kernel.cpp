@@ -4,12 +4,10 @@
 // operations in the same order and precision, and the build forbids FMA
 // contraction, so the results are the same bit for bit.
 #include "household_budget.hpp"
+#include "avx2.hpp"
 
 #include <algorithm>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -84,8 +82,7 @@ __attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes&
 void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, float* income, std::uint32_t begin,
                     std::uint32_t end) {
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) begin = update_budgets_avx2(in, step, savings, income, begin, end);
+  if (cpu_has_avx2()) begin = update_budgets_avx2(in, step, savings, income, begin, end);
 #endif
   update_budgets_plain(in, step, savings, income, begin, end);
 }

@@ -5,13 +5,11 @@
 #include <algorithm>
 
 #include "agents.hpp"
+#include "avx2.hpp"
 #include "housing_market.hpp"
 #include "parallel.hpp"
 #include "shared_state.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -37,10 +35,6 @@ std::size_t survey_tenure_plain(const TenureColumns& c, const TenureTests& tests
 #if defined(__x86_64__)
 namespace {
 
-__attribute__((target("avx2"))) inline std::uint32_t equal_bits(__m256i bytes, int value) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(static_cast<char>(value)))));
-}
-
 __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, const TenureTests& tests,
                                                         std::uint32_t& begin, std::uint32_t end,
                                                         std::int64_t* residents, std::uint32_t* rows,
@@ -51,19 +45,17 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, 
   std::size_t m = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i tenure = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.tenure + r));
+    const __m256i tenure = avx2::load(c.tenure + r);
     std::uint32_t by_tenure[5];
     for (int t = 0; t < 5; ++t) {
-      by_tenure[t] = equal_bits(tenure, t);
+      by_tenure[t] = avx2::equal_bits(tenure, t);
       residents[t] += __builtin_popcount(by_tenure[t]);
     }
     const std::uint32_t active =
-        ~equal_bits(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.employment + r)), code(Employment::inactive));
+        ~avx2::equal_bits(avx2::load(c.employment + r), code(Employment::inactive));
     // Ages (16-bit lanes, below 32768) packed to bytes in row order.
-    const __m256i age_low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.age_months + r));
-    const __m256i age_high = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.age_months + r + 16));
-    const auto adult = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permute4x64_epi64(
-        _mm256_packs_epi16(_mm256_cmpgt_epi16(age_low, adult_below), _mm256_cmpgt_epi16(age_high, adult_below)), 0xD8)));
+    const std::uint32_t adult = avx2::bits16(_mm256_cmpgt_epi16(avx2::load(c.age_months + r), adult_below),
+                                             _mm256_cmpgt_epi16(avx2::load(c.age_months + r + 16), adult_below));
     std::uint32_t poor = 0, can_afford = 0;  // can pay neither from income nor savings; can afford formal housing
     for (int g = 0; g < 4; ++g) {
       const __m256 income = _mm256_loadu_ps(c.income + r + 8 * g);
@@ -90,8 +82,7 @@ std::size_t survey_tenure(const TenureColumns& c, const TenureTests& tests, std:
                           std::int64_t* residents, std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = survey_avx2(c, tests, begin, end, residents, rows, ids);
+  if (cpu_has_avx2()) m = survey_avx2(c, tests, begin, end, residents, rows, ids);
 #endif
   return m + survey_tenure_plain(c, tests, begin, end, residents, rows + m, ids + m);
 }

@@ -6,13 +6,11 @@
 #include <algorithm>
 
 #include "agents.hpp"
+#include "avx2.hpp"
 #include "labour_market.hpp"
 #include "parallel.hpp"
 #include "shared_state.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -55,18 +53,8 @@ std::size_t survey_labour_force_plain(const LabourColumns& c, const LabourSurvey
 #if defined(__x86_64__)
 namespace {
 
-// 32 unsigned 16-bit values as two vectors of 16 -> one vector of 32 byte
-// masks, in row order (packs works per 128-bit half, hence the permute).
-__attribute__((target("avx2"))) inline __m256i pack_masks(__m256i low, __m256i high) {
-  return _mm256_permute4x64_epi64(_mm256_packs_epi16(low, high), 0xD8);
-}
-
-__attribute__((target("avx2"))) inline __m256i load32(const void* p) {
-  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
-}
-
 __attribute__((target("avx2"))) inline std::int64_t count(__m256i byte_mask) {
-  return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_epi8(byte_mask)));
+  return __builtin_popcount(avx2::bits(byte_mask));
 }
 
 __attribute__((target("avx2"))) std::size_t survey_avx2(const LabourColumns& c, const LabourSurveyRules& rules,
@@ -86,13 +74,13 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const LabourColumns& c, 
   std::size_t m = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i e = load32(c.employment + r);
-    const __m256i job = load32(c.job + r);
-    const __m256i age_low = load32(c.age_months + r), age_high = load32(c.age_months + r + 16);
-    const __m256i next_low = load32(c.next_separation + r), next_high = load32(c.next_separation + r + 16);
+    const __m256i e = avx2::load(c.employment + r);
+    const __m256i job = avx2::load(c.job + r);
+    const __m256i age_low = avx2::load(c.age_months + r), age_high = avx2::load(c.age_months + r + 16);
+    const __m256i next_low = avx2::load(c.next_separation + r), next_high = avx2::load(c.next_separation + r + 16);
     const __m256i is_inactive = _mm256_cmpeq_epi8(e, inactive);
     const __m256i is_employed = _mm256_cmpeq_epi8(e, employed);
-    const __m256i retirement_age = pack_masks(_mm256_cmpgt_epi16(age_low, retire_below),
+    const __m256i retirement_age = avx2::pack16(_mm256_cmpgt_epi16(age_low, retire_below),
                                               _mm256_cmpgt_epi16(age_high, retire_below));
     const __m256i stale_job = _mm256_andnot_si256(is_employed, _mm256_xor_si256(_mm256_cmpeq_epi8(job, zero), ones));
     const __m256i retiring = _mm256_andnot_si256(is_inactive, retirement_age);
@@ -107,9 +95,9 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const LabourColumns& c, 
     }
     // Unsigned next >= step + 1.
     const __m256i later =
-        pack_masks(_mm256_cmpeq_epi16(_mm256_max_epu16(next_low, after_step), next_low),
+        avx2::pack16(_mm256_cmpeq_epi16(_mm256_max_epu16(next_low, after_step), next_low),
                    _mm256_cmpeq_epi16(_mm256_max_epu16(next_high, after_step), next_high));
-    const __m256i coming_of_age = pack_masks(
+    const __m256i coming_of_age = avx2::pack16(
         _mm256_andnot_si256(_mm256_cmpgt_epi16(age_low, entry_end_below), _mm256_cmpgt_epi16(age_low, entry_below)),
         _mm256_andnot_si256(_mm256_cmpgt_epi16(age_high, entry_end_below), _mm256_cmpgt_epi16(age_high, entry_below)));
     const __m256i settled = _mm256_and_si256(is_employed, later);
@@ -120,10 +108,10 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const LabourColumns& c, 
     for (std::size_t v = 1; v < rules.job_codes; ++v)
       by_job[v] += count(_mm256_cmpeq_epi8(settled_job, _mm256_set1_epi8(static_cast<char>(v))));
     by_job[0] += count(_mm256_and_si256(settled, _mm256_cmpeq_epi8(job, zero)));
-    const __m256i skill = load32(c.skill + r);
+    const __m256i skill = avx2::load(c.skill + r);
     for (int s = 0; s < kSkillLevels; ++s)
       labour_force[s] += count(_mm256_and_si256(settled, _mm256_cmpeq_epi8(skill, _mm256_set1_epi8(static_cast<char>(s)))));
-    m = append_rows(static_cast<std::uint32_t>(_mm256_movemask_epi8(takes)), r, c.id, rows, ids, m);
+    m = append_rows(avx2::bits(takes), r, c.id, rows, ids, m);
   }
   begin = r;
   return m;
@@ -137,8 +125,7 @@ std::size_t survey_labour_force(const LabourColumns& c, const LabourSurveyRules&
                                 std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = survey_avx2(c, rules, begin, end, by_job, labour_force, rows, ids);
+  if (cpu_has_avx2()) m = survey_avx2(c, rules, begin, end, by_job, labour_force, rows, ids);
 #endif
   return m + survey_labour_force_plain(c, rules, begin, end, by_job, labour_force, rows + m, ids + m);
 }

@@ -1,13 +1,11 @@
 // Who may change legal status, in two forms with identical results: plain
 // C++, and AVX2 over blocks of 32 agents (a bit mask per block).
 #include "legal_status_kernel.hpp"
+#include "avx2.hpp"
 
 #include "agents.hpp"
 #include "parallel.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -36,12 +34,12 @@ __attribute__((target("avx2"))) std::size_t list_non_citizens_avx2(const std::ui
   std::size_t m = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i status = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(legal_status + r));
-    const __m256i due = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(return_due + r));
+    const __m256i status = avx2::load(legal_status + r);
+    const __m256i due = avx2::load(return_due + r);
     // Citizens or due to leave: not listed.
     const __m256i skipped = _mm256_or_si256(_mm256_cmpeq_epi8(status, citizen),
                                             _mm256_xor_si256(_mm256_cmpeq_epi8(due, zero), _mm256_set1_epi8(-1)));
-    m = append_rows(~static_cast<std::uint32_t>(_mm256_movemask_epi8(skipped)), r, id, rows, ids, m);
+    m = append_rows(~avx2::bits(skipped), r, id, rows, ids, m);
   }
   begin = r;
   return m;
@@ -55,8 +53,7 @@ std::size_t list_non_citizens(const std::uint64_t* id, const std::uint8_t* legal
                               std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = list_non_citizens_avx2(id, legal_status, return_due, begin, end, rows, ids);
+  if (cpu_has_avx2()) m = list_non_citizens_avx2(id, legal_status, return_due, begin, end, rows, ids);
 #endif
   return m + list_non_citizens_plain(id, legal_status, return_due, begin, end, rows + m, ids + m);
 }

@@ -1,12 +1,10 @@
 // Senders and adults, in two forms with identical results: plain C++, and
 // AVX2 over blocks of 32 agents (a bit mask per block).
 #include "remittances_kernel.hpp"
+#include "avx2.hpp"
 
 #include "agents.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim::models {
 
@@ -25,15 +23,6 @@ SenderSurvey survey_senders_plain(const SenderColumns& c, std::uint16_t own, std
 #if defined(__x86_64__)
 namespace {
 
-__attribute__((target("avx2"))) inline __m256i load(const void* p) {
-  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
-}
-
-// 16-bit lane masks of 32 agents as one byte mask in row order.
-__attribute__((target("avx2"))) inline std::uint32_t bits(__m256i low, __m256i high) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permute4x64_epi64(_mm256_packs_epi16(low, high), 0xD8)));
-}
-
 __attribute__((target("avx2"))) SenderSurvey survey_senders_avx2(const SenderColumns& c, std::uint16_t own,
                                                                  std::uint16_t own_hinterland, int adult_months,
                                                                  std::uint32_t& begin, std::uint32_t end,
@@ -45,15 +34,15 @@ __attribute__((target("avx2"))) SenderSurvey survey_senders_avx2(const SenderCol
   SenderSurvey out;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i origin_low = load(c.origin + r), origin_high = load(c.origin + r + 16);
+    const __m256i origin_low = avx2::load(c.origin + r), origin_high = avx2::load(c.origin + r + 16);
     const std::uint32_t local =
-        bits(_mm256_or_si256(_mm256_cmpeq_epi16(origin_low, here), _mm256_cmpeq_epi16(origin_low, hinterland)),
+        avx2::bits16(_mm256_or_si256(_mm256_cmpeq_epi16(origin_low, here), _mm256_cmpeq_epi16(origin_low, hinterland)),
              _mm256_or_si256(_mm256_cmpeq_epi16(origin_high, here), _mm256_cmpeq_epi16(origin_high, hinterland)));
-    const auto working = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(load(c.employment + r), employed)));
+    const auto working = avx2::bits(_mm256_cmpeq_epi8(avx2::load(c.employment + r), employed));
     for (std::uint32_t senders = working & ~local; senders != 0; senders &= senders - 1)
       rows[out.senders++] = r + static_cast<std::uint32_t>(__builtin_ctz(senders));
-    out.adults += __builtin_popcount(bits(_mm256_cmpgt_epi16(load(c.age_months + r), adult_below),
-                                          _mm256_cmpgt_epi16(load(c.age_months + r + 16), adult_below)));
+    out.adults += __builtin_popcount(avx2::bits16(_mm256_cmpgt_epi16(avx2::load(c.age_months + r), adult_below),
+                                          _mm256_cmpgt_epi16(avx2::load(c.age_months + r + 16), adult_below)));
   }
   begin = r;
   return out;
@@ -66,8 +55,7 @@ SenderSurvey survey_senders(const SenderColumns& c, std::uint16_t own, std::uint
                             std::uint32_t begin, std::uint32_t end, std::uint32_t* rows) {
   SenderSurvey out;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) out = survey_senders_avx2(c, own, own_hinterland, adult_months, begin, end, rows);
+  if (cpu_has_avx2()) out = survey_senders_avx2(c, own, own_hinterland, adult_months, begin, end, rows);
 #endif
   const SenderSurvey rest = survey_senders_plain(c, own, own_hinterland, adult_months, begin, end, rows + out.senders);
   return {out.senders + rest.senders, out.adults + rest.adults};

@@ -1,10 +1,8 @@
 #include "counting.hpp"
 
+#include "avx2.hpp"
 #include "parallel.hpp"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mobsim {
 
@@ -41,8 +39,8 @@ __attribute__((target("avx2"))) std::size_t list_rows_equal_avx2(const std::uint
   std::size_t m = 0;
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + r));
-    m = append_rows(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, wanted))), r, agent_ids,
+    const __m256i block = avx2::load(codes + r);
+    m = append_rows(avx2::bits(_mm256_cmpeq_epi8(block, wanted)), r, agent_ids,
                     rows, ids, m);
   }
   begin = r;
@@ -54,10 +52,8 @@ __attribute__((target("avx2"))) std::uint32_t count_codes_avx2(const std::uint8_
                                                                std::int64_t* counts) {
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
-    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + r));
-    for (std::size_t v = 0; v < code_count; ++v)
-      counts[v] += __builtin_popcount(static_cast<unsigned>(
-          _mm256_movemask_epi8(_mm256_cmpeq_epi8(block, _mm256_set1_epi8(static_cast<char>(v))))));
+    const __m256i block = avx2::load(codes + r);
+    for (std::size_t v = 0; v < code_count; ++v) counts[v] += __builtin_popcount(avx2::equal_bits(block, static_cast<int>(v)));
   }
   return r;
 }
@@ -68,10 +64,9 @@ __attribute__((target("avx2"))) std::uint32_t count_codes_avx2(const std::uint8_
 void count_codes(const std::uint8_t* codes, std::uint32_t begin, std::uint32_t end, std::size_t code_count,
                  std::int64_t* counts) {
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
   // Each code costs a pass over the block: worth it for the few codes of
   // the columns counted here.
-  if (avx2 && code_count <= 64) begin = count_codes_avx2(codes, begin, end, code_count, counts);
+  if (cpu_has_avx2() && code_count <= 64) begin = count_codes_avx2(codes, begin, end, code_count, counts);
 #endif
   count_codes_plain(codes, begin, end, code_count, counts);
 }
@@ -80,8 +75,7 @@ std::size_t list_rows_equal(const std::uint8_t* codes, std::uint8_t value, const
                             std::uint32_t begin, std::uint32_t end, std::uint32_t* rows, std::uint64_t* ids) {
   std::size_t m = 0;
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) m = list_rows_equal_avx2(codes, value, agent_ids, begin, end, rows, ids);
+  if (cpu_has_avx2()) m = list_rows_equal_avx2(codes, value, agent_ids, begin, end, rows, ids);
 #endif
   return m + list_rows_equal_plain(codes, value, agent_ids, begin, end, rows + m, ids + m);
 }

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <gtest/gtest.h>
+
 namespace mobsim::test {
 
 const ModelRegistry& registry() { return models::builtin_registry(); }
@@ -79,6 +81,14 @@ RunResult run_in_memory(const ScenarioSpec& spec) {
   result.entries = engine.entry_outputs();
   engine.run(result.recording);
   return result;
+}
+
+void expect_same_rows(const RowList& plain, const RowList& fast) {
+  ASSERT_EQ(plain.count, fast.count);
+  for (std::size_t i = 0; i < plain.count; ++i) {
+    ASSERT_EQ(plain.rows[i], fast.rows[i]) << "entry " << i;
+    ASSERT_EQ(plain.ids[i], fast.ids[i]) << "entry " << i;
+  }
 }
 
 }  // namespace mobsim::test

@@ -1,7 +1,9 @@
 #pragma once
 // Shared helpers for the test suite: the built-in models, scenario loading
 // and in-memory runs.
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,5 +48,18 @@ RunResult run_in_memory(const ScenarioSpec& spec);
 
 // Text of a scenario that starts from the baseline with the given TOML body.
 std::string from_baseline(const std::string& body);
+
+// Rows with their agent ids as a selection kernel lists them: room for n,
+// `count` of them listed.
+struct RowList {
+  explicit RowList(std::size_t n) : rows(n), ids(n) {}
+  std::vector<std::uint32_t> rows;
+  std::vector<std::uint64_t> ids;
+  std::size_t count = 0;
+  std::span<const std::uint32_t> listed() const { return {rows.data(), count}; }
+};
+
+// Adds a test failure unless both lists hold the same rows with the same ids.
+void expect_same_rows(const RowList& plain, const RowList& fast);
 
 }  // namespace mobsim::test

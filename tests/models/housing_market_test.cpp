@@ -148,24 +148,17 @@ TEST(HousingMarket, VectorisedSurveyEqualsPlain) {
                                       tenure.data()};
   for (const std::uint32_t begin : {0u, 7u}) {
     std::array<std::int64_t, 5> counts_plain{}, counts_fast{};
-    std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
-    std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
-    const std::size_t m_plain =
-        models::survey_tenure_plain(columns, tests, begin, n, counts_plain.data(), rows_plain.data(), ids_plain.data());
-    const std::size_t m_fast =
-        models::survey_tenure(columns, tests, begin, n, counts_fast.data(), rows_fast.data(), ids_fast.data());
-    ASSERT_EQ(m_plain, m_fast);
-    rows_plain.resize(m_plain);
-    rows_fast.resize(m_fast);
-    ids_plain.resize(m_plain);
-    ids_fast.resize(m_fast);
-    EXPECT_EQ(rows_plain, rows_fast);
-    EXPECT_EQ(ids_plain, ids_fast);
+    test::RowList rows_plain(n), rows_fast(n);
+    rows_plain.count =
+        models::survey_tenure_plain(columns, tests, begin, n, counts_plain.data(), rows_plain.rows.data(), rows_plain.ids.data());
+    rows_fast.count =
+        models::survey_tenure(columns, tests, begin, n, counts_fast.data(), rows_fast.rows.data(), rows_fast.ids.data());
+    test::expect_same_rows(rows_plain, rows_fast);
     EXPECT_EQ(counts_plain, counts_fast);
     // Every kind listed: beyond the unhoused and homeless (2 of 5), some
     // private tenants behind and some informal residents able to afford.
     std::size_t behind = 0, upgrading = 0;
-    for (const std::uint32_t r : rows_plain) {
+    for (const std::uint32_t r : rows_plain.listed()) {
       behind += tenure[r] == code(models::Tenure::formal_private);
       upgrading += tenure[r] == code(models::Tenure::informal);
     }

@@ -148,26 +148,19 @@ TEST(LabourMarket, VectorisedSurveyEqualsPlain) {
       const models::LabourSurveyRules rules{65 * 12, 15 * 12, 1, 20000, 28};
       std::array<std::int64_t, 256> jobs_plain{}, jobs_fast{};
       std::array<std::int64_t, 3> force_plain{}, force_fast{};
-      std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
-      std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
-      const std::size_t listed_plain = models::survey_labour_force_plain(
-          plain.columns(), rules, begin, n, jobs_plain.data(), force_plain.data(), rows_plain.data(), ids_plain.data());
-      const std::size_t listed_fast = models::survey_labour_force(
-          fast.columns(), rules, begin, n, jobs_fast.data(), force_fast.data(), rows_fast.data(), ids_fast.data());
-      ASSERT_EQ(listed_plain, listed_fast);
-      rows_plain.resize(listed_plain);
-      rows_fast.resize(listed_fast);
-      ids_plain.resize(listed_plain);
-      ids_fast.resize(listed_fast);
-      EXPECT_EQ(rows_plain, rows_fast);
-      EXPECT_EQ(ids_plain, ids_fast);
+      test::RowList rows_plain(n), rows_fast(n);
+      rows_plain.count = models::survey_labour_force_plain(
+          plain.columns(), rules, begin, n, jobs_plain.data(), force_plain.data(), rows_plain.rows.data(), rows_plain.ids.data());
+      rows_fast.count = models::survey_labour_force(
+          fast.columns(), rules, begin, n, jobs_fast.data(), force_fast.data(), rows_fast.rows.data(), rows_fast.ids.data());
+      test::expect_same_rows(rows_plain, rows_fast);
       EXPECT_EQ(jobs_plain, jobs_fast);
       EXPECT_EQ(force_plain, force_fast);
       EXPECT_EQ(plain.employment, fast.employment);
       EXPECT_EQ(plain.job, fast.job);
       // Every case occurred: some listed, some settled, and with rare cases
       // some retired.
-      EXPECT_GT(listed_plain, n / 10);
+      EXPECT_GT(rows_plain.count, n / 10);
       EXPECT_GT(force_plain[0] + force_plain[1] + force_plain[2], n / 10);
       std::size_t retired = 0;
       const auto before = survey_agents(n, rare);

@@ -8,6 +8,8 @@
 #include <random>
 #include <vector>
 
+#include "support.hpp"
+
 namespace mobsim {
 namespace {
 
@@ -47,20 +49,13 @@ TEST(ListRowsEqual, VectorisedEqualsPlain) {
     ids[r] = 1000 + 3ull * r;
   }
   for (const std::uint32_t begin : {0u, 21u}) {
-    std::vector<std::uint32_t> rows_plain(n), rows_fast(n);
-    std::vector<std::uint64_t> ids_plain(n), ids_fast(n);
-    const std::size_t m_plain = list_rows_equal_plain(codes.data(), 0, ids.data(), begin, n, rows_plain.data(), ids_plain.data());
-    const std::size_t m_fast = list_rows_equal(codes.data(), 0, ids.data(), begin, n, rows_fast.data(), ids_fast.data());
-    ASSERT_EQ(m_plain, m_fast);
-    rows_plain.resize(m_plain);
-    rows_fast.resize(m_fast);
-    ids_plain.resize(m_plain);
-    ids_fast.resize(m_fast);
-    EXPECT_EQ(rows_plain, rows_fast);
-    EXPECT_EQ(ids_plain, ids_fast);
-    EXPECT_GT(m_plain, n / 6);
-    EXPECT_LT(m_plain, n / 3);
-    for (const std::uint32_t r : rows_plain) EXPECT_EQ(codes[r], 0);
+    test::RowList rows_plain(n), rows_fast(n);
+    rows_plain.count = list_rows_equal_plain(codes.data(), 0, ids.data(), begin, n, rows_plain.rows.data(), rows_plain.ids.data());
+    rows_fast.count = list_rows_equal(codes.data(), 0, ids.data(), begin, n, rows_fast.rows.data(), rows_fast.ids.data());
+    test::expect_same_rows(rows_plain, rows_fast);
+    EXPECT_GT(rows_plain.count, n / 6);
+    EXPECT_LT(rows_plain.count, n / 3);
+    for (const std::uint32_t r : rows_plain.listed()) EXPECT_EQ(codes[r], 0);
   }
 }
 
