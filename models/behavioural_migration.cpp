@@ -543,16 +543,14 @@ class BehaviouralMigration : public Model {
       // (unless in transit or due to leave): a vectorised pass lists the
       // others (models/decision_kernel.cpp), and only they go through the
       // decision below.
-      thread_local std::vector<std::uint32_t> active_rows;
-      thread_local std::vector<std::uint64_t> active_ids;
-      active_rows.resize(std::max<std::size_t>(active_rows.size(), ch.end - ch.begin));
-      active_ids.resize(active_rows.size());
-      const std::size_t active_count =
-          list_deciding(DecisionColumns{id.data(), next.data(), transit.data(), return_due.data(), age.data()}, step,
-                        p_.min_age_months, ch.begin, ch.end, active_rows.data(), active_ids.data());
+      thread_local RowSelection active;
+      active.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+        return list_deciding(DecisionColumns{id.data(), next.data(), transit.data(), return_due.data(), age.data()},
+                             step, p_.min_age_months, ch.begin, ch.end, rows, ids);
+      });
       // The active rows are sparse: their columns are fetched a few rows
       // ahead, so that the loads of one agent overlap the work of another.
-      const std::span<const std::uint32_t> rows(active_rows.data(), active_count);
+      const auto rows = active.rows();
       constexpr std::size_t kAhead = 8;
       for (std::size_t idx = 0; idx < rows.size(); ++idx) {
         const std::uint32_t r = rows[idx];
@@ -569,7 +567,7 @@ class BehaviouralMigration : public Model {
           __builtin_prefetch(&citizenship[f]);
           __builtin_prefetch(&arrival[f]);
         }
-        const std::uint64_t agent_id = active_ids[idx];  // listed with the row: no random look-up
+        const std::uint64_t agent_id = active.ids()[idx];  // listed with the row: no random look-up
         if (!eligible(world, age[r], agent_id)) continue;
         if (scheme_ && scheme[r] != 0) continue;  // circular scheme participants follow the scheme's rules
         const Draw d = world.rng().agent(agent_id, step, kDecideDraw);

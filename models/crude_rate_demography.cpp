@@ -151,16 +151,15 @@ class CrudeRateDemography : public Model {
       const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
       auto next = agents.col(next_);
       // Everyone ages; those at a check are listed, with their draws at once.
-      thread_local std::vector<std::uint32_t> due_rows;
-      thread_local std::vector<std::uint64_t> due_ids;
-      due_rows.resize(std::max<std::size_t>(due_rows.size(), ch.end - ch.begin));
-      due_ids.resize(due_rows.size());
-      const std::size_t due = age_and_list_due(AgeingColumns{id.data(), next.data(), age.data()}, ch.begin, ch.end,
-                                               step_months, last_age, step, due_rows.data(), due_ids.data());
+      thread_local RowSelection due;
+      due.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+        return age_and_list_due(AgeingColumns{id.data(), next.data(), age.data()}, ch.begin, ch.end, step_months,
+                                last_age, step, rows, ids);
+      });
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(due_ids.data(), due), step, kDemographyDraw, draws);
-      for (std::size_t i = 0; i < due; ++i) {
-        const std::uint32_t r = due_rows[i];
+      world.rng().agents(due.ids(), step, kDemographyDraw, draws);
+      for (std::size_t i = 0; i < due.size(); ++i) {
+        const std::uint32_t r = due.rows()[i];
         const int band = age[r] / band_months_;
         const double q = opportunity_[sex[r]][static_cast<std::size_t>(band)];
         // Is this step an opportunity? Scheduled ones are; otherwise (new

@@ -215,59 +215,43 @@ class HousingMarket : public Model {
       const bool budgets = savings_.has_value();
       const auto savings = budgets ? a.col(*savings_) : std::span<float>{};
       const auto income = budgets ? a.col(*income_) : std::span<float>{};
-      LaneCounter<5> residents;  // by tenure code
       thread_local RowSelection maybe;
-      thread_local std::vector<std::uint32_t> surveyed_rows;
-      thread_local std::vector<std::uint64_t> surveyed_ids;
-      std::span<const std::uint32_t> rows;
-      std::span<const std::uint64_t> ids;
+      std::array<std::int64_t, 5> by_tenure{};  // residents by tenure code
       if (housing_phase && budgets) {
         // The common case, in its own kernel (models/housing_survey.cpp).
-        surveyed_rows.resize(std::max<std::size_t>(surveyed_rows.size(), ch.end - ch.begin));
-        surveyed_ids.resize(surveyed_rows.size());
         const TenureColumns columns{id.data(), age.data(), employment.data(), income.data(), savings.data(),
                                     tenure.data()};
         const TenureTests tests{kAdultMonths, float_ceiling(rent), float_ceiling(p_.affordability_ratio * rent),
                                 float_ceiling(p_.deposit_months * rent)};
-        std::array<std::int64_t, 5> by_tenure{};
-        const std::size_t listed_count = survey_tenure(columns, tests, ch.begin, ch.end, by_tenure.data(),
-                                                       surveyed_rows.data(), surveyed_ids.data());
-        for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(by_tenure[t + 1]);
-        rows = {surveyed_rows.data(), listed_count};
-        ids = {surveyed_ids.data(), listed_count};
-      } else {
+        maybe.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+          return survey_tenure(columns, tests, ch.begin, ch.end, by_tenure.data(), rows, ids);
+        });
+      } else if (housing_phase) {
         // Bitwise tests keep the common case (nothing to do) free of
         // unpredictable branches.
-        auto without_budgets = [&](std::uint32_t r) {
+        LaneCounter<5> residents;
+        maybe.select(ch, id, [&](std::uint32_t r) {
           const std::uint8_t t = tenure[r];
           residents.add(r, t);
           return (t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) |
                  ((t == code(Tenure::informal)) & (age[r] >= kAdultMonths));
-        };
-        if (housing_phase) {
-          maybe.select(ch, id, without_budgets);
-          for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(residents[t + 1]);
-          rows = maybe.rows();
-          ids = maybe.ids();
-        } else {
-          // The arrive phase: tenures counted, the unhoused listed.
-          std::array<std::int64_t, 5> by_tenure{};
-          count_codes(tenure.data(), ch.begin, ch.end, by_tenure.size(), by_tenure.data());
-          for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(by_tenure[t + 1]);
-          surveyed_rows.resize(std::max<std::size_t>(surveyed_rows.size(), ch.end - ch.begin));
-          surveyed_ids.resize(surveyed_rows.size());
-          const std::size_t listed_count = list_rows_equal(tenure.data(), code(Tenure::unhoused), id.data(), ch.begin,
-                                                           ch.end, surveyed_rows.data(), surveyed_ids.data());
-          rows = {surveyed_rows.data(), listed_count};
-          ids = {surveyed_ids.data(), listed_count};
-        }
+        });
+        for (std::size_t t = 0; t < by_tenure.size(); ++t) by_tenure[t] = residents[t];
+      } else {
+        // The arrive phase: tenures counted, the unhoused listed.
+        count_codes(tenure.data(), ch.begin, ch.end, by_tenure.size(), by_tenure.data());
+        maybe.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+          return list_rows_equal(tenure.data(), code(Tenure::unhoused), id.data(), ch.begin, ch.end, rows, ids);
+        });
       }
+      for (std::size_t t = 0; t < 4; ++t) per_chunk[k][t] = static_cast<double>(by_tenure[t + 1]);
+      const auto rows = maybe.rows();
       // Listed as selected: the unhoused and affordable informal residents;
       // private tenants behind with the rent after an eviction draw, the
       // homeless after a search draw (word 3 of the placement draw, which
       // each takes at most one of).
       thread_local DrawBatch draws;
-      if (housing_phase) world.rng().agents(ids, step, kPlaceDraw, draws);
+      if (housing_phase) world.rng().agents(maybe.ids(), step, kPlaceDraw, draws);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         const std::uint8_t t = tenure[r];

@@ -221,20 +221,18 @@ class LabourMarket : public Model {
       std::array<std::int64_t, kJobCodes> by_job{};
       std::array<std::int64_t, kSkillLevels> labour_force{};
       LaneCounter<kSkillLevels> searching;
-      thread_local std::vector<std::uint32_t> listed_rows;
-      thread_local std::vector<std::uint64_t> listed_ids;
-      listed_rows.resize(std::max<std::size_t>(listed_rows.size(), ch.end - ch.begin));
-      listed_ids.resize(listed_rows.size());
       const LabourColumns columns{id.data(), age.data(), skill.data(), next.data(), employment.data(), job.data()};
       const LabourSurveyRules rules{p_.retirement_months, p_.entry_months, clock_.step_months, step, segments + 1};
-      const std::size_t listed = survey_labour_force(columns, rules, ch.begin, ch.end, by_job.data(),
-                                                     labour_force.data(), listed_rows.data(), listed_ids.data());
-      const std::span<const std::uint32_t> rows(listed_rows.data(), listed);
+      thread_local RowSelection listed;
+      listed.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+        return survey_labour_force(columns, rules, ch.begin, ch.end, by_job.data(), labour_force.data(), rows, ids);
+      });
+      const auto rows = listed.rows();
       // Their draws at once: 0 joining the labour force or the wait to the
       // next separation opportunity, 1 separation, 2 recognition, 3 whether
       // an unscheduled worker has an opportunity now.
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(listed_ids.data(), listed), step, kTransitionDraw, draws);
+      world.rng().agents(listed.ids(), step, kTransitionDraw, draws);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         if (employment[r] == code(Employment::inactive)) {  // coming of age
@@ -257,7 +255,7 @@ class LabourMarket : public Model {
         } else {
           const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
           searching.add(i, static_cast<std::size_t>(level));
-          seekers[k].push_back(Seeker{listed_ids[i], r, static_cast<std::uint8_t>(level)});
+          seekers[k].push_back(Seeker{listed.ids()[i], r, static_cast<std::uint8_t>(level)});
         }
       }
       Counts& out = chunk_counts[k];

@@ -138,16 +138,14 @@ class LegalStatusModel : public Model {
       const CityRules& r = rules_[ch.city];
       // Non-citizens not already due to leave (models/legal_status_kernel.cpp),
       // then their draws at once.
-      thread_local std::vector<std::uint32_t> listed_rows;
-      thread_local std::vector<std::uint64_t> listed_ids;
-      listed_rows.resize(std::max<std::size_t>(listed_rows.size(), ch.end - ch.begin));
-      listed_ids.resize(listed_rows.size());
-      const std::size_t listed = list_non_citizens(id.data(), legal.data(), return_due.data(), ch.begin, ch.end,
-                                                   listed_rows.data(), listed_ids.data());
+      thread_local RowSelection selected;
+      selected.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
+        return list_non_citizens(id.data(), legal.data(), return_due.data(), ch.begin, ch.end, rows, ids);
+      });
       thread_local DrawBatch draws;
-      world.rng().agents(std::span<const std::uint64_t>(listed_ids.data(), listed), step, kStatusDraw, draws);
-      for (std::size_t i = 0; i < listed; ++i) {
-        const std::uint32_t row = listed_rows[i];
+      world.rng().agents(selected.ids(), step, kStatusDraw, draws);
+      for (std::size_t i = 0; i < selected.size(); ++i) {
+        const std::uint32_t row = selected.rows()[i];
         const auto status = static_cast<LegalStatus>(legal[row]);
         const struct {
           const DrawBatch& batch;

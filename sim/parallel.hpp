@@ -59,19 +59,17 @@ void parallel_for_cities(const World& world, F&& body) {
 }
 
 // The rows of one chunk that need random draws this step, with their agent
-// ids, listed without a branch per row (agent states are mixed at random, so
-// a branch would be mispredicted half the time): every row is written and
-// the count advances only for those taken. `takes(row)` may also do other
-// per-row work (ageing, counting) in the same pass. One selection per thread
+// ids. select() lists them without a branch per row (agent states are mixed
+// at random, so a branch would be mispredicted half the time): every row is
+// written and the count advances only for those taken; `takes(row)` may
+// also do other per-row work (counting) in the same pass. list() lets a
+// vectorised kernel write the rows and ids. One selection per thread
 // (declare it thread_local at the call site); its buffers are reused.
 class RowSelection {
  public:
   template <class Takes>
   void select(const Chunk& chunk, std::span<const std::uint64_t> agent_ids, Takes&& takes) {
-    if (rows_.size() < chunk.end - chunk.begin) {
-      rows_.resize(chunk.end - chunk.begin);
-      ids_.resize(chunk.end - chunk.begin);
-    }
+    reserve(chunk);
     // Local pointers and count: stores through the id buffer could otherwise
     // alias a member count and force a reload every row.
     std::uint32_t* rows = rows_.data();
@@ -84,11 +82,24 @@ class RowSelection {
     }
     size_ = m;
   }
+  // `kernel(rows, ids)` writes at most one entry per row of the chunk and
+  // returns how many it wrote.
+  template <class Kernel>
+  void list(const Chunk& chunk, Kernel&& kernel) {
+    reserve(chunk);
+    size_ = kernel(rows_.data(), ids_.data());
+  }
   std::span<const std::uint32_t> rows() const { return {rows_.data(), size_}; }
   std::span<const std::uint64_t> ids() const { return {ids_.data(), size_}; }
   std::size_t size() const { return size_; }
 
  private:
+  void reserve(const Chunk& chunk) {
+    if (rows_.size() < chunk.end - chunk.begin) {
+      rows_.resize(chunk.end - chunk.begin);
+      ids_.resize(chunk.end - chunk.begin);
+    }
+  }
   std::vector<std::uint32_t> rows_;
   std::vector<std::uint64_t> ids_;
   std::size_t size_ = 0;
