@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace mobsim::test {
 
 const ModelRegistry& registry() { return models::builtin_registry(); }
@@ -81,6 +83,18 @@ RunResult run_in_memory(const ScenarioSpec& spec) {
   result.entries = engine.entry_outputs();
   engine.run(result.recording);
   return result;
+}
+
+std::size_t series_index(const std::vector<SeriesDecl>& series, const std::string& name) {
+  for (std::size_t i = 0; i < series.size(); ++i)
+    if (series[i].name == name) return i;
+  throw std::out_of_range("no series " + name + " among the " + std::to_string(series.size()) + " declared");
+}
+
+const CollectionEntry& entry_of(const ScenarioSpec& spec, const std::string& collection, const std::string& name) {
+  const CollectionEntry* e = spec.find_entry(collection, name);
+  if (e == nullptr) throw std::out_of_range("no entry " + name + " in collection " + collection);
+  return *e;
 }
 
 void expect_same_rows(const RowList& plain, const RowList& fast) {

@@ -46,6 +46,16 @@ struct RunResult {
 };
 RunResult run_in_memory(const ScenarioSpec& spec);
 
+// Index of the series `name` among `series` (an engine's declarations);
+// throws std::out_of_range naming it when there is none, so that a renamed or
+// missing series fails the test instead of becoming a read past the frame.
+std::size_t series_index(const std::vector<SeriesDecl>& series, const std::string& name);
+
+// The entry `name` of a collection; throws std::out_of_range naming it when
+// the scenario has none (dereferencing find_entry's null would crash the
+// whole test binary instead of failing one test).
+const CollectionEntry& entry_of(const ScenarioSpec& spec, const std::string& collection, const std::string& name);
+
 // Text of a scenario that starts from the baseline with the given TOML body.
 std::string from_baseline(const std::string& body);
 

@@ -37,6 +37,7 @@ TEST(LegalPathways, QuotaIsNeverExceededAndOnlyTheSkilledAreAdmitted) {
   const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
   const std::uint8_t pathway = world.channel("legal_pathway");
   double this_year = 0, admitted = 0;
+  std::size_t entrants = 0;  // agents the skill check below ran on
   for (int t = 1; t <= 24; ++t) {
     sim->step();
     if ((t - 1) % 12 == 0) this_year = 0;
@@ -51,10 +52,14 @@ TEST(LegalPathways, QuotaIsNeverExceededAndOnlyTheSkilledAreAdmitted) {
       for (std::size_t r = 0; r < a.size(); ++r)
         if (a.col(arrival)[r] == t && a.col(permit_end)[r] == t + 84) {
           EXPECT_EQ(a.col(core::skill)[r], code(Skill::high));
+          ++entrants;
         }
     }
   }
   EXPECT_GT(admitted, 5.0);
+  // Without a single entrant found by arrival and permit the skill check
+  // above never ran: the test would pass whoever was admitted.
+  EXPECT_GT(entrants, 0u) << "no agent arrived with an 84-step permit: the skill filter went unchecked";
 }
 
 TEST(LegalPathways, AdmissionsAreTheSameForAnyThreadCount) {
@@ -101,14 +106,19 @@ TEST(Regularisation, ConvertsExactlyTheStatedShareOfTheEligible) {
   Frame frame;
   sim->observe(frame);
   const auto& series = engine.series();
+  std::size_t found = 0;  // of the two series checked
   for (std::size_t i = 0; i < series.size(); ++i) {
     if (series[i].name == "regularisation_eligible") {
       EXPECT_EQ(frame.series[i][2], 100.0 * irregular);
+      ++found;
     }
     if (series[i].name == "regularised") {
       EXPECT_EQ(frame.series[i][2], 100.0 * regularised);
+      ++found;
     }
   }
+  // A renamed or missing series would skip its check silently.
+  ASSERT_EQ(found, 2u) << "series regularisation_eligible and regularised, each exactly once";
 }
 
 TEST(MobilityShocks, InternationalMovesStopExactlyInTheWindow) {
@@ -189,11 +199,15 @@ TEST(JobProgrammes, PostsGoExactlyToTheTargetGroup) {
   Frame frame;
   sim->observe(frame);
   const auto& series = engine.series();
+  std::size_t found = 0;
   for (std::size_t i = 0; i < series.size(); ++i)
     if (series[i].name == "programme_hires") {
       EXPECT_EQ(frame.series[i][0], 100.0 * group);
       EXPECT_EQ(frame.series[i][1], 0.0);
+      ++found;
     }
+  // A renamed or missing series would skip both checks silently.
+  ASSERT_EQ(found, 1u) << "series programme_hires, exactly once";
 }
 
 TEST(JobProgrammes, HiresFollowTheYearlyNumberOfJobs) {
@@ -251,12 +265,12 @@ TEST(SkillsRecognition, LowersThePenaltyOnlyInItsWindow) {
   auto sim = engine.make_simulation(0);
   const World& world = sim->world();
   const auto penalty = world.field_schema().find(models::kRecognitionPenaltyField);
-  const double full = spec.find_entry("cities", "Milan")->real("recognition_penalty");
+  const double full = test::entry_of(spec, "cities", "Milan").real("recognition_penalty");
   for (int t = 1; t <= 6; ++t) {
     sim->step();
     const double expected = (t == 3 || t == 4) ? 0.5 * full : full;
     EXPECT_DOUBLE_EQ(world.fields().at(penalty, 2)[0], expected) << "step " << t;
-    EXPECT_DOUBLE_EQ(world.fields().at(penalty, 3)[0], spec.find_entry("cities", "Paris")->real("recognition_penalty"));
+    EXPECT_DOUBLE_EQ(world.fields().at(penalty, 3)[0], test::entry_of(spec, "cities", "Paris").real("recognition_penalty"));
   }
 }
 

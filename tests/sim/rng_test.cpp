@@ -2,8 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
+#include <string>
+#include <vector>
+
+#include "support.hpp"
 
 namespace mobsim {
 namespace {
@@ -98,6 +106,83 @@ TEST(Rng, BuiltInPurposesAreDistinct) {
   std::set<std::uint32_t> codes;
   for (const auto& n : names) codes.insert(purpose(n).code);
   EXPECT_EQ(codes.size(), names.size());
+}
+
+// Every purpose("...") of models/ and sim/ (there is no central registry:
+// rng.hpp hashes names so that none is needed). Kept complete by
+// PurposeListCoversTheSources below.
+const std::vector<std::string> kCodeBasePurposes{
+    "budget.init",
+    "circular.apply", "circular.expiry", "circular.select",
+    "demography.death_birth", "demography.newborn",
+    "gravity.move",
+    "hinterland.arrivals", "hinterland.newcomer",
+    "housing.init", "housing.place",
+    "international.arrivals", "international.newcomer",
+    "job_programme.select",
+    "labour.init", "labour.layoff", "labour.search", "labour.transition",
+    "legal.init", "legal.status",
+    "legal_pathways.select",
+    "migration.border", "migration.channel", "migration.decide", "migration.irregular",
+    "population.init", "population.init.2",
+    "regularisation.select",
+    "replicate.seed",
+    "return_support.placement",
+    "undocumented.service_access"};
+
+TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
+  ASSERT_EQ(kCodeBasePurposes.size(), 31u);
+  const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
+  ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
+  // The stream key is the 32-bit hash: two names with the same code would
+  // share every draw.
+  std::set<std::uint32_t> codes;
+  for (const auto& n : kCodeBasePurposes) EXPECT_TRUE(codes.insert(purpose(n).code).second) << n << " collides";
+  EXPECT_EQ(codes.size(), kCodeBasePurposes.size());
+  // And so their draws differ for the same seed, agent and step (whole draws
+  // and the first word, which most decisions use alone), per agent and per
+  // city stream, for agents of several cities and steps.
+  for (const std::uint64_t seed : {1ull, 20250101ull})
+    for (const std::uint64_t agent : {0ull, 7ull, 7ull | (3ull << 48)})
+      for (const std::uint32_t step : {0u, 1u, 240u}) {
+        SCOPED_TRACE("seed " + std::to_string(seed) + " agent " + std::to_string(agent) + " step " + std::to_string(step));
+        const Rng rng(seed);
+        std::set<std::array<std::uint32_t, 4>> draws;
+        std::set<std::uint32_t> first_words, city_first;
+        for (const auto& n : kCodeBasePurposes) {
+          const Draw d = rng.agent(agent, step, purpose(n));
+          draws.insert(d.words);
+          first_words.insert(d.words[0]);
+          auto stream = rng.city_stream(static_cast<std::uint32_t>(agent >> 48), step, purpose(n));
+          city_first.insert(stream());
+        }
+        EXPECT_EQ(draws.size(), kCodeBasePurposes.size());
+        EXPECT_EQ(first_words.size(), kCodeBasePurposes.size());
+        EXPECT_EQ(city_first.size(), kCodeBasePurposes.size());
+      }
+}
+
+TEST(Rng, PurposeListCoversTheSources) {
+  // The names in purpose("...") calls of models/ and sim/, read from the
+  // sources: a purpose added without joining kCodeBasePurposes would escape
+  // the distinctness check above.
+  std::set<std::string> found;
+  for (const char* dir : {"models", "sim"})
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(test::source_dir() / dir)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".hpp")) continue;
+      std::ifstream in(entry.path());
+      const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+      const std::string call = "purpose(\"";
+      for (auto at = text.find(call); at != std::string::npos; at = text.find(call, at + 1)) {
+        const auto begin = at + call.size();
+        const auto end = text.find('"', begin);
+        ASSERT_NE(end, std::string::npos) << entry.path();
+        found.insert(text.substr(begin, end - begin));
+      }
+    }
+  ASSERT_FALSE(found.empty()) << "no purpose(\"...\") found under " << test::source_dir();
+  EXPECT_EQ(found, std::set<std::string>(kCodeBasePurposes.begin(), kCodeBasePurposes.end()));
 }
 
 }  // namespace
