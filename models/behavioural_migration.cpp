@@ -1014,6 +1014,54 @@ ModelInfo behavioural_migration() {
       {"skilled_emigrants", "persons", "High-skill residents leaving for another country during the step (brain drain)",
        true, SeriesKind::flow},
   };
+  info.state.owns = {
+      owns_column<std::uint16_t>(kTransitColumn, "code",
+                                 "1 + city an irregular migrant waiting in a transit hub heads to; 0 none",
+                                 {Phase::decide}),
+      owns_column<std::uint16_t>(kNextDecisionColumn, "step",
+                                 "step of the agent's next decision opportunity (+ 0x8000), or of its next band of "
+                                 "ages; 0 not yet scheduled",
+                                 {Phase::decide})};
+  info.state.writes = {
+      writes_column(kSavingsColumn, {Phase::decide},
+                    "a move is paid from savings; a supported return adds the return incentive"),
+      optional(writes_column(kPathwayApplicationColumn, {Phase::decide},
+                             "a decision to take a legal pathway files an application")),
+      optional(writes_column(kPathwayDestinationColumn, {Phase::decide}, "the city a pathway application is for")),
+      optional(writes_column(kSupportedReturnColumn, {Phase::decide},
+                             "marks a return with return support, for placement on arrival home"))};
+  const auto decide = Phase::decide;
+  info.state.reads = {
+      reads_field(kSkillWageField, decide),
+      reads_field(kWageField, decide),
+      reads_field(kUnemploymentRateField, decide),
+      reads_field(kRecognitionPenaltyField, decide),
+      reads_field(kRentField, decide),
+      // Set by the budget model while initialising, not written in a step.
+      reads_field(kBenefitField, decide, ReadTiming::last_step),
+      reads_field(kLivingCostField, decide, ReadTiming::last_step),
+      reads_field(kDiasporaField, decide),  // counted earlier in decide by the networks model
+      reads_field(kSettledDiasporaField, decide),
+      reads_field(kFreeMovementField, decide),
+      reads_field("work_visa_grant_rate", decide),
+      reads_field("study_visa_grant_rate", decide),
+      reads_field("asylum_decision_months", decide),
+      reads_column(kCitizenshipColumn, decide),
+      // Recruited earlier in decide by the circular schemes.
+      optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides"),
+      optional(reads_field(kLegalPathwayField, decide), "no legal pathway channel"),
+      optional(reads_field(kInternationalMoveFactorField, decide), "every international move can take place"),
+      optional(reads_field(kReturnIncentiveField, decide), "no return incentive, no supported returns"),
+      optional(reads_field("return_programme", decide), "no return incentive, no supported returns")};
+  // The savings read and the writes of what a move leaves behind. The job,
+  // tenure, return order, arrival and permit end are read here too but
+  // declared as writes only: whole columns are declared, and the agents that
+  // circular schemes (before migration) and legal pathways (after it)
+  // relocate in decide are not the ones migration reads, so neither timing
+  // of a read would be true.
+  // Decisions see savings as the decide phase starts: the admission fees of
+  // legal pathways are paid after them.
+  declare_relocation(info.state, {Phase::decide}, ReadTiming::phase_start);
   info.make = [](ModelSetup& setup) { return std::make_unique<BehaviouralMigration>(setup); };
   return info;
 }

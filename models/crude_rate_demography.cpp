@@ -285,6 +285,12 @@ ModelInfo crude_rate_demography() {
       diags.push_back(Diagnostic{spec.setting("demography.fertile_max_age_years").where,
                                  "demography.fertile_max_age_years", "is below demography.fertile_min_age_years", ""});
   });
+  info.state.owns = {
+      owns_column<std::uint16_t>("next_demography_check", "step",
+                                 "step of the next demographic check (low 15 bits; top bit: an opportunity); 0 "
+                                 "unscheduled",
+                                 {Phase::demography}),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<CrudeRateDemography>(setup); };
   return info;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "param.hpp"
+#include "state.hpp"
 
 namespace mobsim::models {
 
@@ -114,6 +115,47 @@ inline ParamDecl text_list_param(std::string key, std::optional<std::vector<std:
 // A share in [0, 1].
 inline ParamDecl share_param(std::string key, std::optional<double> def, std::string meaning, std::string source) {
   return real_param(std::move(key), "1", def, 0.0, 1.0, std::move(meaning), std::move(source));
+}
+
+// ---- the state contract (sim/state.hpp) ----------------------------------
+// A per-city field this model creates: `shape` says what its width holds.
+inline OwnedState owns_field(std::string name, std::string shape, std::string units, std::string meaning,
+                             std::vector<Phase> written_in) {
+  return OwnedState{StateKind::city_field, std::move(name), "double", std::move(shape), std::move(units),
+                    std::move(meaning), std::move(written_in)};
+}
+
+// An agent column of element type T this model creates.
+template <class T>
+OwnedState owns_column(std::string name, std::string units, std::string meaning, std::vector<Phase> written_in) {
+  return OwnedState{StateKind::agent_column, std::move(name), element_type_name<T>(), "1 per agent", std::move(units),
+                    std::move(meaning), std::move(written_in)};
+}
+
+// A read in `phase` (std::nullopt: only while observing or initialising).
+inline StateRead reads_field(std::string name, std::optional<Phase> phase, ReadTiming timing = ReadTiming::this_step) {
+  return StateRead{StateKind::city_field, std::move(name), phase, timing, false, ""};
+}
+inline StateRead reads_column(std::string name, std::optional<Phase> phase, ReadTiming timing = ReadTiming::this_step) {
+  return StateRead{StateKind::agent_column, std::move(name), phase, timing, false, ""};
+}
+// The same read, allowed to have no provider: `when_absent` says what the model does then.
+inline StateRead optional(StateRead read, std::string when_absent) {
+  read.optional = true;
+  read.when_absent = std::move(when_absent);
+  return read;
+}
+
+// A write into state another model owns.
+inline StateWrite writes_field(std::string name, std::vector<Phase> phases, std::string why) {
+  return StateWrite{StateKind::city_field, std::move(name), std::move(phases), false, std::move(why)};
+}
+inline StateWrite writes_column(std::string name, std::vector<Phase> phases, std::string why) {
+  return StateWrite{StateKind::agent_column, std::move(name), std::move(phases), false, std::move(why)};
+}
+inline StateWrite optional(StateWrite write) {
+  write.optional = true;
+  return write;
 }
 
 }  // namespace mobsim::models

@@ -96,6 +96,10 @@ ModelInfo hinterland_info(bool labour_linked) {
   info.phases = {Phase::boundary};
   info.flows = {FlowDecl{"hinterland_inflow", true, "Arrivals from the city's rural hinterland during the step", true}};
   if (labour_linked) info.requires_slots = {"labour"};
+  // The expected income of a low-skill newcomer (constant_rate reads nothing).
+  if (labour_linked)
+    info.state.reads = {reads_field(kSkillWageField, Phase::boundary),
+                        reads_field(kUnemploymentRateField, Phase::boundary)};
   info.make = [labour_linked](ModelSetup& setup) { return std::make_unique<HinterlandArrivals>(setup, labour_linked); };
   if (labour_linked) return info;  // parameters are declared once, with the constant-rate model
 

@@ -158,6 +158,28 @@ ModelInfo household_budget() {
                              "Unemployment benefit as a share of the mean wage (0 where there is none)", data)},
       {"cities", share_param("pension_replacement", std::nullopt, "Old-age income as a share of the mean wage", data)},
   };
+  // The three per-city amounts are set once, in initialise: written in no phase.
+  info.state.owns = {
+      owns_column<float>(kSavingsColumn, "EUR", "savings, never negative", {Phase::income}),
+      owns_column<float>(kIncomeColumn, "EUR/month", "income of the current month (0 for children)", {Phase::income}),
+      owns_field(kBenefitField, "1", "EUR/month", "monthly unemployment benefit", {}),
+      owns_field(kPensionField, "1", "EUR/month", "monthly old-age income", {}),
+      owns_field(kLivingCostField, "1", "EUR/month", "monthly living cost of an adult, rent excluded", {}),
+  };
+  const std::string no_jobs = "the employed earn the city's living cost (no job column)";
+  const std::string no_rent = "nobody pays rent";
+  info.state.reads = {
+      optional(reads_column(kJobColumn, Phase::income), no_jobs),
+      optional(reads_field(kWageField, Phase::income), no_jobs),
+      optional(reads_column(kTenureColumn, Phase::income), no_rent),
+      optional(reads_field(kRentField, Phase::income), no_rent),
+      // Saved from the remittances received last step (the remittances model
+      // writes it later in the income phase).
+      optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),
+               "no remittances added to savings"),
+      optional(reads_field(kUndocumentedServiceAccessField, Phase::income),
+               "undocumented residents get no unemployment benefit"),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };
   return info;
 }

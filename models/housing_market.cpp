@@ -442,6 +442,27 @@ ModelInfo housing_market() {
                                    "social + informal + homeless shares leave nobody in private housing", ""});
     }
   });
+  info.state.owns = {
+      owns_column<std::uint8_t>(kTenureColumn, "code",
+                                "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless",
+                                {Phase::housing, Phase::arrive}),
+      owns_field(kRentField, "3 tenures (formal private, social, informal)", "EUR/month per person",
+                 "rent per person by tenure", {Phase::housing}),
+  };
+  const std::string able_to_pay = "everyone counts as able to pay (no evictions, deposits always met)";
+  const std::string no_access = "undocumented residents get no social housing";
+  info.state.reads = {
+      optional(reads_field(kProgrammeDwellingsField, Phase::housing), "no dwellings from housing programmes"),
+      optional(reads_field(kPublicConstructionShareField, Phase::housing),
+               "the city's own social share of construction"),
+      optional(reads_field(kUndocumentedServiceAccessField, Phase::housing), no_access),
+      optional(reads_field(kUndocumentedServiceAccessField, Phase::arrive), no_access),
+      // The budget writes savings and income later in the step (income): the
+      // housing phase sees last month's.
+      optional(reads_column(kSavingsColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
+      optional(reads_column(kIncomeColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
+      optional(reads_column(kSavingsColumn, Phase::arrive), able_to_pay),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<HousingMarket>(setup); };
   return info;
 }

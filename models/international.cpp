@@ -199,6 +199,17 @@ ModelInfo rest_of_world_immigration() {
       if (total <= 0) diags.push_back(Diagnostic{s.where, key, "shares sum to zero", ""});
     }
   });
+  const std::vector<Phase> boundary_phase{Phase::boundary};
+  info.state.writes = {
+      optional(writes_column(kSavingsColumn, boundary_phase, "newcomers bring savings of a few months' living cost")),
+      optional(writes_column(kPermitEndColumn, boundary_phase, "newcomers' permit end or asylum decision step")),
+      optional(writes_column(kArrivalColumn, boundary_phase, "newcomers' step of arrival")),
+  };
+  info.state.reads = {
+      // Set once, in the budget's initialise (written in no phase of the step).
+      optional(reads_field(kLivingCostField, Phase::boundary, ReadTiming::last_step), "newcomers bring no savings"),
+      optional(reads_field(kInternationalMoveFactorField, Phase::boundary), "every arrival can travel (factor 1)"),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
   return info;
 }

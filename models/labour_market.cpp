@@ -665,6 +665,41 @@ ModelInfo labour_market() {
                                    "shares sum to " + to_toml_text(Value{total}) + ", not 1", ""});
     }
   });
+  const std::vector<Phase> labour_phase{Phase::labour};
+  info.state.owns = {
+      owns_column<std::uint8_t>(kJobColumn, "code", "job held: 1 + sector * 3 + skill level of the job; 0 none",
+                                labour_phase),
+      owns_column<std::uint16_t>("next_separation_check", "step",
+                                 "step of a worker's next separation opportunity; 0 unscheduled", labour_phase),
+      owns_field(kJobsField, "sectors x 3 skill levels", "agents", "jobs, filled or vacant", labour_phase),
+      owns_field(kWageField, "sectors x 3 skill levels", "EUR/month", "wage of a job by sector and skill level",
+                 labour_phase),
+      owns_field(kUnemploymentRateField, "3 skill levels", "1",
+                 "unemployment rate by skill level searched at (labour force by own skill)", labour_phase),
+      owns_field(kJobFindingField, "3 skill levels", "1 per step",
+                 "probability that a job seeker is hired in the step (monthly at one-month steps), by skill level",
+                 labour_phase),
+      owns_field(kSkillWageField, "3 skill levels", "EUR/month",
+                 "mean wage of a job (filled or open) by skill level, what job seekers expect", labour_phase),
+      owns_field(kRecognitionPenaltyField, "1", "1",
+                 "probability that a foreign qualification is not recognised when hiring (after recognition "
+                 "programmes)",
+                 labour_phase),
+      owns_field(kVacanciesField, "sectors x 3 skill levels", "agents", "open jobs after this step's hiring",
+                 labour_phase),
+      owns_field(kJobsAddedField, "sectors x 3 skill levels", "agents",
+                 "jobs created by policies since the labour model last ran (policies add, the labour model takes "
+                 "them into its jobs and sets them back to zero)",
+                 labour_phase),
+  };
+  info.state.reads = {
+      optional(reads_field(kRemittanceJobsField, Phase::labour, ReadTiming::last_step),
+               "no remittance-funded informal jobs"),
+      optional(reads_field(kRecognitionReductionField, Phase::labour), "the city's recognition penalty in full"),
+      optional(reads_field(kSectorDemandFactorField, Phase::labour), "no sector demand shocks"),
+      optional(reads_field(kUndocumentedFormalAccessField, Phase::labour),
+               "formal employers hire undocumented applicants like anyone else (access 1)"),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<LabourMarket>(setup); };
   return info;
 }

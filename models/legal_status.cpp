@@ -317,6 +317,24 @@ ModelInfo legal_status_model() {
                                    "irregular + asylum seeker + work permit shares exceed 1", ""});
     }
   });
+  const std::vector<Phase> status_phase{Phase::status};
+  info.state.owns = {
+      owns_column<std::uint8_t>(kCitizenshipColumn, "code", "0 of the birth country; k+1 naturalised in country k",
+                                status_phase),
+      owns_column<std::uint16_t>(kPermitEndColumn, "step", "step a permit ends or an asylum decision is due; 0 none",
+                                 status_phase),
+      // Created here, written only by the models that bring people in or move them.
+      owns_column<std::uint16_t>(kArrivalColumn, "step",
+                                 "step of arrival in the current city; 0 present since the start, born here or "
+                                 "arrived from the hinterland",
+                                 {}),
+      owns_column<std::uint8_t>(kReturnDueColumn, "1", "1 when the agent must leave", status_phase),
+      owns_field("work_visa_grant_rate", "3 skill levels", "1", "probability a work visa is granted, by skill",
+                 status_phase),
+      owns_field("study_visa_grant_rate", "1", "1", "probability a study visa is granted", status_phase),
+      owns_field("asylum_recognition_rate", "1", "1", "share of asylum claims recognised", status_phase),
+      owns_field("asylum_decision_months", "1", "months", "months until an asylum decision", status_phase),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<LegalStatusModel>(setup); };
   return info;
 }

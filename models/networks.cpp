@@ -97,6 +97,18 @@ ModelInfo diaspora_networks() {
                  "Stay after which a migrant can bring family (family reunification)",
                  "Family Reunification Directive 2003/86/EC, art. 8: up to two years of lawful stay"),
   };
+  const std::string places = "places (cities, hinterlands, rest of world)";
+  info.state.owns = {
+      owns_field(kDiasporaField, places, "persons", "residents by place of birth", {Phase::decide}),
+      owns_field(kSettledDiasporaField, places, "persons",
+                 "residents by place of birth settled for the qualifying stay of family reunification",
+                 {Phase::decide}),
+  };
+  // The count needs this step's newcomers (boundary phase) and comes before
+  // the moves requested later in decide, which also set the arrival step.
+  info.state.reads = {
+      optional(reads_column(kArrivalColumn, Phase::decide, ReadTiming::phase_start), "everyone counts as settled"),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<Diaspora>(setup); };
   return info;
 }

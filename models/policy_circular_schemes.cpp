@@ -384,6 +384,41 @@ ModelInfo circular_schemes() {
                                                   "circular_schemes." + toml_key(e.name) + ".destination",
                                                   "is the origin city", ""});
                  }};
+  const std::string per_scheme = "schemes + 1 (index 0 unused)";
+  info.state.owns = {
+      owns_column<std::uint8_t>(kSchemeColumn, "code",
+                                "0 none; k + 1 while a participant of scheme k; 255 during the step of the return",
+                                {Phase::decide, Phase::arrive}),
+      owns_column<std::uint16_t>("scheme_end_step", "step", "step a participant's stay ends", {Phase::decide}),
+      owns_column<std::uint8_t>("scheme_renewals", "renewals", "renewals of the current stay", {Phase::decide}),
+      owns_column<std::uint32_t>("scheme_alumni", "bit mask", "bit k set: took part in scheme k", {Phase::decide}),
+      // Set once, while initialising.
+      owns_field(kSchemeRemittanceShareField, per_scheme, "1", "share of income each scheme's participants remit",
+                 {}),
+      // Filled by the remittances model (income).
+      owns_field(kSchemeRemittancesField, per_scheme, "EUR (agent units)",
+                 "remittances each scheme's participants living in the city sent this step", {})};
+  info.state.writes = {writes_field(kVacanciesField, {Phase::decide},
+                                    "each recruit takes one open job of the scheme's sector in the destination")};
+  info.state.reads = {
+      reads_field(kVacanciesField, Phase::decide),
+      optional(reads_field(kInternationalMoveFactorField, Phase::decide),
+               "every international journey of recruits and returnees can take place")};
+  // The return order is read too (recruits must not be due to leave), but is
+  // declared as a write only: a this-step read in decide would put migration
+  // and legal pathways, which also relocate in decide, before the schemes.
+  declare_relocation(info.state, {Phase::decide});
+  // Only schemes in use touch other models' state, and they need the labour,
+  // housing, legal status and budget models (checked above).
+  const std::string unused = "no circular schemes (they need the labour, housing, legal status and budget models)";
+  for (auto& read : info.state.reads) {
+    // RelocationColumns::find looks savings up, but the schemes never read
+    // them (nobody pays for a scheme's journeys): no phase, so that
+    // migration, which pays for its moves in decide, need not run first.
+    if (read.kind == StateKind::agent_column && read.name == kSavingsColumn) read.phase = std::nullopt;
+    if (!read.optional) read = optional(read, unused);
+  }
+  for (auto& write : info.state.writes) write = optional(write);
   info.entry_series = EntrySeriesDecl{
       "schemes", "circular_schemes",
       {{"applicants", "persons", "Residents of the origin who applied during the step", true, SeriesKind::flow},

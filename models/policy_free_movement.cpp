@@ -121,6 +121,10 @@ ModelInfo free_movement_blocs() {
       {"countries", reference_param("blocs", "blocs", true, "Free-movement blocs the country belongs to", data, false)},
   };
   info.checks = {window_check("bloc_changes")};
+  info.state.owns = {owns_field(kFreeMovementField, "nationalities (countries, then other)", "1",
+                                "1 where a nationality may settle freely in the city's country (its own country, or a "
+                                "bloc with free movement in force shared with it); 0 otherwise",
+                                {Phase::policy})};
   info.make = [](ModelSetup& setup) { return std::make_unique<FreeMovementBlocs>(setup); };
   return info;
 }

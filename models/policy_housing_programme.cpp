@@ -81,6 +81,11 @@ ModelInfo housing_programmes() {
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("housing_programmes")};
+  info.state.owns = {
+      owns_field(kProgrammeDwellingsField, "2 (formal private, social)", "dwellings",
+                 "dwellings the housing programmes add this step", {Phase::policy}),
+      owns_field(kPublicConstructionShareField, "1", "1",
+                 "least share of ordinary construction that must be social (public) housing", {Phase::policy})};
   info.make = [](ModelSetup& setup) { return std::make_unique<HousingProgrammes>(setup); };
   return info;
 }

@@ -131,6 +131,13 @@ ModelInfo job_programmes() {
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("job_programmes"), target_group_check("job_programmes"),
                  needs_slots_when_used("job_programmes", {"labour"})};
+  // Only programmes in use write, and they need the labour model (checked above).
+  info.state.writes = {
+      optional(writes_column(kJobColumn, {Phase::policy},
+                             "hires members of the target group into the programme's jobs")),
+      optional(writes_field(kJobsAddedField, {Phase::policy},
+                            "adds the filled posts to jobs_added_by_policies, which the labour market adds to its "
+                            "jobs"))};
   info.series = {{"programme_hires", "persons", "People hired into job programmes during the step", true, SeriesKind::flow}};
   info.make = [](ModelSetup& setup) { return std::make_unique<JobProgrammes>(setup); };
   return info;

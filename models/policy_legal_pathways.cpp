@@ -205,6 +205,28 @@ ModelInfo legal_pathways() {
                                                 "pathways)",
                                                 ""});
                  }};
+  info.state.owns = {
+      owns_field(kLegalPathwayField, "cities x 3 skill levels (origin city, then skill)", "code",
+                 "1 + index of a pathway into this city with places left this year, by origin and skill; 0 none",
+                 {Phase::policy}),
+      // Filed by migration decisions (decide); cleared here when the
+      // applications are decided, later in the same phase.
+      owns_column<std::uint8_t>(kPathwayApplicationColumn, "code",
+                                "1 + legal pathway a migration decision applied to this step; 0 none",
+                                {Phase::decide}),
+      owns_column<std::uint16_t>(kPathwayDestinationColumn, "city", "city a pathway application is for", {})};
+  // Migration files this step's applications earlier in decide; the
+  // admitted pay the admission fee out of their savings.
+  declare_relocation(info.state, {Phase::decide});
+  info.state.reads.push_back(reads_column(kPathwayApplicationColumn, Phase::decide));
+  info.state.reads.push_back(reads_column(kPathwayDestinationColumn, Phase::decide));
+  info.state.writes.push_back(writes_column(kSavingsColumn, {Phase::decide}, "the admitted pay the admission fee"));
+  // Only pathways in use relocate anyone, and they need the legal status,
+  // budget, labour and housing models (checked above).
+  const std::string unused = "no legal pathways (they need the legal status, budget, labour and housing models)";
+  for (auto& read : info.state.reads)
+    if (!read.optional) read = optional(read, unused);
+  for (auto& write : info.state.writes) write = optional(write);
   info.entry_series = EntrySeriesDecl{
       "pathways", "legal_pathways",
       {{"applicants", "persons", "Applications to the pathway during the step", true, SeriesKind::flow},

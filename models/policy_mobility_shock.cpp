@@ -94,6 +94,13 @@ ModelInfo mobility_shocks() {
   for (auto& f : window_fields("the shock")) shocks.fields.push_back(std::move(f));
   info.collections.push_back(std::move(shocks));
   info.checks = {window_check("mobility_shocks"), place_names_check("mobility_shocks", "cities")};
+  info.state.owns = {
+      owns_field(kInternationalMoveFactorField, "1", "1",
+                 "share of international moves into or out of the city that can take place (overlapping shocks "
+                 "multiply)",
+                 {Phase::policy}),
+      owns_field(kSectorDemandFactorField, "sectors", "1", "labour demand of each sector relative to normal",
+                 {Phase::policy})};
   info.make = [](ModelSetup& setup) { return std::make_unique<MobilityShocks>(setup); };
   return info;
 }

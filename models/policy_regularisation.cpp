@@ -131,6 +131,16 @@ ModelInfo regularisations() {
                             "assumption: Spain's 2005 permits were valid one year")};
   info.collections.push_back(std::move(regs));
   info.checks = {needs_slots_when_used("regularisations", {"legal_status"})};
+  // Only regularisations in use touch the state, and they need the legal
+  // status model (checked above).
+  info.state.writes = {
+      optional(writes_column(kPermitEndColumn, {Phase::policy},
+                             "a regularised resident's work permit ends after permit_years")),
+      optional(writes_column(kReturnDueColumn, {Phase::policy}, "a regularised resident no longer has to leave"))};
+  // The minimum stay is measured from the arrival step left by the previous
+  // step's moves and arrivals (written in boundary and decide).
+  info.state.reads = {optional(reads_column(kArrivalColumn, Phase::policy, ReadTiming::last_step),
+                               "no regularisations (they need the legal status model)")};
   info.series = {
       {"regularisation_eligible", "persons", "Irregular residents eligible for a regularisation during the step", true, SeriesKind::flow},
       {"regularised", "persons", "Irregular residents who received a permit by regularisation during the step", true, SeriesKind::flow},

@@ -169,6 +169,24 @@ ModelInfo return_support() {
   info.checks = {window_check("return_support"), place_names_check("return_support", "host_cities"),
                  place_names_check("return_support", "home_cities"),
                  needs_slots_when_used("return_support", {"labour"})};
+  const std::string by_home = "cities + 1 (home city, then the rest of the world)";
+  info.state.owns = {
+      owns_field("return_programme", by_home, "code",
+                 "1 + return-support programme for returns from here to each home; 0 none", {Phase::policy}),
+      owns_field(kReturnIncentiveField, by_home, "EUR", "paid on a supported return from here to each home",
+                 {Phase::policy}),
+      // Set by migration decisions (decide), cleared here on arrival home.
+      owns_column<std::uint8_t>(kSupportedReturnColumn, "code",
+                                "1 + return-support programme of a supported return not yet handled on arrival "
+                                "home; 0 none",
+                                {Phase::arrive})};
+  // Only programmes in use write, and they need the labour model (checked above).
+  info.state.writes = {
+      optional(writes_column(kJobColumn, {Phase::arrive},
+                             "places supported returnees in a reintegration job on arrival home")),
+      optional(writes_field(kJobsAddedField, {Phase::arrive},
+                            "adds the reintegration posts to jobs_added_by_policies, which the labour market adds to "
+                            "its jobs"))};
   info.series = {
       {"supported_returns", "persons", "Returnees arriving home with return support during the step", true, SeriesKind::flow},
       {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true, SeriesKind::flow},

@@ -65,6 +65,9 @@ ModelInfo skills_recognition() {
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("skills_recognition")};
+  info.state.owns = {owns_field(kRecognitionReductionField, "1", "1",
+                                "reduction of the city's recognition penalty by the programmes in force",
+                                {Phase::policy})};
   info.make = [](ModelSetup& setup) { return std::make_unique<SkillsRecognition>(setup); };
   return info;
 }

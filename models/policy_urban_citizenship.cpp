@@ -106,6 +106,12 @@ ModelInfo undocumented_access() {
   for (auto& f : window_fields("the card scheme")) ids.fields.push_back(std::move(f));
   info.collections.push_back(std::move(ids));
   info.checks = {window_check("urban_citizenship")};
+  info.state.owns = {
+      owns_field(kUndocumentedFormalAccessField, "1", "1",
+                 "probability that a formal employer hires an undocumented resident", {Phase::policy}),
+      owns_field(kUndocumentedServiceAccessField, "1", "1",
+                 "share of undocumented residents with access to public services (benefits, social housing)",
+                 {Phase::policy})};
   info.make = [](ModelSetup& setup) { return std::make_unique<UndocumentedAccess>(setup); };
   return info;
 }

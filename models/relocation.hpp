@@ -5,6 +5,7 @@
 // schemes).
 #include <optional>
 
+#include "declare.hpp"
 #include "shared_state.hpp"
 #include "world.hpp"
 
@@ -32,6 +33,19 @@ struct RelocationColumns {
     return c;
   }
 };
+
+// The state contract of a model that moves people with RelocationColumns
+// and leave_behind in `phases`: it reads savings and clears the job, the
+// home, any order to leave, the decision schedule, and sets the arrival step.
+// `savings_timing` says which savings the mover's decision sees.
+inline void declare_relocation(StateDecls& state, const std::vector<Phase>& phases,
+                               ReadTiming savings_timing = ReadTiming::this_step) {
+  const std::string why = "a move leaves the job, the home and any order to leave behind (leave_behind)";
+  state.reads.push_back(reads_column(kSavingsColumn, phases.front(), savings_timing));
+  for (const auto& column : {kJobColumn, kTenureColumn, kReturnDueColumn, kArrivalColumn, kPermitEndColumn})
+    state.writes.push_back(writes_column(column, phases, why));
+  state.writes.push_back(optional(writes_column(kNextDecisionColumn, phases, why)));
+}
 
 inline void leave_behind(AgentTable& a, std::uint32_t row, std::uint32_t step, const RelocationColumns& c) {
   if (a.col(core::employment)[row] == code(Employment::employed)) a.col(core::employment)[row] = code(Employment::unemployed);

@@ -175,6 +175,29 @@ ModelInfo remittances() {
       {"remittances_to_rest_of_world", "EUR",
        "Remittances sent by residents to places outside the simulated cities during the step", false, SeriesKind::flow},
   };
+  info.state.owns = {
+      owns_field(kRemittanceJobsField, "1", "agents",
+                 "jobs created by the remittances received this step (the labour model adds them next step)",
+                 {Phase::income}),
+      owns_field(kRemittanceSavingsField, "1", "EUR",
+                 "remittances received and saved per adult resident this step (the budget adds them to savings "
+                 "with the next month's income)",
+                 {Phase::income}),
+  };
+  info.state.writes = {
+      writes_column(kSavingsColumn, {Phase::income}, "senders pay their remittances out of their savings"),
+      optional(writes_field(kSchemeRemittancesField, {Phase::income},
+                            "what the participants of each circular scheme remitted this step")),
+  };
+  const std::string no_schemes = "every sender remits the general share of income";
+  info.state.reads = {
+      reads_column(kSavingsColumn, Phase::income),
+      reads_column(kIncomeColumn, Phase::income),
+      // Participation changes in the decide and arrive phases; the share is
+      // set once, in the schemes' initialise.
+      optional(reads_column(kSchemeColumn, Phase::income, ReadTiming::last_step), no_schemes),
+      optional(reads_field(kSchemeRemittanceShareField, Phase::income, ReadTiming::last_step), no_schemes),
+  };
   info.make = [](ModelSetup& setup) { return std::make_unique<Remittances>(setup); };
   return info;
 }

@@ -1,10 +1,8 @@
 #pragma once
-// The state the behavioural models share, in one place: names of the agent
-// columns and per-city fields each model declares (writer) and the others
-// look up (readers), and the small codes stored in them. Data flow per step:
-//   labour (jobs, wages) -> housing (tenure, rents) -> legal status (permits)
-//   -> budget (income, savings) -> remittances -> hinterland -> networks
-//   -> migration decisions -> moves.
+// The names of the agent columns and per-city fields the models share, and
+// the small codes stored in them. Who owns, writes and reads each one is
+// declared in each model's ModelInfo::state (sim/state.hpp), checked by the
+// engine, and listed in docs/STATE.md; `mobsim plan` prints the order.
 #include <cstdint>
 #include <string>
 #include <vector>

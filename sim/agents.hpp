@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "state.hpp"
+
 namespace mobsim {
 
 enum class Sex : std::uint8_t { female = 0, male = 1 };
@@ -69,6 +71,7 @@ class AgentSchema {
   Column<T> add(std::string name, std::string meaning) {
     for (const auto& c : columns_)
       if (c.name == name) throw std::logic_error("agent column declared twice: " + name);
+    if (log_) log_->record(StateLog::Access::add, StateKind::agent_column, name, element_type_name<T>());
     columns_.push_back({std::move(name), std::move(meaning), ColumnData{std::vector<T>{}}});
     return Column<T>{static_cast<std::uint32_t>(columns_.size() - 1)};
   }
@@ -77,6 +80,7 @@ class AgentSchema {
   // missing or has another element type.
   template <class T>
   Column<T> find(const std::string& name) const {
+    if (log_) log_->record(StateLog::Access::find, StateKind::agent_column, name, element_type_name<T>());
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i].name != name) continue;
       if (!std::holds_alternative<std::vector<T>>(columns_[i].prototype))
@@ -87,6 +91,7 @@ class AgentSchema {
   }
 
   bool has(const std::string& name) const {
+    if (log_) log_->record(StateLog::Access::probe, StateKind::agent_column, name);
     for (const auto& c : columns_)
       if (c.name == name) return true;
     return false;
@@ -96,6 +101,8 @@ class AgentSchema {
   const std::string& meaning(std::size_t i) const { return columns_[i].meaning; }
   std::size_t bytes_per_agent() const;
   ColumnData empty_column(std::size_t i) const { return columns_[i].prototype; }
+  // Records what the models set up next create and look up (nullptr: stop).
+  void attach(StateLog* log) const { log_ = log; }
 
  private:
   struct Decl {
@@ -104,6 +111,7 @@ class AgentSchema {
     ColumnData prototype;
   };
   std::vector<Decl> columns_;
+  mutable StateLog* log_ = nullptr;
 };
 
 class AgentTable {

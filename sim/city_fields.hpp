@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "state.hpp"
+
 namespace mobsim {
 
 struct CityField {
@@ -24,6 +26,8 @@ class CityFieldSchema {
   bool has(const std::string& name) const;
   std::size_t size() const { return fields_.size(); }
   std::uint32_t width(std::size_t i) const { return fields_[i].width; }
+  // Records what the models set up next create and look up (nullptr: stop).
+  void attach(StateLog* log) const { log_ = log; }
 
  private:
   struct Decl {
@@ -32,6 +36,7 @@ class CityFieldSchema {
     std::string meaning;
   };
   std::vector<Decl> fields_;
+  mutable StateLog* log_ = nullptr;
 };
 
 class CityFieldStore {

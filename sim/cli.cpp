@@ -159,6 +159,17 @@ int cmd_validate(const ScenarioArgs& args, const ModelRegistry& registry, std::o
   return 0;
 }
 
+int cmd_plan(const ScenarioArgs& args, const ModelRegistry& registry, std::ostream& out) {
+  const ParamTable table = registry.param_table();
+  const ScenarioSpec spec = load(args, {}, registry, table);
+  const auto contract = contract_of(registry.selected(spec));
+  const RunPlan plan = plan_run(contract);
+  out << args.file << ": run plan of " << contract.size() << " models (order inside each phase from their state "
+      << "declarations, then slot order; docs/STATE.md lists every piece of shared state)\n"
+      << plan_text(contract, plan);
+  return 0;
+}
+
 int cmd_docs(const std::string& dir, bool check, const ModelRegistry& registry, std::ostream& out, std::ostream& err) {
   const DocsStatus status = update_docs(registry, dir, check);
   if (status.up_to_date) {
@@ -213,6 +224,11 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
   add_scenario_args(validate, validate_args);
 
+  ScenarioArgs plan_args;
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Print the run plan: the phases of a step, the models in the order they run, what each writes and reads");
+  add_scenario_args(plan, plan_args);
+
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand(
       "compare", "Compare runs: per city and indicator, each run's mean and 90% interval over replicates and its "
@@ -228,7 +244,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
 
   std::string docs_dir = "docs";
   bool docs_check = false;
-  CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md and the series table in docs/OUTPUT.md");
+  CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md, docs/STATE.md and the generated tables of docs/OUTPUT.md and docs/MODEL.md");
   docs->add_option("--dir", docs_dir, "Directory holding SCENARIO.md and OUTPUT.md");
   docs->add_flag("--check", docs_check, "Only check that the docs are up to date (exit 1 if not)");
 
@@ -244,6 +260,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   try {
     if (run->parsed()) return cmd_run(run_args, command_line, registry, out);
     if (validate->parsed()) return cmd_validate(validate_args, registry, out);
+    if (plan->parsed()) return cmd_plan(plan_args, registry, out);
     if (docs->parsed()) return cmd_docs(docs_dir, docs_check, registry, out, err);
     if (compare->parsed()) return cmd_compare(compare_args, out);
   } catch (const OutputError& e) {

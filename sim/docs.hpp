@@ -1,7 +1,7 @@
 #pragma once
 // Reference documentation generated from the declarations, so it cannot
-// drift from the code: docs/SCENARIO.md entirely, and the table of series in
-// docs/OUTPUT.md between its GENERATED markers.
+// drift from the code: docs/SCENARIO.md and docs/STATE.md entirely, and the
+// table of series in docs/OUTPUT.md between its GENERATED markers.
 #include <filesystem>
 #include <string>
 
@@ -13,6 +13,8 @@ std::string scenario_reference(const ModelRegistry& registry);
 std::string output_series_table(const ModelRegistry& registry);
 // Every model's parameters and data fields, for the appendix of docs/MODEL.md.
 std::string model_parameter_index(const ModelRegistry& registry);
+// docs/STATE.md: every piece of shared state, its owner, writers and readers.
+std::string state_reference(const ModelRegistry& registry);
 
 // Puts `generated` between "<!-- BEGIN GENERATED: name -->" and
 // "<!-- END GENERATED: name -->" in `document`. Throws if the markers are missing.

@@ -5,6 +5,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -85,10 +87,19 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
                        const Geography& geography, const Clock& clock, std::uint64_t seed)
     : geography_(geography), clock_(clock), infos_(models) {
   ModelSetup setup{spec, geography, clock, schema_, field_schema_};
+  // Every model's use of the shared state is recorded while it is set up and
+  // initialised, and checked against what it declares.
+  const std::vector<ContractModel> contract = contract_of(models);
+  StateLog log;
+  schema_.attach(&log);
+  field_schema_.attach(&log);
   std::size_t offset = core_series().size() + flows_of(models).size();
   std::size_t entry_offset = 0;
-  for (const auto* info : infos_) {
+  for (std::size_t i = 0; i < infos_.size(); ++i) {
+    const auto* info = infos_[i];
+    log.begin(contract[i].label);
     models_.push_back(info->make(setup));
+    log.end();
     series_offset_.push_back(offset);
     offset += info->series.size();
     entry_offset_.push_back(entry_offset);
@@ -97,8 +108,24 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
   entry_outputs_ = entry_outputs_for(models, spec);
   world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), channels_for(models), field_schema_,
                                    seed, spec.integer("run.people_per_agent"));
-  PhaseTimer timer(phase_seconds_, "initialise");
-  for (auto& model : models_) model->initialise(*world_);
+  {
+    PhaseTimer timer(phase_seconds_, "initialise");
+    for (std::size_t i = 0; i < models_.size(); ++i) {
+      log.begin(contract[i].label);
+      models_[i]->initialise(*world_);
+      log.end();
+    }
+  }
+  schema_.attach(nullptr);
+  field_schema_.attach(nullptr);
+  if (std::getenv("MOBSIM_STATE_DUMP") != nullptr) {
+    for (const auto& e : log.entries())
+      std::fprintf(stderr, "STATE %s %d %s %s %s\n", e.model.c_str(), static_cast<int>(e.access), name_of(e.kind),
+                   e.name.c_str(), e.type.c_str());
+  } else {
+    verify_accesses(contract, log);
+  }
+  plan_ = plan_run(contract);
 }
 
 Simulation::~Simulation() = default;
@@ -111,9 +138,7 @@ void Simulation::step() {
       PhaseTimer timer(phase_seconds_, "move");
       world.apply_moves();
     }
-    for (std::size_t i = 0; i < models_.size(); ++i) {
-      const auto& phases = infos_[i]->phases;
-      if (std::find(phases.begin(), phases.end(), phase) == phases.end()) continue;
+    for (const std::size_t i : plan_.order[static_cast<std::size_t>(phase)]) {
       PhaseTimer timer(phase_seconds_, std::string(name_of(phase)) + ":" + infos_[i]->name);
       models_[i]->run(phase, world);
     }

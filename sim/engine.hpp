@@ -81,6 +81,7 @@ class Simulation {
   std::vector<std::size_t> entry_offset_;   // first entry output of each model
   std::vector<EntryOutput> entry_outputs_;
   std::unique_ptr<World> world_;
+  RunPlan plan_;  // the order of the models in each phase
   mutable std::map<std::string, double> phase_seconds_;  // wall seconds per phase, observe included
 };
 

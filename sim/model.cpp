@@ -6,21 +6,6 @@
 
 namespace mobsim {
 
-const char* name_of(Phase phase) {
-  switch (phase) {
-    case Phase::policy: return "policy";
-    case Phase::demography: return "demography";
-    case Phase::labour: return "labour";
-    case Phase::housing: return "housing";
-    case Phase::status: return "status";
-    case Phase::income: return "income";
-    case Phase::boundary: return "boundary";
-    case Phase::decide: return "decide";
-    case Phase::arrive: return "arrive";
-  }
-  return "?";
-}
-
 const char* name_of(SeriesKind kind) {
   switch (kind) {
     case SeriesKind::stock: return "stock";
@@ -28,6 +13,12 @@ const char* name_of(SeriesKind kind) {
     case SeriesKind::rate: return "rate";
   }
   return "?";
+}
+
+std::vector<ContractModel> contract_of(const std::vector<const ModelInfo*>& models) {
+  std::vector<ContractModel> out;
+  for (const auto* m : models) out.push_back(ContractModel{m->slot + "=" + m->name, m->phases, &m->state});
+  return out;
 }
 
 void ModelRegistry::add_slot(SlotInfo slot) {
@@ -107,6 +98,40 @@ std::vector<ScenarioCheck> ModelRegistry::checks() const {
                                        "', which is \"none\"",
                                    ""});
       }
+    }
+  });
+  // Every required read (and every write) of the selected models has an
+  // owner among them; the message names the models that could provide it.
+  all.push_back([this](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    std::vector<const ModelInfo*> chosen;
+    for (const auto& slot : slots_)
+      if (const ModelInfo* m = find(slot.name, spec.text("models." + slot.name))) chosen.push_back(m);
+    auto owners = [](const std::vector<const ModelInfo*>& among, StateKind kind, const std::string& name) {
+      std::vector<const ModelInfo*> out;
+      for (const auto* m : among)
+        for (const auto& o : m->state.owns)
+          if (o.kind == kind && o.name == name) out.push_back(m);
+      return out;
+    };
+    std::vector<const ModelInfo*> everyone;
+    for (const auto& m : models_) everyone.push_back(&m);
+    auto complain = [&](const ModelInfo* m, const char* verb, StateKind kind, const std::string& name) {
+      if (!owners(chosen, kind, name).empty()) return;
+      std::string could;
+      for (const auto* o : owners(everyone, kind, name))
+        could += (could.empty() ? "" : " or ") + ("models." + o->slot + " = \"" + o->name + "\"");
+      const std::string key = "models." + m->slot;
+      diags.push_back(Diagnostic{spec.setting(key).where, key,
+                                 key + " = \"" + m->name + "\" " + verb + " the " + name_of(kind) + " '" + name +
+                                     "', which no selected model provides" +
+                                     (could.empty() ? std::string() : "; " + could + " provides it"),
+                                 ""});
+    };
+    for (const auto* m : chosen) {
+      for (const auto& r : m->state.reads)
+        if (!r.optional) complain(m, "reads", r.kind, r.name);
+      for (const auto& w : m->state.writes)
+        if (!w.optional) complain(m, "writes", w.kind, w.name);
     }
   });
   for (const auto& m : models_) all.insert(all.end(), m.checks.begin(), m.checks.end());

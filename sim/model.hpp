@@ -18,20 +18,11 @@
 #include "param.hpp"
 #include "scenario.hpp"
 #include "scenario_loader.hpp"
+#include "state.hpp"
 #include "world.hpp"
 
 namespace mobsim {
 
-// The step, in order. `policy` comes first: what is in force this step (a
-// policy window opening or closing) is set before anything acts on it.
-// Between `decide` and `arrive` the engine moves every agent whose move was
-// requested; rows stay valid from `decide` until then (nothing is created or
-// removed in between), so moves are requested in `decide`.
-enum class Phase : std::uint8_t { policy, demography, labour, housing, status, income, boundary, decide, arrive };
-inline constexpr std::array<Phase, 9> kPhases{Phase::policy, Phase::demography, Phase::labour,
-                                              Phase::housing, Phase::status,     Phase::income,
-                                              Phase::boundary, Phase::decide,    Phase::arrive};
-const char* name_of(Phase phase);
 
 // What a value at a time point means: a stock at the end of the step, a
 // flow summed over the step, or a rate or index at the end of the step.
@@ -96,8 +87,12 @@ struct ModelInfo {
   std::vector<std::string> channels;                          // channels its moves are tagged with
   std::vector<std::string> requires_slots;                    // slots that must not be "none" with it
   std::vector<ScenarioCheck> checks;                          // cross-field validation
+  StateDecls state;                                           // shared state it owns, writes and reads
   std::function<std::unique_ptr<Model>(ModelSetup&)> make;
 };
+
+// A selection of models as the state contract sees it (labels "slot=name").
+std::vector<ContractModel> contract_of(const std::vector<const ModelInfo*>& models);
 
 struct SlotInfo {
   std::string name;

@@ -30,6 +30,33 @@ TEST(Cli, MisspelledKeyIsRejectedWithPositionSuggestionAndNoOutput) {
   EXPECT_EQ(dir.files(), std::vector<std::string>{"typo.toml"});
 }
 
+TEST(Cli, PlanPrintsThePhasesWithTheModelsInTheirDeclaredOrder) {
+  const auto r = test::run_cli({"plan", test::scenario_path("dialogue_partnerships.toml").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto at = [&](const std::string& text) {
+    const auto pos = r.out.find(text);
+    EXPECT_NE(pos, std::string::npos) << text << " not in:\n" << r.out;
+    return pos;
+  };
+  // Diaspora counts before decisions, decisions before the pathways that decide their applications.
+  const auto decide = at("phase decide:\n");
+  EXPECT_LT(decide, at("1. networks=diaspora"));
+  EXPECT_LT(at("1. networks=diaspora"), at("3. migration=behavioural"));
+  EXPECT_LT(at("3. migration=behavioural"), at("4. legal_pathways=quotas"));
+  EXPECT_LT(at("1. budget=monthly"), at("2. remittances=share_of_income"));
+  EXPECT_LT(at("4. legal_pathways=quotas"), at("engine: moves every agent whose move was requested"));
+  at("reads  remittance_jobs (last step) (optional)");
+}
+
+TEST(Cli, PlanOfASelectionWithoutAProviderIsRefused) {
+  const auto r = test::run_cli({"plan", ci_path(), "--set", "models.labour=none"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("reads the field 'skill_wage_eur_per_month_by_skill', which no selected model provides; "
+                       "models.labour = \"matching\" provides it"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(Cli, RejectedScenarioLeavesAnExistingOutputUntouched) {
   test::TempDir dir("untouched");
   const fs::path output = dir / "results.h5";
