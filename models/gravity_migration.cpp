@@ -12,6 +12,7 @@
 #include "declare.hpp"
 #include "logit.hpp"
 #include "register_models.hpp"
+#include "relocation.hpp"
 
 namespace mobsim::models {
 
@@ -30,6 +31,8 @@ class GravityMigration : public Model {
     // which only a city's own entry has, are clamped so the log stays finite).
     log_distance_ = setup.geography.distance_matrix_km().array().max(1.0).log();
   }
+
+  void initialise(World& world) override { relocation_ = RelocationColumns::find_if_present(world); }
 
   void run(Phase, World& world) override {
     const std::size_t n = world.city_count();
@@ -68,10 +71,12 @@ class GravityMigration : public Model {
         if (d.unit(0) >= p_move) continue;
         const auto destination = static_cast<std::uint16_t>(chooser.choose(d.unit(1)));
         moves[k].push_back(Move{r, destination});
-        // A job is left behind. Legal channels are not modelled here: a
+        // The job and the home are left behind (the relocation service,
+        // where the models owning them are selected). Legal channels are not modelled here: a
         // person crossing a border becomes a citizen in the country of birth
         // and otherwise a regular migrant with a work permit.
-        if (employment[r] == code(Employment::employed)) employment[r] = code(Employment::unemployed);
+        if (relocation_) leave_behind(agents, r, step, *relocation_);
+        else if (employment[r] == code(Employment::employed)) employment[r] = code(Employment::unemployed);
         const std::uint16_t there_country = geo.city(destination).country_index;
         if (there_country == here_country) continue;
         if (geo.country_of_place(origin[r]) == there_country) legal[r] = code(LegalStatus::citizen);
@@ -88,6 +93,7 @@ class GravityMigration : public Model {
   double population_elasticity_ = 0;
   double distance_elasticity_ = 0;
   Eigen::ArrayXXd log_distance_;
+  std::optional<RelocationColumns> relocation_;  // with the labour, housing, legal status and budget models
 };
 
 }  // namespace
@@ -112,6 +118,10 @@ ModelInfo gravity_migration() {
                  "assumption within the range of Poot et al. (2016), whose meta-analysis of gravity models of "
                  "migration reports distance elasticities mostly between 0.5 and 2"),
   };
+  // What a move leaves behind, where the models owning it are selected.
+  declare_relocation(info.state, {Phase::decide});
+  for (auto& read : info.state.reads) read = optional(read, "a mover leaves only the employment status behind");
+  for (auto& write : info.state.writes) write = optional(write);
   info.make = [](ModelSetup& setup) { return std::make_unique<GravityMigration>(setup); };
   return info;
 }

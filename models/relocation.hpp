@@ -32,6 +32,14 @@ struct RelocationColumns {
     if (s.has(kNextDecisionColumn)) c.next_decision = s.find<std::uint16_t>(kNextDecisionColumn);
     return c;
   }
+  // The same, or nothing when a model that owns one of them is not selected
+  // (a mover then leaves only the employment status behind).
+  static std::optional<RelocationColumns> find_if_present(const World& world) {
+    const auto& s = world.schema();
+    for (const auto& name : {kSavingsColumn, kJobColumn, kTenureColumn, kReturnDueColumn, kPermitEndColumn, kArrivalColumn})
+      if (!s.has(name)) return std::nullopt;
+    return find(world);
+  }
 };
 
 // The state contract of a model that moves people with RelocationColumns

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "geography.hpp"
+#include "shared_state.hpp"
 #include "support.hpp"
 
 namespace mobsim {
@@ -109,6 +110,38 @@ TEST(Gravity, CrossingABorderChangesLegalStatusAndLeavesTheJob) {
     }
   }
   EXPECT_GT(checked, 100u);
+}
+
+// A gravity mover is a newcomer like any other: the job code, the home and
+// any order to leave stay behind, and the arrival step is the move's. (Kept,
+// the job code counted the mover employed in the new city and the tenure
+// held a dwelling in the old one without any search.)
+TEST(Gravity, AMoverLeavesTheJobAndTheHomeBehind) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
+                                       {"models.migration=gravity", "gravity.move_hazard_per_year=2",
+                                        "run.people_per_agent=100"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto job = world.schema().find<std::uint8_t>(models::kJobColumn);
+  const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
+  const auto tenure = world.schema().find<std::uint8_t>(models::kTenureColumn);
+  std::size_t newcomers = 0, housed = 0;
+  for (int t = 1; t <= 3; ++t) {
+    sim->step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const auto& agents = world.agents(c);
+      for (std::size_t r = world.first_arrival(c); r < agents.size(); ++r, ++newcomers) {
+        EXPECT_EQ(agents.col(job)[r], models::kNoJob) << "a gravity mover kept the job of the city left";
+        EXPECT_EQ(agents.col(arrival)[r], world.step()) << "a gravity mover's arrival step is not the move's";
+        EXPECT_NE(agents.col(core::employment)[r], code(Employment::employed));
+        // The housing model's arrive phase placed the newcomer (or left them homeless) in the new city.
+        housed += agents.col(tenure)[r] != code(models::Tenure::unhoused) ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GT(newcomers, 300u);
+  EXPECT_EQ(housed, newcomers) << "every newcomer ends the step housed or homeless";
 }
 
 }  // namespace
