@@ -21,6 +21,7 @@
 
 #include "decision_kernel.hpp"
 #include "declare.hpp"
+#include "levers.hpp"
 #include "logit.hpp"
 #include "migration_channels.hpp"
 #include "register_models.hpp"
@@ -213,7 +214,7 @@ class BehaviouralMigration : public Model {
       application_ = s.find<std::uint8_t>(kPathwayApplicationColumn);
       applied_to_ = s.find<std::uint16_t>(kPathwayDestinationColumn);
     }
-    if (f.has(kInternationalMoveFactorField)) move_factor_ = f.find(kInternationalMoveFactorField);
+    move_factor_ = f.find(international_move_lever().name);
     if (f.has(kReturnIncentiveField)) {
       return_programme_ = f.find("return_programme");
       incentive_ = f.find(kReturnIncentiveField);
@@ -754,11 +755,10 @@ class BehaviouralMigration : public Model {
   // place under the mobility shocks in force: always within a country, else
   // with the product of both cities' international move factors.
   bool border_open(const World& world, std::uint64_t agent, std::size_t i, std::size_t j) const {
-    if (!move_factor_) return true;
     const std::size_t n = geography_.city_count();
     if (j < n && geography_.city(i).country_index == geography_.city(j).country_index) return true;
     const double open =
-        world.fields().at(*move_factor_, i)[0] * (j < n ? world.fields().at(*move_factor_, j)[0] : 1.0);
+        world.fields().at(move_factor_, i)[0] * (j < n ? world.fields().at(move_factor_, j)[0] : 1.0);
     return open >= 1.0 || world.rng().agent(agent, world.step(), kBorderDraw).unit(0) < open;
   }
 
@@ -858,7 +858,8 @@ class BehaviouralMigration : public Model {
   RelocationColumns relocation_;
   std::optional<Column<std::uint8_t>> scheme_, application_, supported_;
   std::optional<Column<std::uint16_t>> applied_to_;
-  std::optional<CityField> pathway_, move_factor_, return_programme_, incentive_;
+  std::optional<CityField> pathway_, return_programme_, incentive_;
+  CityField move_factor_;  // lever
   std::vector<double> returns_, skilled_;  // agents, last step, by city of departure
 };
 
@@ -1050,7 +1051,6 @@ ModelInfo behavioural_migration() {
       // Recruited earlier in decide by the circular schemes.
       optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides"),
       optional(reads_field(kLegalPathwayField, decide), "no legal pathway channel"),
-      optional(reads_field(kInternationalMoveFactorField, decide), "every international move can take place"),
       optional(reads_field(kReturnIncentiveField, decide), "no return incentive, no supported returns"),
       optional(reads_field("return_programme", decide), "no return incentive, no supported returns")};
   // The savings read and the writes of what a move leaves behind. The job,
@@ -1062,6 +1062,7 @@ ModelInfo behavioural_migration() {
   // Decisions see savings as the decide phase starts: the admission fees of
   // legal pathways are paid after them.
   declare_relocation(info.state, {Phase::decide}, ReadTiming::phase_start);
+  reads_lever(info.state, international_move_lever(), Phase::decide);
   info.make = [](ModelSetup& setup) { return std::make_unique<BehaviouralMigration>(setup); };
   return info;
 }

@@ -149,6 +149,8 @@ ParamDecl city_share(std::string key, double def, std::string meaning, std::stri
 ModelInfo census_population() {
   ModelInfo info;
   info.slot = "population";
+  info.slot_meaning = "How the initial agents are built from the city data";
+  info.slot_may_be_none = false;
   info.name = "census";
   info.summary = "agents reproduce each city's population and foreign-born share exactly; ages from the city's "
                  "age profile, skills and employment from city shares";

@@ -244,6 +244,7 @@ class CrudeRateDemography : public Model {
 ModelInfo crude_rate_demography() {
   ModelInfo info;
   info.slot = "demography";
+  info.slot_meaning = "Ageing, deaths and births";
   info.name = "crude_rates";
   info.summary = "Gompertz-Makeham mortality scaled to each city's crude death rate; births to women of fertile "
                  "age at the rate that reproduces the city's crude birth rate";

@@ -101,6 +101,7 @@ class GravityMigration : public Model {
 ModelInfo gravity_migration() {
   ModelInfo info;
   info.slot = "migration";
+  info.slot_meaning = "Moves between the simulated cities";
   info.name = "gravity";
   info.summary = "constant move hazard; destination by multinomial logit on log population and log distance";
   info.is_default = true;

@@ -87,6 +87,7 @@ class HinterlandArrivals : public Model {
 ModelInfo hinterland_info(bool labour_linked) {
   ModelInfo info;
   info.slot = "hinterland";
+  info.slot_meaning = "Arrivals from each city's rural hinterland (internal migration)";
   info.name = labour_linked ? "labour_linked" : "constant_rate";
   info.summary = labour_linked ? "Poisson arrivals at a city-specific rate that follows the expected urban income of a "
                                  "low-skill newcomer (Harris-Todaro); newcomers are young adult citizens"

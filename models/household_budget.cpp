@@ -8,6 +8,7 @@
 #include <span>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "household_budget.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -90,8 +91,7 @@ class HouseholdBudget : public Model {
       wage_ = world.field_schema().find(kWageField);
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
-    if (world.field_schema().has(kUndocumentedServiceAccessField))
-      service_access_ = world.field_schema().find(kUndocumentedServiceAccessField);
+    service_access_ = world.field_schema().find(undocumented_service_access_lever().name);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
@@ -115,7 +115,7 @@ class HouseholdBudget : public Model {
       for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
     }
     in.benefit = static_cast<float>(cities_[c].benefit);
-    if (service_access_) in.undocumented_access = static_cast<float>(world.fields().at(*service_access_, c)[0]);
+    in.undocumented_access = static_cast<float>(world.fields().at(service_access_, c)[0]);
     in.pension = static_cast<float>(cities_[c].pension);
     in.fallback_wage = static_cast<float>(cities_[c].living_cost);
     in.pension_age_months = pension_age_months_;
@@ -130,7 +130,8 @@ class HouseholdBudget : public Model {
   Column<float> savings_{}, income_{};
   CityField benefit_field_, pension_field_, living_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
-  std::optional<CityField> wage_, rent_, remitted_, service_access_;
+  std::optional<CityField> wage_, rent_, remitted_;
+  CityField service_access_;  // lever
 };
 
 }  // namespace
@@ -138,6 +139,7 @@ class HouseholdBudget : public Model {
 ModelInfo household_budget() {
   ModelInfo info;
   info.slot = "budget";
+  info.slot_meaning = "Income, living costs and savings";
   info.name = "monthly";
   info.summary = "income (wage, benefit, old-age income) minus living costs and rent accumulates in savings";
   info.is_default = true;
@@ -177,9 +179,8 @@ ModelInfo household_budget() {
       // writes it later in the income phase).
       optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),
                "no remittances added to savings"),
-      optional(reads_field(kUndocumentedServiceAccessField, Phase::income),
-               "undocumented residents get no unemployment benefit"),
   };
+  reads_lever(info.state, undocumented_service_access_lever(), Phase::income);
   info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };
   return info;
 }

@@ -13,6 +13,7 @@
 
 #include "counting.hpp"
 #include "declare.hpp"
+#include "levers.hpp"
 #include "housing_market.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -88,9 +89,9 @@ class HousingMarket : public Model {
 
   void initialise(World& world) override {
     const auto& fields = world.field_schema();
-    if (fields.has(kProgrammeDwellingsField)) programme_dwellings_ = fields.find(kProgrammeDwellingsField);
-    if (fields.has(kPublicConstructionShareField)) public_share_ = fields.find(kPublicConstructionShareField);
-    if (fields.has(kUndocumentedServiceAccessField)) service_access_ = fields.find(kUndocumentedServiceAccessField);
+    programme_dwellings_ = fields.find(programme_dwellings_lever().name);
+    public_share_ = fields.find(public_construction_share_lever().name);
+    service_access_ = fields.find(undocumented_service_access_lever().name);
     // Without a budget model everyone counts as able to pay.
     if (world.schema().has(kSavingsColumn)) {
       savings_ = world.schema().find<float>(kSavingsColumn);
@@ -175,15 +176,13 @@ class HousingMarket : public Model {
       CityHousing& h = cities_[c];
       const double added = h.construction_per_year * dt * (h.capacity[kPrivate] + h.capacity[kSocial]);
       const double social_share =
-          std::max(h.social_share_of_construction, public_share_ ? world.fields().at(*public_share_, c)[0] : 0.0);
+          std::max(h.social_share_of_construction, world.fields().at(public_share_, c)[0]);
       h.capacity[kSocial] += added * social_share;
       h.capacity[kPrivate] += added * (1.0 - social_share);
-      if (programme_dwellings_) {
-        const auto dwellings = world.fields().at(*programme_dwellings_, c);
-        const double persons = h.persons_per_dwelling / static_cast<double>(world.people_per_agent());
-        h.capacity[kPrivate] += dwellings[0] * persons;
-        h.capacity[kSocial] += dwellings[1] * persons;
-      }
+      const auto dwellings = world.fields().at(programme_dwellings_, c);
+      const double persons = h.persons_per_dwelling / static_cast<double>(world.people_per_agent());
+      h.capacity[kPrivate] += dwellings[0] * persons;
+      h.capacity[kSocial] += dwellings[1] * persons;
       if (h.informal_possible) h.capacity[kInformal] *= std::exp(p_.informal_growth_per_year * dt);
     }
   }
@@ -292,7 +291,7 @@ class HousingMarket : public Model {
       auto free = [&](std::size_t k) { return std::floor(h.capacity[k]) - occ[k]; };
       const double rent = world.fields().at(rent_field_, c)[kPrivate];
       // Undocumented residents get social housing only with access to services.
-      const double service_access = service_access_ ? world.fields().at(*service_access_, c)[0] : 0.0;
+      const double service_access = world.fields().at(service_access_, c)[0];
       // Children live with their families: their tenure is drawn from that
       // of the housed residents at the start of the placement.
       const std::array<double, 4> housed_before = occ;
@@ -360,7 +359,7 @@ class HousingMarket : public Model {
   Column<std::uint8_t> tenure_{};
   std::optional<Column<float>> savings_, income_;
   CityField rent_field_;
-  std::optional<CityField> programme_dwellings_, public_share_, service_access_;
+  CityField programme_dwellings_, public_share_, service_access_;  // levers
 };
 
 }  // namespace
@@ -368,6 +367,7 @@ class HousingMarket : public Model {
 ModelInfo housing_market() {
   ModelInfo info;
   info.slot = "housing";
+  info.slot_meaning = "Housing stock, rents and where people live";
   info.name = "tenure";
   info.summary = "formal private, social and informal housing with capacities; rent index from occupancy; "
                  "construction; placement of newcomers; overcrowding and homelessness";
@@ -450,19 +450,17 @@ ModelInfo housing_market() {
                  "rent per person by tenure", {Phase::housing}),
   };
   const std::string able_to_pay = "everyone counts as able to pay (no evictions, deposits always met)";
-  const std::string no_access = "undocumented residents get no social housing";
   info.state.reads = {
-      optional(reads_field(kProgrammeDwellingsField, Phase::housing), "no dwellings from housing programmes"),
-      optional(reads_field(kPublicConstructionShareField, Phase::housing),
-               "the city's own social share of construction"),
-      optional(reads_field(kUndocumentedServiceAccessField, Phase::housing), no_access),
-      optional(reads_field(kUndocumentedServiceAccessField, Phase::arrive), no_access),
       // The budget writes savings and income later in the step (income): the
       // housing phase sees last month's.
       optional(reads_column(kSavingsColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
       optional(reads_column(kIncomeColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
       optional(reads_column(kSavingsColumn, Phase::arrive), able_to_pay),
   };
+  reads_lever(info.state, programme_dwellings_lever(), Phase::housing);
+  reads_lever(info.state, public_construction_share_lever(), Phase::housing);
+  reads_lever(info.state, undocumented_service_access_lever(), Phase::housing);
+  reads_lever(info.state, undocumented_service_access_lever(), Phase::arrive);
   info.make = [](ModelSetup& setup) { return std::make_unique<HousingMarket>(setup); };
   return info;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -69,8 +70,7 @@ class RestOfWorldImmigration : public Model {
     if (s.has(kPermitEndColumn)) permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
     if (s.has(kArrivalColumn)) arrival_ = s.find<std::uint16_t>(kArrivalColumn);
     if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
-    if (world.field_schema().has(kInternationalMoveFactorField))
-      move_factor_ = world.field_schema().find(kInternationalMoveFactorField);
+    move_factor_ = world.field_schema().find(international_move_lever().name);
   }
 
   void run(Phase, World& world) override {
@@ -80,7 +80,7 @@ class RestOfWorldImmigration : public Model {
       AgentTable& agents = world.agents(c);
       // A mobility shock lets only its share of arrivals through (thinning a
       // Poisson process gives a Poisson process).
-      const double open = move_factor_ ? world.fields().at(*move_factor_, c)[0] : 1.0;
+      const double open = world.fields().at(move_factor_, c)[0];
       const double mean = in.rate_per_year * clock_.years_per_step() * static_cast<double>(agents.size()) * open;
       auto stream = world.rng().city_stream(static_cast<std::uint32_t>(c), step, kArrivalsDraw);
       const auto count = static_cast<std::size_t>(poisson(stream, mean));
@@ -124,7 +124,8 @@ class RestOfWorldImmigration : public Model {
   FlowId flow_ = 0;
   std::optional<Column<float>> savings_;
   std::optional<Column<std::uint16_t>> permit_end_, arrival_;
-  std::optional<CityField> living_, move_factor_;
+  std::optional<CityField> living_;
+  CityField move_factor_;  // lever
 };
 
 ParamDecl status_table(std::string key, RealTable shares, std::string meaning, std::string source) {
@@ -139,6 +140,7 @@ ParamDecl status_table(std::string key, RealTable shares, std::string meaning, s
 ModelInfo rest_of_world_immigration() {
   ModelInfo info;
   info.slot = "international";
+  info.slot_meaning = "Arrivals from countries outside the simulated cities";
   info.name = "rest_of_world";
   info.summary = "Poisson arrivals from countries outside the simulated cities at a city-specific rate; adult "
                  "newcomers with the entry routes of the city's continent";
@@ -208,8 +210,8 @@ ModelInfo rest_of_world_immigration() {
   info.state.reads = {
       // Set once, in the budget's initialise (written in no phase of the step).
       optional(reads_field(kLivingCostField, Phase::boundary, ReadTiming::last_step), "newcomers bring no savings"),
-      optional(reads_field(kInternationalMoveFactorField, Phase::boundary), "every arrival can travel (factor 1)"),
   };
+  reads_lever(info.state, international_move_lever(), Phase::boundary);
   info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
   return info;
 }

@@ -10,6 +10,7 @@
 
 #include "counting.hpp"
 #include "declare.hpp"
+#include "levers.hpp"
 #include "labour_market.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -114,9 +115,9 @@ class LabourMarket : public Model {
   void initialise(World& world) override {
     const auto& fields = world.field_schema();
     if (fields.has(kRemittanceJobsField)) remittance_jobs_ = fields.find(kRemittanceJobsField);
-    if (fields.has(kRecognitionReductionField)) recognition_reduction_ = fields.find(kRecognitionReductionField);
-    if (fields.has(kSectorDemandFactorField)) demand_factor_ = fields.find(kSectorDemandFactorField);
-    if (fields.has(kUndocumentedFormalAccessField)) formal_access_ = fields.find(kUndocumentedFormalAccessField);
+    recognition_reduction_ = fields.find(recognition_reduction_lever().name);
+    demand_factor_ = fields.find(sector_demand_lever().name);
+    formal_access_ = fields.find(undocumented_formal_access_lever().name);
     applied_demand_factor_.assign(world.city_count(), std::vector<double>(sectors_.size(), 1.0));
     const std::size_t n = world.city_count();
     for (std::size_t c = 0; c < n; ++c) world.fields().at(penalty_field_, c)[0] = penalty_[c];
@@ -195,7 +196,7 @@ class LabourMarket : public Model {
     // Recognition programmes in force lower the penalty from the city's level.
     for (std::size_t c = 0; c < n; ++c)
       world.fields().at(penalty_field_, c)[0] =
-          penalty_[c] * (1.0 - (recognition_reduction_ ? world.fields().at(*recognition_reduction_, c)[0] : 0.0));
+          penalty_[c] * (1.0 - world.fields().at(recognition_reduction_, c)[0]);
     const double dt = clock_.years_per_step();
     const std::size_t segments = sectors_.size() * kSkillLevels;
 
@@ -279,15 +280,13 @@ class LabourMarket : public Model {
         city.jobs[seg] = city.jobs[seg] * std::exp(city.growth_per_year[seg / kSkillLevels] * dt) + added[seg];
         added[seg] = 0.0;
       }
-      if (demand_factor_) {
-        const auto factor = world.fields().at(*demand_factor_, c);
-        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
-          double& applied = applied_demand_factor_[c][sec];
-          if (factor[sec] == applied) continue;
-          for (int s = 0; s < kSkillLevels; ++s)
-            city.jobs[sec * kSkillLevels + static_cast<std::size_t>(s)] *= factor[sec] / std::max(applied, 1e-9);
-          applied = std::max(factor[sec], 1e-9);
-        }
+      const auto factor = world.fields().at(demand_factor_, c);
+      for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
+        double& applied = applied_demand_factor_[c][sec];
+        if (factor[sec] == applied) continue;
+        for (int s = 0; s < kSkillLevels; ++s)
+          city.jobs[sec * kSkillLevels + static_cast<std::size_t>(s)] *= factor[sec] / std::max(applied, 1e-9);
+        applied = std::max(factor[sec], 1e-9);
       }
       if (sectors_.informal_sector >= 0) {
         const auto informal = static_cast<std::size_t>(sectors_.informal_sector);
@@ -324,7 +323,7 @@ class LabourMarket : public Model {
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto id = world.agents(ch.city).col(core::id);
       const auto legal = world.agents(ch.city).col(core::legal_status);
-      const double formal_access = formal_access_ ? world.fields().at(*formal_access_, ch.city)[0] : 1.0;
+      const double formal_access = world.fields().at(formal_access_, ch.city)[0];
       // The seekers' draws at once: 1 hired, 2 sector, 3 formal access.
       thread_local std::vector<std::uint64_t> seeker_ids;
       seeker_ids.resize(seekers[k].size());
@@ -566,7 +565,8 @@ class LabourMarket : public Model {
   Column<std::uint16_t> next_separation_{};
   CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_;
   CityField vacancies_field_, added_field_;
-  std::optional<CityField> remittance_jobs_, recognition_reduction_, demand_factor_, formal_access_;
+  std::optional<CityField> remittance_jobs_;
+  CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
   std::vector<std::vector<double>> applied_demand_factor_;  // [city][sector]: demand shock in the jobs now
 };
 
@@ -575,6 +575,7 @@ class LabourMarket : public Model {
 ModelInfo labour_market() {
   ModelInfo info;
   info.slot = "labour";
+  info.slot_meaning = "Jobs, hiring, separations and wages";
   info.name = "matching";
   info.summary = "jobs by city, sector and skill; separations, Cobb-Douglas matching of the unemployed to "
                  "vacancies, demand growth, wage curve, recognition of foreign qualifications";
@@ -695,11 +696,10 @@ ModelInfo labour_market() {
   info.state.reads = {
       optional(reads_field(kRemittanceJobsField, Phase::labour, ReadTiming::last_step),
                "no remittance-funded informal jobs"),
-      optional(reads_field(kRecognitionReductionField, Phase::labour), "the city's recognition penalty in full"),
-      optional(reads_field(kSectorDemandFactorField, Phase::labour), "no sector demand shocks"),
-      optional(reads_field(kUndocumentedFormalAccessField, Phase::labour),
-               "formal employers hire undocumented applicants like anyone else (access 1)"),
   };
+  reads_lever(info.state, recognition_reduction_lever(), Phase::labour);
+  reads_lever(info.state, sector_demand_lever(), Phase::labour);
+  reads_lever(info.state, undocumented_formal_access_lever(), Phase::labour);
   info.make = [](ModelSetup& setup) { return std::make_unique<LabourMarket>(setup); };
   return info;
 }

@@ -246,6 +246,7 @@ class LegalStatusModel : public Model {
 ModelInfo legal_status_model() {
   ModelInfo info;
   info.slot = "legal_status";
+  info.slot_meaning = "Permits, asylum decisions, naturalisation and legal access";
   info.name = "permits";
   info.summary = "permits with expiry, renewal, overstay and permanence; asylum decisions; naturalisation; "
                  "visa grant rates for migration decisions";

@@ -88,6 +88,7 @@ class Diaspora : public Model {
 ModelInfo diaspora_networks() {
   ModelInfo info;
   info.slot = "networks";
+  info.slot_meaning = "Diaspora stocks";
   info.name = "diaspora";
   info.summary = "stocks of residents by place of birth in every city, and those settled for family reunification";
   info.is_default = true;

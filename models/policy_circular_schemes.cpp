@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "relocation.hpp"
@@ -95,8 +96,7 @@ class CircularSchemes : public Model {
     if (schemes_.empty()) return;
     columns_ = RelocationColumns::find(world);
     vacancies_ = world.field_schema().find(kVacanciesField);
-    if (world.field_schema().has(kInternationalMoveFactorField))
-      move_factor_ = world.field_schema().find(kInternationalMoveFactorField);
+    move_factor_ = world.field_schema().find(international_move_lever().name);
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       auto share = world.fields().at(share_field_, c);
       for (std::size_t k = 0; k < schemes_.size(); ++k) share[k + 1] = schemes_[k].remittance_share;
@@ -158,8 +158,8 @@ class CircularSchemes : public Model {
   // Probability that an international journey between cities a and b can
   // take place now (mobility shocks).
   double travel_factor(const World& world, std::size_t a, std::size_t b) const {
-    if (!move_factor_ || geography_.city(a).country_index == geography_.city(b).country_index) return 1.0;
-    return world.fields().at(*move_factor_, a)[0] * world.fields().at(*move_factor_, b)[0];
+    if (geography_.city(a).country_index == geography_.city(b).country_index) return 1.0;
+    return world.fields().at(move_factor_, a)[0] * world.fields().at(move_factor_, b)[0];
   }
 
   // Participants whose stay has ended: renewed, overstaying or going home.
@@ -309,7 +309,7 @@ class CircularSchemes : public Model {
   const Clock& clock_;
   std::vector<Scheme> schemes_;
   CityField share_field_, remitted_field_, vacancies_{};
-  std::optional<CityField> move_factor_;
+  CityField move_factor_;  // lever
   Column<std::uint8_t> scheme_{}, renewals_{};
   Column<std::uint16_t> end_{};
   Column<std::uint32_t> alumni_{};
@@ -321,6 +321,7 @@ class CircularSchemes : public Model {
 ModelInfo circular_schemes() {
   ModelInfo info;
   info.slot = "circular_migration";
+  info.slot_meaning = "Circular migration schemes";
   info.name = "schemes";
   info.summary = "circular migration schemes: quotas, eligibility, targeted selection, stays with return, "
                  "renewal or overstay, skill gains and remittances";
@@ -401,9 +402,8 @@ ModelInfo circular_schemes() {
   info.state.writes = {writes_field(kVacanciesField, {Phase::decide},
                                     "each recruit takes one open job of the scheme's sector in the destination")};
   info.state.reads = {
-      reads_field(kVacanciesField, Phase::decide),
-      optional(reads_field(kInternationalMoveFactorField, Phase::decide),
-               "every international journey of recruits and returnees can take place")};
+      reads_field(kVacanciesField, Phase::decide)};
+  reads_lever(info.state, international_move_lever(), Phase::decide);
   // The return order is read too (recruits must not be due to leave), but is
   // declared as a write only: a this-step read in decide would put migration
   // and legal pathways, which also relocate in decide, before the schemes.

@@ -89,6 +89,7 @@ class FreeMovementBlocs : public Model {
 ModelInfo free_movement_blocs() {
   ModelInfo info;
   info.slot = "free_movement";
+  info.slot_meaning = "Free-movement blocs and changes to them";
   info.name = "blocs";
   info.summary = "free movement of persons within blocs (EU/EFTA, ECOWAS, EAC), with bloc changes in time windows";
   info.is_default = true;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -27,17 +28,13 @@ class HousingProgrammes : public Model {
       if (const auto city = city_of_run(setup.geography, e.text("city")))
         programmes_.push_back(Programme{*city, window_of(e, clock_), e.real("dwellings_per_year"),
                                         e.real("social_share"), e.real("public_share_of_new_construction")});
-    dwellings_field_ = setup.fields.add(kProgrammeDwellingsField, 2, "dwellings a programme adds this step (private, social)");
-    rule_field_ = setup.fields.add(kPublicConstructionShareField, 1, "least social share of ordinary construction");
+    dwellings_field_ = setup.fields.find(programme_dwellings_lever().name);
+    rule_field_ = setup.fields.find(public_construction_share_lever().name);
   }
 
   void run(Phase, World& world) override {
+    // From the levers' neutral 0: programmes add dwellings, the strictest rule applies.
     const double dt = clock_.years_per_step();
-    for (std::size_t c = 0; c < world.city_count(); ++c) {
-      auto dwellings = world.fields().at(dwellings_field_, c);
-      std::fill(dwellings.begin(), dwellings.end(), 0.0);
-      world.fields().at(rule_field_, c)[0] = 0.0;
-    }
     for (const Programme& p : programmes_) {
       if (!p.window.contains(clock_, world.step())) continue;
       auto dwellings = world.fields().at(dwellings_field_, p.city);
@@ -59,6 +56,7 @@ class HousingProgrammes : public Model {
 ModelInfo housing_programmes() {
   ModelInfo info;
   info.slot = "housing_programmes";
+  info.slot_meaning = "Dwellings built by cities and public shares of construction";
   info.name = "programmes";
   info.summary = "dwellings built or bought by a city each year, and a public share of all new construction";
   info.is_default = true;
@@ -81,11 +79,8 @@ ModelInfo housing_programmes() {
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("housing_programmes")};
-  info.state.owns = {
-      owns_field(kProgrammeDwellingsField, "2 (formal private, social)", "dwellings",
-                 "dwellings the housing programmes add this step", {Phase::policy}),
-      owns_field(kPublicConstructionShareField, "1", "1",
-                 "least share of ordinary construction that must be social (public) housing", {Phase::policy})};
+  writes_lever(info.state, programme_dwellings_lever(), {Phase::policy}, "the programmes in force add their dwellings");
+  writes_lever(info.state, public_construction_share_lever(), {Phase::policy}, "the largest public share in force");
   info.make = [](ModelSetup& setup) { return std::make_unique<HousingProgrammes>(setup); };
   return info;
 }

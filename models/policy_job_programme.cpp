@@ -108,6 +108,7 @@ class JobProgrammes : public Model {
 ModelInfo job_programmes() {
   ModelInfo info;
   info.slot = "job_programmes";
+  info.slot_meaning = "Jobs created for target groups";
   info.name = "programmes";
   info.summary = "jobs a city creates each year in a sector for a target group (e.g. youth)";
   info.is_default = true;

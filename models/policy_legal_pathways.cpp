@@ -170,6 +170,7 @@ class LegalPathways : public Model {
 ModelInfo legal_pathways() {
   ModelInfo info;
   info.slot = "legal_pathways";
+  info.slot_meaning = "Visa quotas per corridor or region pair";
   info.name = "quotas";
   info.summary = "visa quotas per corridor or region pair with a skill filter, allocated fairly and exactly";
   info.is_default = true;

@@ -5,6 +5,7 @@
 // departures to the rest of the world, circular schemes); sector demand is
 // applied by the labour market, which lays off and later rehires.
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -37,31 +38,26 @@ class MobilityShocks : public Model {
       s.demand_factor = e.real("sector_demand_factor");
       shocks_.push_back(std::move(s));
     }
-    move_field_ = setup.fields.add(kInternationalMoveFactorField, 1, "share of international moves that can take place");
-    demand_field_ = setup.fields.add(kSectorDemandFactorField, static_cast<std::uint32_t>(sector_count_),
-                                     "labour demand of each sector relative to normal");
+    move_field_ = setup.fields.find(international_move_lever().name);
+    demand_field_ = setup.fields.find(sector_demand_lever().name);
   }
 
-  void initialise(World& world) override { publish(world, 0); }
-  void run(Phase, World& world) override { publish(world, world.step()); }
-
- private:
-  // Overlapping shocks multiply.
-  void publish(World& world, std::uint32_t step) const {
+  // Overlapping shocks multiply, from the levers' neutral 1.
+  void run(Phase, World& world) override {
+    const std::uint32_t step = world.step();
     for (std::size_t c = 0; c < world.city_count(); ++c) {
-      double moves = 1;
+      double& moves = world.fields().at(move_field_, c)[0];
       auto demand = world.fields().at(demand_field_, c);
-      std::fill(demand.begin(), demand.end(), 1.0);
       for (const Shock& s : shocks_) {
-        if (step == 0 || !s.window.contains(clock_, step) || !s.cities[c]) continue;
+        if (!s.window.contains(clock_, step) || !s.cities[c]) continue;
         moves *= s.move_factor;
         for (std::size_t k = 0; k < sector_count_; ++k)
           if (s.sectors[k]) demand[k] *= s.demand_factor;
       }
-      world.fields().at(move_field_, c)[0] = moves;
     }
   }
 
+ private:
   const Clock& clock_;
   std::size_t sector_count_ = 0;
   std::vector<Shock> shocks_;
@@ -73,6 +69,7 @@ class MobilityShocks : public Model {
 ModelInfo mobility_shocks() {
   ModelInfo info;
   info.slot = "mobility_shocks";
+  info.slot_meaning = "Windows with fewer international moves and sector demand shocks";
   info.name = "windows";
   info.summary = "time windows in which international moves are cut (border closures) and sector demand falls";
   info.is_default = true;
@@ -94,13 +91,8 @@ ModelInfo mobility_shocks() {
   for (auto& f : window_fields("the shock")) shocks.fields.push_back(std::move(f));
   info.collections.push_back(std::move(shocks));
   info.checks = {window_check("mobility_shocks"), place_names_check("mobility_shocks", "cities")};
-  info.state.owns = {
-      owns_field(kInternationalMoveFactorField, "1", "1",
-                 "share of international moves into or out of the city that can take place (overlapping shocks "
-                 "multiply)",
-                 {Phase::policy}),
-      owns_field(kSectorDemandFactorField, "sectors", "1", "labour demand of each sector relative to normal",
-                 {Phase::policy})};
+  writes_lever(info.state, international_move_lever(), {Phase::policy}, "multiplied by the shocks in force");
+  writes_lever(info.state, sector_demand_lever(), {Phase::policy}, "multiplied by the shocks in force");
   info.make = [](ModelSetup& setup) { return std::make_unique<MobilityShocks>(setup); };
   return info;
 }

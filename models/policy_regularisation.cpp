@@ -108,6 +108,7 @@ class Regularisations : public Model {
 ModelInfo regularisations() {
   ModelInfo info;
   info.slot = "regularisation";
+  info.slot_meaning = "Regularisations of irregular residents";
   info.name = "one_off";
   info.summary = "one-off regularisations of irregular residents with a minimum stay";
   info.is_default = true;

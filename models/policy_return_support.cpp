@@ -140,6 +140,7 @@ class ReturnSupport : public Model {
 ModelInfo return_support() {
   ModelInfo info;
   info.slot = "return_support";
+  info.slot_meaning = "Return incentives and reintegration";
   info.name = "programmes";
   info.summary = "return incentives and reintegration job placement at home";
   info.is_default = true;

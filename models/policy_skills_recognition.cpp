@@ -3,6 +3,7 @@
 // qualification is not recognised when hiring. The labour market applies the
 // reduction to the city's recognition penalty.
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -23,12 +24,12 @@ class SkillsRecognition : public Model {
     for (const auto& e : setup.spec.entries("skills_recognition"))
       if (const auto city = city_of_run(setup.geography, e.text("city")))
         programmes_.push_back(Programme{*city, window_of(e, clock_), e.real("penalty_reduction")});
-    field_ = setup.fields.add(kRecognitionReductionField, 1, "reduction of the recognition penalty");
+    field_ = setup.fields.find(recognition_reduction_lever().name);
   }
 
   void run(Phase, World& world) override {
-    // Programmes in force together: each removes its share of what is left.
-    for (std::size_t c = 0; c < world.city_count(); ++c) world.fields().at(field_, c)[0] = 0.0;
+    // Programmes in force together: each removes its share of what is left
+    // (the lever starts each step at its neutral 0).
     for (const Programme& p : programmes_) {
       if (!p.window.contains(clock_, world.step())) continue;
       double& reduction = world.fields().at(field_, p.city)[0];
@@ -47,6 +48,7 @@ class SkillsRecognition : public Model {
 ModelInfo skills_recognition() {
   ModelInfo info;
   info.slot = "skills_recognition";
+  info.slot_meaning = "Programmes that recognise foreign qualifications";
   info.name = "programmes";
   info.summary = "city programmes that lower the recognition penalty of foreign qualifications";
   info.is_default = true;
@@ -65,9 +67,8 @@ ModelInfo skills_recognition() {
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("skills_recognition")};
-  info.state.owns = {owns_field(kRecognitionReductionField, "1", "1",
-                                "reduction of the city's recognition penalty by the programmes in force",
-                                {Phase::policy})};
+  writes_lever(info.state, recognition_reduction_lever(), {Phase::policy},
+               "each programme in force removes its share of the penalty left");
   info.make = [](ModelSetup& setup) { return std::make_unique<SkillsRecognition>(setup); };
   return info;
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -34,10 +35,8 @@ class UndocumentedAccess : public Model {
       if (const auto city = city_of_run(setup.geography, e.text("city")))
         schemes_.push_back(CityId{*city, window_of(e, clock_), e.real("take_up_share"), e.real("service_access"),
                                   e.real("formal_employment_access")});
-    formal_field_ = setup.fields.add(kUndocumentedFormalAccessField, 1,
-                                     "probability a formal employer hires an undocumented resident");
-    service_field_ = setup.fields.add(kUndocumentedServiceAccessField, 1,
-                                      "share of undocumented residents with access to public services");
+    formal_field_ = setup.fields.find(undocumented_formal_access_lever().name);
+    service_field_ = setup.fields.find(undocumented_service_access_lever().name);
   }
 
   void initialise(World& world) override { publish(world, 0); }
@@ -72,6 +71,7 @@ class UndocumentedAccess : public Model {
 ModelInfo undocumented_access() {
   ModelInfo info;
   info.slot = "undocumented_access";
+  info.slot_meaning = "Undocumented residents' access to work and services; city ID cards";
   info.name = "city_rules";
   info.summary = "undocumented residents' access to formal work and services; urban citizenship (city ID cards)";
   info.is_default = true;
@@ -106,12 +106,10 @@ ModelInfo undocumented_access() {
   for (auto& f : window_fields("the card scheme")) ids.fields.push_back(std::move(f));
   info.collections.push_back(std::move(ids));
   info.checks = {window_check("urban_citizenship")};
-  info.state.owns = {
-      owns_field(kUndocumentedFormalAccessField, "1", "1",
-                 "probability that a formal employer hires an undocumented resident", {Phase::policy}),
-      owns_field(kUndocumentedServiceAccessField, "1", "1",
-                 "share of undocumented residents with access to public services (benefits, social housing)",
-                 {Phase::policy})};
+  // The city rules replace the levers' neutral values (no restriction on
+  // formal hiring, no services) with the baseline, which card holders exceed.
+  writes_lever(info.state, undocumented_formal_access_lever(), {Phase::policy}, "the city's rules and ID cards");
+  writes_lever(info.state, undocumented_service_access_lever(), {Phase::policy}, "the city's rules and ID cards");
   info.make = [](ModelSetup& setup) { return std::make_unique<UndocumentedAccess>(setup); };
   return info;
 }

@@ -151,6 +151,7 @@ class Remittances : public Model {
 ModelInfo remittances() {
   ModelInfo info;
   info.slot = "remittances";
+  info.slot_meaning = "Money migrants send home";
   info.name = "share_of_income";
   info.summary = "employed migrants send a share of income home; received remittances raise residents' savings "
                  "and create jobs";

@@ -94,26 +94,15 @@ inline const std::string kFreeMovementField = "free_movement_open";
 inline const std::string kVacanciesField = "vacancies_by_segment";
 inline const std::string kJobsAddedField = "jobs_added_by_policies";
 
-// ---- policy fields (written in the policy phase, read by the models) -----
-// mobility shocks: share of international moves into or out of the city that
-// can take place [1]; demand for each sector relative to normal [K].
-inline const std::string kInternationalMoveFactorField = "international_move_factor";
-inline const std::string kSectorDemandFactorField = "sector_demand_factor";
-// skills recognition: reduction of the recognition penalty [1].
-inline const std::string kRecognitionReductionField = "recognition_penalty_reduction";
-// undocumented residents' access: probability of being hired into a formal
-// job [1]; share with access to public services (benefits, social housing) [1].
-inline const std::string kUndocumentedFormalAccessField = "undocumented_formal_employment_access";
-inline const std::string kUndocumentedServiceAccessField = "undocumented_service_access";
-// Whether a given undocumented resident is among those with access (the same
-// people every step): this uniform draw below the access share.
+// ---- policy fields -------------------------------------------------------
+// The levers through which instruments act (border closures, demand shocks,
+// recognition, undocumented residents' access, housing programmes) are in
+// levers.hpp. Whether a given undocumented resident is among those with
+// access to services (the same people every step): this uniform draw below
+// the access share.
 inline double service_access_draw(const Rng& rng, std::uint64_t agent_id) {
   return rng.agent(agent_id, 0, purpose("undocumented.service_access")).unit(0);
 }
-// housing programmes: dwellings to add this step [formal private, social];
-// least share of ordinary construction that must be social (public) [1].
-inline const std::string kProgrammeDwellingsField = "programme_dwellings";
-inline const std::string kPublicConstructionShareField = "public_share_of_construction";
 // return support, on the city migrants live in, by home city (then the rest
 // of the world) [C + 1]: multiplier of the return hazard; EUR paid on return.
 inline const std::string kReturnHazardMultiplierField = "return_hazard_multiplier";

@@ -1,5 +1,6 @@
 #include "docs.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -189,6 +190,7 @@ std::string state_reference(const ModelRegistry& registry) {
   };
   struct Piece {
     const OwnedState* decl = nullptr;
+    const LeverDecl* lever = nullptr;
     std::string owner;
     std::vector<Use> writers, readers;
   };
@@ -205,6 +207,8 @@ std::string state_reference(const ModelRegistry& registry) {
       p.decl = &o;
       p.owner = label(m);
     }
+  for (const auto& m : registry.models())
+    for (const auto& l : m.state.levers) pieces[{StateKind::city_field, l.name}].lever = &l;
   for (const auto& m : registry.models()) {
     for (const auto& w : m.state.writes)
       pieces[{w.kind, w.name}].writers.push_back(
@@ -228,13 +232,23 @@ std::string state_reference(const ModelRegistry& registry) {
       "declarations; `mobsim plan SCENARIO` prints the resulting order. The core agent\n"
       "columns (id, origin, age, sex, skill, employment, legal status) belong to the engine\n"
       "and are not listed. Phases of a step: policy, demography, labour, housing, status,\n"
-      "income, boundary, decide, (moves), arrive.\n";
+      "income, boundary, decide, (moves), arrive.\n\n"
+      "Levers are the fields through which policy instruments act (models/levers.hpp): each\n"
+      "has a neutral value, exists whenever a selected model reads or writes it, and is set\n"
+      "to neutral by the engine before each step; instruments change it in the policy phase\n"
+      "and the models it affects read it whether or not any instrument is selected.\n";
   for (const StateKind kind : {StateKind::city_field, StateKind::agent_column}) {
     out += kind == StateKind::city_field ? "\n## Per-city fields\n" : "\n## Agent columns\n";
     for (const auto& [key, p] : pieces) {
       if (key.first != kind) continue;
       out += "\n### `" + key.second + "`\n\n";
-      if (p.decl == nullptr) {
+      if (p.lever != nullptr) {
+        char neutral[32];
+        std::snprintf(neutral, sizeof neutral, "%g", p.lever->neutral);
+        out += p.lever->meaning + ". double, " + p.lever->shape + ", " + p.lever->units + ".\n\n";
+        out += std::string("- lever: created by the engine for the models that use it and set to its neutral value ") +
+               neutral + " before each step\n";
+      } else if (p.decl == nullptr) {
         out += "Owned by no registered model.\n";
       } else {
         out += p.decl->meaning + ". " + p.decl->type + ", " + p.decl->shape + ", " + p.decl->units + ".\n\n";

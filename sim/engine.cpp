@@ -93,6 +93,19 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
   StateLog log;
   schema_.attach(&log);
   field_schema_.attach(&log);
+  // Levers exist for the models that read or write them, created here (not by
+  // any of those models) and neutral until an instrument acts on them.
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    for (const auto& l : infos_[i]->state.levers) {
+      const std::uint32_t width = l.width(spec, geography);
+      const auto same = std::find_if(levers_.begin(), levers_.end(), [&](const Lever& x) { return x.name == l.name; });
+      if (same == levers_.end()) {
+        levers_.push_back(Lever{l.name, field_schema_.add(l.name, width, l.meaning), l.neutral, contract[i].label});
+      } else if (same->neutral != l.neutral || same->field.width != width) {
+        throw std::logic_error("lever '" + l.name + "' is declared differently by " + same->declared_by + " and " +
+                               contract[i].label);
+      }
+    }
   std::size_t offset = core_series().size() + flows_of(models).size();
   std::size_t entry_offset = 0;
   for (std::size_t i = 0; i < infos_.size(); ++i) {
@@ -108,6 +121,7 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
   entry_outputs_ = entry_outputs_for(models, spec);
   world_ = std::make_unique<World>(geography, clock, schema_, flows_of(models), channels_for(models), field_schema_,
                                    seed, spec.integer("run.people_per_agent"));
+  reset_levers();
   {
     PhaseTimer timer(phase_seconds_, "initialise");
     for (std::size_t i = 0; i < models_.size(); ++i) {
@@ -130,9 +144,18 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
 
 Simulation::~Simulation() = default;
 
+void Simulation::reset_levers() {
+  for (const Lever& l : levers_)
+    for (std::size_t c = 0; c < world_->city_count(); ++c) {
+      const auto values = world_->fields().at(l.field, c);
+      std::fill(values.begin(), values.end(), l.neutral);
+    }
+}
+
 void Simulation::step() {
   World& world = *world_;
   world.begin_step(world.step() + 1);
+  reset_levers();
   for (Phase phase : kPhases) {
     if (phase == Phase::arrive) {
       PhaseTimer timer(phase_seconds_, "move");

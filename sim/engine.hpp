@@ -82,6 +82,14 @@ class Simulation {
   std::vector<EntryOutput> entry_outputs_;
   std::unique_ptr<World> world_;
   RunPlan plan_;  // the order of the models in each phase
+  struct Lever {
+    std::string name;
+    CityField field;
+    double neutral;
+    std::string declared_by;
+  };
+  std::vector<Lever> levers_;
+  void reset_levers();  // every lever to its neutral value
   mutable std::map<std::string, double> phase_seconds_;  // wall seconds per phase, observe included
 };
 

@@ -28,9 +28,17 @@ void ModelRegistry::add_slot(SlotInfo slot) {
 }
 
 void ModelRegistry::add(ModelInfo info) {
-  bool slot_known = false;
-  for (const auto& s : slots_) slot_known = slot_known || s.name == info.slot;
-  if (!slot_known) throw std::logic_error("model " + info.name + " registered for unknown slot " + info.slot);
+  const SlotInfo* known = nullptr;
+  for (const auto& s : slots_)
+    if (s.name == info.slot) known = &s;
+  if (known == nullptr) {
+    if (info.slot_meaning.empty())
+      throw std::logic_error("model " + info.name + " is the first of slot " + info.slot + " but gives no slot_meaning");
+    add_slot({info.slot, info.slot_meaning, info.slot_may_be_none});
+  } else if (!info.slot_meaning.empty() &&
+             (info.slot_meaning != known->meaning || info.slot_may_be_none != known->may_be_none)) {
+    throw std::logic_error("model " + info.name + " describes slot " + info.slot + " differently from its first model");
+  }
   if (find(info.slot, info.name) != nullptr) throw std::logic_error("model registered twice: " + info.name);
   if (info.name == "none") throw std::logic_error("'none' is reserved");
   models_.push_back(std::move(info));
@@ -116,7 +124,7 @@ std::vector<ScenarioCheck> ModelRegistry::checks() const {
     std::vector<const ModelInfo*> everyone;
     for (const auto& m : models_) everyone.push_back(&m);
     auto complain = [&](const ModelInfo* m, const char* verb, StateKind kind, const std::string& name) {
-      if (!owners(chosen, kind, name).empty()) return;
+      if (m->state.uses_lever(name) || !owners(chosen, kind, name).empty()) return;  // levers always exist
       std::string could;
       for (const auto* o : owners(everyone, kind, name))
         could += (could.empty() ? "" : " or ") + ("models." + o->slot + " = \"" + o->name + "\"");

@@ -74,6 +74,8 @@ class Model {
 
 struct ModelInfo {
   std::string slot;  // "migration"
+  std::string slot_meaning;      // given by the first model of a slot: the slot is created with it
+  bool slot_may_be_none = true;  // (first model of a slot) whether the slot may be "none"
   std::string name;  // "gravity"
   std::string summary;
   bool is_default = false;  // the slot's default choice
@@ -104,6 +106,8 @@ class ModelRegistry {
  public:
   // Slots run in the order they are added.
   void add_slot(SlotInfo slot);
+  // Adds a model; the first model of a slot creates the slot from its
+  // slot_meaning and slot_may_be_none.
   void add(ModelInfo info);
 
   const std::vector<SlotInfo>& slots() const { return slots_; }

@@ -32,6 +32,12 @@ const char* name_of(ReadTiming timing) {
   return "?";
 }
 
+bool StateDecls::uses_lever(const std::string& name) const {
+  for (const auto& l : levers)
+    if (l.name == name) return true;
+  return false;
+}
+
 void StateLog::record(Access access, StateKind kind, const std::string& name, const std::string& type) {
   if (current_.empty()) return;
   entries_.push_back(Entry{current_, access, kind, name, type});
@@ -76,6 +82,10 @@ Index index_of(const std::vector<ContractModel>& models) {
   }
   for (std::size_t m = 0; m < models.size(); ++m) {
     if (models[m].state == nullptr) continue;
+    for (const auto& l : models[m].state->levers)
+      if (const auto it = ix.owner.find({StateKind::city_field, l.name}); it != ix.owner.end())
+        throw std::logic_error("field '" + l.name + "' is a lever of " + models[m].label + " but owned by " +
+                               models[it->second].label);
     for (const auto& w : models[m].state->writes) ix.writers[{w.kind, w.name}].push_back(Writer{m, &w.phases, false});
   }
   return ix;
@@ -96,10 +106,10 @@ std::vector<std::string> missing_providers(const std::vector<ContractModel>& mod
   for (const auto& m : models) {
     if (m.state == nullptr) continue;
     for (const auto& r : m.state->reads)
-      if (!r.optional && ix.owner.count({r.kind, r.name}) == 0)
+      if (!r.optional && !m.state->uses_lever(r.name) && ix.owner.count({r.kind, r.name}) == 0)
         out.push_back(m.label + " reads " + what(r.kind, r.name) + ", which no selected model provides");
     for (const auto& w : m.state->writes)
-      if (!w.optional && ix.owner.count({w.kind, w.name}) == 0)
+      if (!w.optional && !m.state->uses_lever(w.name) && ix.owner.count({w.kind, w.name}) == 0)
         out.push_back(m.label + " writes " + what(w.kind, w.name) + ", which no selected model provides");
   }
   return out;
@@ -217,7 +227,7 @@ void verify_accesses(const std::vector<ContractModel>& models, const StateLog& l
       if (w.kind == kind && w.name == name) return true;
     for (const auto& r : s.reads)
       if (r.kind == kind && r.name == name) return true;
-    return false;
+    return kind == StateKind::city_field && s.uses_lever(name);
   };
   std::map<std::string, std::vector<Key>> added;
   for (const auto& e : log.entries()) {

@@ -12,12 +12,16 @@
 //   - prints the run plan (`mobsim plan`) and generates docs/STATE.md.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 namespace mobsim {
+
+class ScenarioSpec;
+class Geography;
 
 // The step, in order. `policy` comes first: what is in force this step (a
 // policy window opening or closing) is set before anything acts on it.
@@ -72,11 +76,29 @@ struct StateRead {
   std::string when_absent;  // optional reads: the neutral behaviour without a provider
 };
 
+// A lever: a per-city field through which policies act on a model. It has
+// a neutral value (no policy) and exists whenever a selected model reads or
+// writes it; the engine creates it and sets it to neutral before each step
+// (and before the world is initialised), instrument models change it, and
+// the models it affects read it without asking whether any instrument is
+// there. A new instrument that works through existing levers therefore
+// needs no edit of the models it affects.
+struct LeverDecl {
+  std::string name;
+  std::string shape;  // what its width holds, in words
+  std::string units;
+  std::string meaning;
+  double neutral = 0.0;
+  std::function<std::uint32_t(const ScenarioSpec&, const Geography&)> width;
+};
+
 struct StateDecls {
   std::vector<OwnedState> owns;
   std::vector<StateWrite> writes;
   std::vector<StateRead> reads;
+  std::vector<LeverDecl> levers;  // the levers among its reads and writes
   bool empty() const { return owns.empty() && writes.empty() && reads.empty(); }
+  bool uses_lever(const std::string& name) const;
 };
 
 // What a model did with the schemas while it was set up and initialised:

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "declare.hpp"
 #include "support.hpp"
@@ -156,6 +157,14 @@ TEST(StateContract, EveryReadAndWriteOfTheBuiltInModelsHasARegisteredOwner) {
   for (const auto& m : test::registry().models())
     for (const auto& o : m.state.owns) ++owners[{o.kind, o.name}];
   for (const auto& [key, count] : owners) EXPECT_EQ(count, 1) << key.second << " has " << count << " owners";
+  // A lever belongs to no model: the engine creates it for those that use it.
+  std::set<std::string> levers;
+  for (const auto& m : test::registry().models())
+    for (const auto& l : m.state.levers) {
+      EXPECT_FALSE(owners.count({StateKind::city_field, l.name})) << l.name << " is a lever and owned";
+      levers.insert(l.name);
+    }
+  for (const auto& name : levers) owners[{StateKind::city_field, name}] = 0;
   for (const auto& m : test::registry().models()) {
     for (const auto& r : m.state.reads)
       EXPECT_TRUE(owners.count({r.kind, r.name})) << m.slot << "=" << m.name << " reads unowned " << r.name;
@@ -232,6 +241,32 @@ TEST(StateContract, SwappingTheSlotsOfDependentModelsChangesNothing) {
       EXPECT_EQ(got.at(name), values) << name << " changed when slots " << a << " and " << b << " were swapped";
     }
   }
+}
+
+// Levers exist whether or not an instrument is selected: with no policy
+// blocks, selecting the instruments or not gives the same results (the
+// affected models read the levers' neutral values either way).
+TEST(StateContract, IdleInstrumentsChangeNothing) {
+  const ScenarioSpec with = test::load(test::scenario_path("ci/four_cities.toml"), {"run.replicates=1"});
+  const ScenarioSpec without = test::load(
+      test::scenario_path("ci/four_cities.toml"),
+      {"run.replicates=1", "models.mobility_shocks=none", "models.skills_recognition=none",
+       "models.housing_programmes=none", "models.job_programmes=none", "models.return_support=none",
+       "models.circular_migration=none", "models.legal_pathways=none", "models.regularisation=none"});
+  const Engine a(with, test::registry()), b(without, test::registry());
+  EXPECT_GT(a.models().size(), b.models().size() + 7);
+  Recording ra, rb;
+  a.run(ra);
+  b.run(rb);
+  const auto va = values_by_name(a, ra), vb = values_by_name(b, rb);
+  std::size_t compared = 0;
+  for (const auto& [name, values] : vb) {
+    ASSERT_TRUE(va.count(name)) << name << " only without the instruments";
+    EXPECT_EQ(va.at(name), values) << name;
+    ++compared;
+  }
+  EXPECT_TRUE(vb.count("population") && vb.count("employed") && vb.count("homeless") && vb.count("moves:irregular"));
+  EXPECT_EQ(compared, vb.size());
 }
 
 }  // namespace
