@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "levers.hpp"
 #include "shared_state.hpp"
 #include "support.hpp"
 
@@ -272,6 +273,57 @@ TEST(SkillsRecognition, LowersThePenaltyOnlyInItsWindow) {
     EXPECT_DOUBLE_EQ(world.fields().at(penalty, 2)[0], expected) << "step " << t;
     EXPECT_DOUBLE_EQ(world.fields().at(penalty, 3)[0], test::entry_of(spec, "cities", "Paris").real("recognition_penalty"));
   }
+}
+
+// Sector investment acts only through the sector demand lever: in its
+// window the labour market's jobs of that sector in that city are exactly
+// the demand factor times those of the same run without it (the runs are
+// identical before), and they return to them when it ends.
+TEST(SectorInvestment, ScalesTheSectorsJobsOnlyInItsCityAndWindow) {
+  const std::string programme =
+      "[sector_investments.dakar_waste]\ncity = \"Dakar\"\nsector = \"waste_green\"\ndemand_factor = 1.5\n"
+      "start = \"2025-03\"\nend = \"2025-06\"\n";
+  const ScenarioSpec with = four_cities(programme, 8), without = four_cities("", 8);
+  const Engine a(with, test::registry()), b(without, test::registry());
+  auto sa = a.make_simulation(0), sb = b.make_simulation(0);
+  const auto jobs = sa->world().field_schema().find(models::kJobsField);
+  const auto demand = sa->world().field_schema().find(models::sector_demand_lever().name);
+  const models::Sectors sectors(with);
+  const auto waste = static_cast<std::size_t>(sectors.index("waste_green"));
+  const std::size_t dakar = 1;
+  double employed_in_window = 0, employed_without = 0;
+  for (int t = 1; t <= 8; ++t) {
+    sa->step();
+    sb->step();
+    const bool in_force = t >= 3 && t <= 5;
+    EXPECT_EQ(sa->world().fields().at(demand, dakar)[waste], in_force ? 1.5 : 1.0) << "step " << t;
+    for (std::size_t c = 0; c < 4; ++c)
+      for (std::size_t k = 0; k < sectors.size(); ++k)
+        if (c != dakar || k != waste) {
+          EXPECT_EQ(sa->world().fields().at(demand, c)[k], 1.0);
+        }
+    for (int skill = 0; skill < models::kSkillLevels; ++skill) {
+      const std::size_t seg = waste * models::kSkillLevels + static_cast<std::size_t>(skill);
+      const double ja = sa->world().fields().at(jobs, dakar)[seg], jb = sb->world().fields().at(jobs, dakar)[seg];
+      if (t < 3) {
+        EXPECT_EQ(ja, jb) << "step " << t;
+      }
+      if (t >= 3) {
+        EXPECT_NEAR(ja / jb, in_force ? 1.5 : 1.0, 1e-9) << "step " << t << ", skill " << skill;
+      }
+      // Paris, with no programme, is untouched.
+      EXPECT_EQ(sa->world().fields().at(jobs, 3)[seg], sb->world().fields().at(jobs, 3)[seg]) << "step " << t;
+    }
+    if (t == 5) {
+      Frame fa, fb;
+      sa->observe(fa);
+      sb->observe(fb);
+      const std::size_t employed = test::series_index(a.series(), "employed");
+      employed_in_window = fa.series.at(employed).at(dakar);
+      employed_without = fb.series.at(test::series_index(b.series(), "employed")).at(dakar);
+    }
+  }
+  EXPECT_GT(employed_in_window, employed_without);
 }
 
 TEST(ReturnSupport, SupportedReturnsArePlacedAtTheStatedRate) {
