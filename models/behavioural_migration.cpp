@@ -246,12 +246,14 @@ class BehaviouralMigration : public Model {
   }
 
   // returns, skilled_emigrants
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& returns = out["returns"];
+    auto& skilled_emigrants = out["skilled_emigrants"];
     if (world.step() == 0) return;
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
-      values[0][c] = returns_[c] * scale;
-      values[1][c] = skilled_[c] * scale;
+      returns[c] = returns_[c] * scale;
+      skilled_emigrants[c] = skilled_[c] * scale;
     }
   }
 

@@ -132,6 +132,13 @@ OwnedState owns_column(std::string name, std::string units, std::string meaning,
                     std::move(meaning), std::move(written_in)};
 }
 
+// The same, created only when the model has work to do (entries of its
+// collection), so that an idle policy slot adds no column and no field.
+inline OwnedState only_when_used(OwnedState owned) {
+  owned.only_when_used = true;
+  return owned;
+}
+
 // A read in `phase` (std::nullopt: only while observing or initialising).
 inline StateRead reads_field(std::string name, std::optional<Phase> phase, ReadTiming timing = ReadTiming::this_step) {
   return StateRead{StateKind::city_field, std::move(name), phase, timing, false, ""};

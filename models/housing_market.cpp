@@ -133,17 +133,21 @@ class HousingMarket : public Model {
   }
 
   // rent_index, housing_units, overcrowded, homeless
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& rent_index = out["rent_index"];
+    auto& housing_units = out["housing_units"];
+    auto& overcrowded = out["overcrowded"];
+    auto& homeless = out["homeless"];
     const auto occupied = occupancy(world);
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       const CityHousing& h = cities_[c];
-      values[0][c] = h.rent_index;
-      values[1][c] = (h.capacity[kPrivate] + h.capacity[kSocial] + h.capacity[kInformal]) / h.persons_per_dwelling * scale;
+      rent_index[c] = h.rent_index;
+      housing_units[c] = (h.capacity[kPrivate] + h.capacity[kSocial] + h.capacity[kInformal]) / h.persons_per_dwelling * scale;
       double crowded = 0;
       for (std::size_t k = 0; k < 3; ++k) crowded += std::max(0.0, occupied[c][k] - std::floor(h.capacity[k]));
-      values[2][c] = crowded * scale;
-      values[3][c] = occupied[c][3] * scale;
+      overcrowded[c] = crowded * scale;
+      homeless[c] = occupied[c][3] * scale;
     }
   }
 

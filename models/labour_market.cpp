@@ -369,7 +369,14 @@ class LabourMarket : public Model {
     });
   }
 
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& employed = out["employed"];
+    auto& unemployed = out["unemployed"];
+    auto& youth_unemployment_rate = out["youth_unemployment_rate"];
+    auto& informal_employed = out["informal_employed"];
+    auto& mean_wage = out["mean_wage"];
+    auto& vacancies = out["vacancies"];
+    auto& unemployment_rate = out["unemployment_rate"];
     // employed, unemployed, youth_unemployment_rate, informal_employed, mean_wage, vacancies, unemployment_rate
     const auto chunks = make_chunks(world);
     struct Tally {
@@ -425,17 +432,17 @@ class LabourMarket : public Model {
     }
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < n; ++c) {
-      values[0][c] = city[c].employed * scale;
-      values[1][c] = city[c].unemployed * scale;
-      values[2][c] = city[c].youth_labour_force > 0 ? city[c].youth_unemployed / city[c].youth_labour_force : 0.0;
-      values[3][c] = city[c].informal * scale;
-      values[4][c] = city[c].employed > 0 ? city[c].wages / city[c].employed : 0.0;
+      employed[c] = city[c].employed * scale;
+      unemployed[c] = city[c].unemployed * scale;
+      youth_unemployment_rate[c] = city[c].youth_labour_force > 0 ? city[c].youth_unemployed / city[c].youth_labour_force : 0.0;
+      informal_employed[c] = city[c].informal * scale;
+      mean_wage[c] = city[c].employed > 0 ? city[c].wages / city[c].employed : 0.0;
       double open = 0;
       const auto jobs = world.fields().at(jobs_field_, c);
       for (std::size_t seg = 0; seg < jobs.size(); ++seg) open += std::max(0.0, jobs[seg] - city_filled[c][seg]);
-      values[5][c] = open * scale;
+      vacancies[c] = open * scale;
       const double labour_force = city[c].employed + city[c].unemployed;
-      values[6][c] = labour_force > 0 ? city[c].unemployed / labour_force : 0.0;
+      unemployment_rate[c] = labour_force > 0 ? city[c].unemployed / labour_force : 0.0;
     }
   }
 

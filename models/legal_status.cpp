@@ -208,7 +208,9 @@ class LegalStatusModel : public Model {
   }
 
   // irregular_residents, asylum_seekers, refugees
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    const std::array<std::vector<double>*, 3> by_status{&out["irregular_residents"], &out["asylum_seekers"],
+                                                        &out["refugees"]};
     const auto chunks = make_chunks(world);
     std::vector<std::array<double, 3>> per_chunk(chunks.size(), std::array<double, 3>{});
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
@@ -221,7 +223,7 @@ class LegalStatusModel : public Model {
     });
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t k = 0; k < chunks.size(); ++k)
-      for (std::size_t i = 0; i < 3; ++i) values[i][chunks[k].city] += per_chunk[k][i] * scale;
+      for (std::size_t i = 0; i < 3; ++i) (*by_status[i])[chunks[k].city] += per_chunk[k][i] * scale;
   }
 
  private:

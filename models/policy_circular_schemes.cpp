@@ -83,6 +83,7 @@ class CircularSchemes : public Model {
       s.reentry = e.flag("reentry_allowed");
       schemes_.push_back(std::move(s));
     }
+    if (schemes_.empty()) return;  // idle: no columns, no fields
     const auto width = static_cast<std::uint32_t>(schemes_.size() + 1);
     share_field_ = setup.fields.add(kSchemeRemittanceShareField, width, "remittance share of each scheme's participants");
     remitted_field_ = setup.fields.add(kSchemeRemittancesField, width, "remittances of each scheme's participants");
@@ -118,7 +119,7 @@ class CircularSchemes : public Model {
   }
 
   // applicants, participants_abroad, departures, returns, overstays, remittances, skill_gains
-  void observe_entries(const World& world, std::span<std::vector<double>> values) const override {
+  void observe_entries(const World& world, EntrySeriesOut& out) const override {
     const double scale = static_cast<double>(world.people_per_agent());
     std::vector<double> abroad(schemes_.size(), 0.0), remitted(schemes_.size(), 0.0);
     std::vector<bool> counted(world.city_count(), false);
@@ -137,9 +138,13 @@ class CircularSchemes : public Model {
     const bool initial = world.step() == 0;
     for (std::size_t k = 0; k < schemes_.size(); ++k) {
       const Scheme& s = schemes_[k];
-      values[k] = {initial ? 0.0 : s.applicants * scale, abroad[k] * scale,  initial ? 0.0 : s.departures * scale,
-                   initial ? 0.0 : s.returns * scale,    initial ? 0.0 : s.overstays * scale,
-                   initial ? 0.0 : remitted[k] * scale, initial ? 0.0 : s.skill_gains * scale};
+      out(k, "applicants") = initial ? 0.0 : s.applicants * scale;
+      out(k, "participants_abroad") = abroad[k] * scale;
+      out(k, "departures") = initial ? 0.0 : s.departures * scale;
+      out(k, "returns") = initial ? 0.0 : s.returns * scale;
+      out(k, "overstays") = initial ? 0.0 : s.overstays * scale;
+      out(k, "remittances") = initial ? 0.0 : remitted[k] * scale;
+      out(k, "skill_gains") = initial ? 0.0 : s.skill_gains * scale;
     }
   }
 
@@ -428,6 +433,8 @@ ModelInfo circular_schemes() {
        {"overstays", "persons", "Participants who stayed on without papers at the end of their stay", true, SeriesKind::flow, true},
        {"remittances", "EUR", "Remittances participants sent during the step", false, SeriesKind::flow, true},
        {"skill_gains", "persons", "Returnees who gained a skill level during the step", true, SeriesKind::flow, true}}};
+  // Created only when schemes are given: an idle slot adds no column and no field.
+  for (auto& owned : info.state.owns) owned = only_when_used(owned);
   info.make = [](ModelSetup& setup) { return std::make_unique<CircularSchemes>(setup); };
   return info;
 }

@@ -88,10 +88,11 @@ class JobProgrammes : public Model {
   }
 
   // programme_hires
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& programme_hires = out["programme_hires"];
     if (world.step() == 0) return;
     for (std::size_t c = 0; c < world.city_count(); ++c)
-      values[0][c] = hires_[c] * static_cast<double>(world.people_per_agent());
+      programme_hires[c] = hires_[c] * static_cast<double>(world.people_per_agent());
   }
 
  private:

@@ -51,6 +51,7 @@ class LegalPathways : public Model {
       p.cost_eur = e.real("cost_eur");
       pathways_.push_back(std::move(p));
     }
+    if (pathways_.empty()) return;  // idle: no columns, no field
     field_ = setup.fields.add(kLegalPathwayField, static_cast<std::uint32_t>(geography_.city_count() * 3),
                               "1 + legal pathway with places left, by origin city and skill level; 0 none");
     application_ = setup.schema.add<std::uint8_t>(kPathwayApplicationColumn, "1 + legal pathway applied to this step");
@@ -68,13 +69,13 @@ class LegalPathways : public Model {
   }
 
   // applicants, admitted (persons during the step), places_left (this year)
-  void observe_entries(const World& world, std::span<std::vector<double>> values) const override {
+  void observe_entries(const World& world, EntrySeriesOut& out) const override {
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t k = 0; k < pathways_.size(); ++k) {
       const Pathway& p = pathways_[k];
-      values[k][0] = world.step() == 0 ? 0.0 : p.applicants * scale;
-      values[k][1] = world.step() == 0 ? 0.0 : p.admitted * scale;
-      values[k][2] = static_cast<double>(p.quota_agents - p.admitted_this_year) * scale;
+      out(k, "applicants") = world.step() == 0 ? 0.0 : p.applicants * scale;
+      out(k, "admitted") = world.step() == 0 ? 0.0 : p.admitted * scale;
+      out(k, "places_left") = static_cast<double>(p.quota_agents - p.admitted_this_year) * scale;
     }
   }
 
@@ -233,6 +234,8 @@ ModelInfo legal_pathways() {
       {{"applicants", "persons", "Applications to the pathway during the step", true, SeriesKind::flow},
        {"admitted", "persons", "Applicants admitted (moved) during the step", true, SeriesKind::flow, true},
        {"places_left", "persons", "Places left in the calendar year's quota", true, SeriesKind::stock}}};
+  // Created only when pathways are given: an idle slot adds no column and no field.
+  for (auto& owned : info.state.owns) owned = only_when_used(owned);
   info.make = [](ModelSetup& setup) { return std::make_unique<LegalPathways>(setup); };
   return info;
 }

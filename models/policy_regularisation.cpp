@@ -86,12 +86,14 @@ class Regularisations : public Model {
   }
 
   // regularisation_eligible, regularised
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& regularisation_eligible = out["regularisation_eligible"];
+    auto& regularised = out["regularised"];
     if (world.step() == 0) return;
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
-      values[0][c] = eligible_[c] * scale;
-      values[1][c] = regularised_[c] * scale;
+      regularisation_eligible[c] = eligible_[c] * scale;
+      regularised[c] = regularised_[c] * scale;
     }
   }
 

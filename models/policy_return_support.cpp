@@ -43,14 +43,15 @@ class ReturnSupport : public Model {
         p.sectors.push_back(sectors.informal_sector >= 0 ? static_cast<std::size_t>(sectors.informal_sector) : 0);
       programmes_.push_back(std::move(p));
     }
+    returns_.assign(n, 0.0);
+    placements_.assign(n, 0.0);
+    if (programmes_.empty()) return;  // idle: no column, no fields
     programme_field_ = setup.fields.add("return_programme", static_cast<std::uint32_t>(n + 1),
                                         "1 + return-support programme for returns from here to each home; 0 none");
     incentive_field_ = setup.fields.add(kReturnIncentiveField, static_cast<std::uint32_t>(n + 1),
                                         "EUR paid on a supported return from here to each home");
     supported_ = setup.schema.add<std::uint8_t>(kSupportedReturnColumn,
                                                 "1 + return-support programme of a return not yet handled; 0 none");
-    returns_.assign(n, 0.0);
-    placements_.assign(n, 0.0);
   }
 
   void initialise(World& world) override {
@@ -66,12 +67,14 @@ class ReturnSupport : public Model {
   }
 
   // supported_returns, reintegration_placements (by home city)
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& supported_returns = out["supported_returns"];
+    auto& reintegration_placements = out["reintegration_placements"];
     if (world.step() == 0) return;
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
-      values[0][c] = returns_[c] * scale;
-      values[1][c] = placements_[c] * scale;
+      supported_returns[c] = returns_[c] * scale;
+      reintegration_placements[c] = placements_[c] * scale;
     }
   }
 
@@ -192,6 +195,8 @@ ModelInfo return_support() {
       {"supported_returns", "persons", "Returnees arriving home with return support during the step", true, SeriesKind::flow},
       {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true, SeriesKind::flow},
   };
+  // Created only when programmes are given: an idle slot adds no column and no field.
+  for (auto& owned : info.state.owns) owned = only_when_used(owned);
   info.make = [](ModelSetup& setup) { return std::make_unique<ReturnSupport>(setup); };
   return info;
 }

@@ -117,13 +117,16 @@ class Remittances : public Model {
   }
 
   // remittances_sent, remittances_received, remittances_to_rest_of_world (EUR)
-  void observe(const World& world, std::span<std::vector<double>> values) const override {
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& remittances_sent = out["remittances_sent"];
+    auto& remittances_received = out["remittances_received"];
+    auto& remittances_to_rest_of_world = out["remittances_to_rest_of_world"];
     if (world.step() == 0) return;
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
-      values[0][c] = sent_[c] * scale;
-      values[1][c] = received_[c] * scale;
-      values[2][c] = outside_[c] * scale;
+      remittances_sent[c] = sent_[c] * scale;
+      remittances_received[c] = received_[c] * scale;
+      remittances_to_rest_of_world[c] = outside_[c] * scale;
     }
   }
 

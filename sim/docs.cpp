@@ -252,7 +252,9 @@ std::string state_reference(const ModelRegistry& registry) {
         out += "Owned by no registered model.\n";
       } else {
         out += p.decl->meaning + ". " + p.decl->type + ", " + p.decl->shape + ", " + p.decl->units + ".\n\n";
-        out += "- owner: `" + p.owner + "`, writes it in " + phases_text(p.decl->written_in) + "\n";
+        out += "- owner: `" + p.owner + "`, writes it in " + phases_text(p.decl->written_in) +
+               (p.decl->only_when_used ? "; created only when the model has entries (idle, it costs nothing)" : "") +
+               "\n";
       }
       for (const auto& w : p.writers) out += "- written by `" + w.model + "`: " + w.text + "\n";
       for (const auto& r : p.readers) out += "- read by `" + r.model + "`: " + r.text + "\n";

@@ -218,8 +218,9 @@ void Simulation::observe(Frame& frame) const {
   for (std::size_t i = 0; i < models_.size(); ++i) {
     const std::size_t count = infos_[i]->series.size();
     if (count == 0) continue;
-    std::span<std::vector<double>> values(frame.series.data() + series_offset_[i], count);
-    models_[i]->observe(world, values);
+    SeriesOut out(infos_[i]->series, std::span<std::vector<double>>(frame.series.data() + series_offset_[i], count));
+    models_[i]->observe(world, out);
+    out.require_all_written(infos_[i]->slot + "=" + infos_[i]->name);
   }
 
   frame.entries.resize(entry_outputs_.size());
@@ -227,8 +228,10 @@ void Simulation::observe(Frame& frame) const {
   for (std::size_t i = 0; i < models_.size(); ++i) {
     const std::size_t next = i + 1 < models_.size() ? entry_offset_[i + 1] : entry_outputs_.size();
     if (next == entry_offset_[i]) continue;
-    std::span<std::vector<double>> values(frame.entries.data() + entry_offset_[i], next - entry_offset_[i]);
-    models_[i]->observe_entries(world, values);
+    EntrySeriesOut out(infos_[i]->entry_series->series,
+                       std::span<std::vector<double>>(frame.entries.data() + entry_offset_[i], next - entry_offset_[i]));
+    models_[i]->observe_entries(world, out);
+    out.require_all_written(infos_[i]->slot + "=" + infos_[i]->name);
   }
 }
 

@@ -15,6 +15,51 @@ const char* name_of(SeriesKind kind) {
   return "?";
 }
 
+namespace {
+
+std::size_t series_index(const std::vector<SeriesDecl>& decls, std::string_view name) {
+  for (std::size_t i = 0; i < decls.size(); ++i)
+    if (decls[i].name == name) return i;
+  throw std::logic_error("series '" + std::string(name) + "' is written but not declared");
+}
+
+}  // namespace
+
+SeriesOut::SeriesOut(const std::vector<SeriesDecl>& decls, std::span<std::vector<double>> values)
+    : decls_(decls), values_(values), written_(decls.size(), false) {}
+
+std::vector<double>& SeriesOut::operator[](std::string_view name) {
+  const std::size_t i = series_index(decls_, name);
+  if (written_[i]) throw std::logic_error("series '" + std::string(name) + "' is written twice");
+  written_[i] = true;
+  return values_[i];
+}
+
+void SeriesOut::require_all_written(const std::string& model) const {
+  for (std::size_t i = 0; i < decls_.size(); ++i)
+    if (!written_[i]) throw std::logic_error(model + " declares the series '" + decls_[i].name + "' but did not write it");
+}
+
+EntrySeriesOut::EntrySeriesOut(const std::vector<SeriesDecl>& decls, std::span<std::vector<double>> values)
+    : decls_(decls), values_(values), written_(values.size() * decls.size(), false) {}
+
+double& EntrySeriesOut::operator()(std::size_t entry, std::string_view name) {
+  const std::size_t i = series_index(decls_, name);
+  if (written_[entry * decls_.size() + i])
+    throw std::logic_error("entry series '" + std::string(name) + "' of entry " + std::to_string(entry) +
+                           " is written twice");
+  written_[entry * decls_.size() + i] = true;
+  return values_[entry][i];
+}
+
+void EntrySeriesOut::require_all_written(const std::string& model) const {
+  for (std::size_t e = 0; e < values_.size(); ++e)
+    for (std::size_t i = 0; i < decls_.size(); ++i)
+      if (!written_[e * decls_.size() + i])
+        throw std::logic_error(model + " declares the entry series '" + decls_[i].name + "' but did not write it for entry " +
+                               std::to_string(e));
+}
+
 std::vector<ContractModel> contract_of(const std::vector<const ModelInfo*>& models) {
   std::vector<ContractModel> out;
   for (const auto* m : models) out.push_back(ContractModel{m->slot + "=" + m->name, m->phases, &m->state});

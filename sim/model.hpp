@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agents.hpp"
@@ -48,6 +49,40 @@ struct EntrySeriesDecl {
   std::vector<SeriesDecl> series;
 };
 
+// Where a model's observer writes its per-city series, by name:
+// out["employed"][city]. Each declared series must be written exactly once
+// per observation (the engine checks), so a series declared but never
+// written, or written twice, stops the run instead of passing silently.
+class SeriesOut {
+ public:
+  SeriesOut(const std::vector<SeriesDecl>& decls, std::span<std::vector<double>> values);
+  // values[city] of series `name`, all zero; throws std::logic_error if the
+  // series is not declared or was already written in this observation.
+  std::vector<double>& operator[](std::string_view name);
+  // Throws std::logic_error naming `model` and the first series not written.
+  void require_all_written(const std::string& model) const;
+
+ private:
+  const std::vector<SeriesDecl>& decls_;
+  std::span<std::vector<double>> values_;
+  std::vector<bool> written_;
+};
+
+// The same for entry series: out(entry, "admitted") for the entries of the
+// model's collection in name order.
+class EntrySeriesOut {
+ public:
+  EntrySeriesOut(const std::vector<SeriesDecl>& decls, std::span<std::vector<double>> values);
+  double& operator()(std::size_t entry, std::string_view name);
+  std::size_t entries() const { return values_.size(); }
+  void require_all_written(const std::string& model) const;
+
+ private:
+  const std::vector<SeriesDecl>& decls_;
+  std::span<std::vector<double>> values_;  // [entry][series]
+  std::vector<bool> written_;              // [entry * series + i]
+};
+
 // What a model gets while it is being set up, before any agent exists.
 struct ModelSetup {
   const ScenarioSpec& spec;
@@ -64,12 +99,11 @@ class Model {
   virtual void initialise(World&) {}
   // Called for each phase the model's info lists, in slot order.
   virtual void run(Phase, World&) {}
-  // Values of the model's declared series for the current time point:
-  // values[i][city] for series i, in persons for counts.
-  virtual void observe(const World&, std::span<std::vector<double>> values) const { (void)values; }
-  // Values of the model's entry series: values[entry][i] for the entries of
-  // its collection in name order and series i, in persons for counts.
-  virtual void observe_entries(const World&, std::span<std::vector<double>> values) const { (void)values; }
+  // Values of the model's declared series for the current time point, by
+  // name (out["employed"][city]), in persons for counts.
+  virtual void observe(const World&, SeriesOut& out) const { (void)out; }
+  // Values of the model's entry series, by entry (in name order) and name.
+  virtual void observe_entries(const World&, EntrySeriesOut& out) const { (void)out; }
 };
 
 struct ModelInfo {

@@ -254,7 +254,7 @@ void verify_accesses(const std::vector<ContractModel>& models, const StateLog& l
     if (m.state == nullptr) continue;
     const auto& mine = added[m.label];
     for (const auto& o : m.state->owns)
-      if (std::find(mine.begin(), mine.end(), Key{o.kind, o.name}) == mine.end())
+      if (!o.only_when_used && std::find(mine.begin(), mine.end(), Key{o.kind, o.name}) == mine.end())
         throw std::logic_error(m.label + " declares owning " + what(o.kind, o.name) + " but does not create it");
   }
 }

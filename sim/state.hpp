@@ -55,6 +55,7 @@ struct OwnedState {
   std::string units;
   std::string meaning;
   std::vector<Phase> written_in;  // phases it is written in (initialise aside)
+  bool only_when_used = false;    // created only when the model has work (entries of its collection): idle, it costs nothing
 };
 
 // A write into state another model owns (a policy setting a lever, a move

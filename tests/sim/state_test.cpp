@@ -269,5 +269,22 @@ TEST(StateContract, IdleInstrumentsChangeNothing) {
   EXPECT_EQ(compared, vb.size());
 }
 
+// Policy state exists only where a policy is given: the four CI cities have
+// no circular scheme, legal pathway or return programme, so their agents
+// carry none of those columns (12 bytes each); every_policy has them all.
+TEST(StateContract, AnIdlePolicySlotAddsNoColumn) {
+  const std::vector<std::string> policy_columns{"circular_scheme", "scheme_end_step", "scheme_renewals", "scheme_alumni",
+                                                "pathway_application", "pathway_destination", "supported_return"};
+  const ScenarioSpec idle = test::load(test::scenario_path("ci/four_cities.toml"));
+  const ScenarioSpec busy = test::load(test::scenario_path("ci/every_policy.toml"));
+  const Engine a(idle, test::registry()), b(busy, test::registry());
+  const auto sa = a.make_simulation(0), sb = b.make_simulation(0);
+  for (const auto& name : policy_columns) {
+    EXPECT_FALSE(sa->world().schema().has(name)) << name;
+    EXPECT_TRUE(sb->world().schema().has(name)) << name;
+  }
+  EXPECT_EQ(sb->world().schema().bytes_per_agent() - sa->world().schema().bytes_per_agent(), 12u);
+}
+
 }  // namespace
 }  // namespace mobsim
