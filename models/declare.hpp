@@ -117,7 +117,7 @@ inline ParamDecl share_param(std::string key, std::optional<double> def, std::st
   return real_param(std::move(key), "1", def, 0.0, 1.0, std::move(meaning), std::move(source));
 }
 
-// ---- the state contract (sim/state.hpp) ----------------------------------
+// ---- the state contract (sim/engine/state.hpp) ----------------------------------
 // A per-city field this model creates: `shape` says what its width holds.
 inline OwnedState owns_field(std::string name, std::string shape, std::string units, std::string meaning,
                              std::vector<Phase> written_in) {

@@ -1,7 +1,7 @@
 #pragma once
 // The names of the agent columns and per-city fields the models share, and
 // the small codes stored in them. Who owns, writes and reads each one is
-// declared in each model's ModelInfo::state (sim/state.hpp), checked by the
+// declared in each model's ModelInfo::state (sim/engine/state.hpp), checked by the
 // engine, and listed in docs/STATE.md; `mobsim plan` prints the order.
 #include <cstdint>
 #include <string>

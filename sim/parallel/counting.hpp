@@ -1,7 +1,7 @@
 #pragma once
 // Counts of small byte codes over a column (tenure, job, status), and the
 // rows holding one code: the observers' and models' tallies and lists.
-// Tested in tests/sim/counting_test.cpp.
+// Tested in tests/sim/parallel/counting_test.cpp.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Channels into a destination and how one is taken (tested in
-// tests/models/migration_channels_test.cpp).
+// tests/models/mobility/migration_test.cpp, MigrationChannels.*).
 #include <cstdint>
 
 namespace mobsim::models {

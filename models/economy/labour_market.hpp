@@ -1,6 +1,6 @@
 #pragma once
 // The labour market's formulas, as plain functions (tested against
-// hand-computed cases in tests/models/labour_market_test.cpp).
+// hand-computed cases in tests/models/economy/labour_market_test.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

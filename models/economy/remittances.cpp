@@ -65,7 +65,7 @@ class Remittances : public Model {
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
       // Migrants in work (not born here or in this city's hinterland),
       // listed without a branch per agent (their states are mixed at
-      // random; models/remittances_kernel.cpp), then their remittances in
+      // random; models/economy/remittances_kernel.cpp), then their remittances in
       // row order; the adults counted in the same pass.
       thread_local std::vector<std::uint32_t> senders;
       senders.resize(std::max<std::size_t>(senders.size(), ch.end - ch.begin));

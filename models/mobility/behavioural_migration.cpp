@@ -544,7 +544,7 @@ class BehaviouralMigration : public Model {
       std::vector<ChannelOdds> options(n);
       // Most agents have nothing to decide before their next opportunity
       // (unless in transit or due to leave): a vectorised pass lists the
-      // others (models/decision_kernel.cpp), and only they go through the
+      // others (models/mobility/decision_kernel.cpp), and only they go through the
       // decision below.
       thread_local RowSelection active;
       active.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {

@@ -4,7 +4,7 @@
 // Asylum claims are decided after a delay with the destination's
 // recognition rate. Permanent residents naturalise. Visa grant rates and
 // asylum rules define the legal access that migration decisions read (free
-// movement: models/policy_free_movement.cpp).
+// movement: models/policies/policy_free_movement.cpp).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -136,7 +136,7 @@ class LegalStatusModel : public Model {
       const auto arrival = a.col(arrival_);
       auto return_due = a.col(return_due_);
       const CityRules& r = rules_[ch.city];
-      // Non-citizens not already due to leave (models/legal_status_kernel.cpp),
+      // Non-citizens not already due to leave (models/legal/legal_status_kernel.cpp),
       // then their draws at once.
       thread_local RowSelection selected;
       selected.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {

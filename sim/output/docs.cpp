@@ -233,7 +233,7 @@ std::string state_reference(const ModelRegistry& registry) {
       "columns (id, origin, age, sex, skill, employment, legal status) belong to the engine\n"
       "and are not listed. Phases of a step: policy, demography, labour, housing, status,\n"
       "income, boundary, decide, (moves), arrive.\n\n"
-      "Levers are the fields through which policy instruments act (models/levers.hpp): each\n"
+      "Levers are the fields through which policy instruments act (models/policies/levers.hpp): each\n"
       "has a neutral value, exists whenever a selected model reads or writes it, and is set\n"
       "to neutral by the engine before each step; instruments change it in the policy phase\n"
       "and the models it affects read it whether or not any instrument is selected.\n";

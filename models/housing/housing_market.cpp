@@ -221,7 +221,7 @@ class HousingMarket : public Model {
       thread_local RowSelection maybe;
       std::array<std::int64_t, 5> by_tenure{};  // residents by tenure code
       if (housing_phase && budgets) {
-        // The common case, in its own kernel (models/housing_survey.cpp).
+        // The common case, in its own kernel (models/housing/housing_survey.cpp).
         const TenureColumns columns{id.data(), age.data(), employment.data(), income.data(), savings.data(),
                                     tenure.data()};
         const TenureTests tests{kAdultMonths, float_ceiling(rent), float_ceiling(p_.affordability_ratio * rent),

@@ -1,6 +1,6 @@
 #pragma once
 // The legal-status model's pass over every agent each step: who may change
-// status. Tested against its plain form in tests/models/legal_status_test.cpp.
+// status. Tested against its plain form in tests/models/legal/legal_status_test.cpp.
 #include <cstddef>
 #include <cstdint>
 

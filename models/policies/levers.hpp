@@ -3,7 +3,7 @@
 // per-city field with a neutral value (no policy in force). The engine
 // creates a lever for every selected model that reads or writes it and sets
 // it to neutral before each step; instruments change it in the policy phase;
-// the affected models read it as it is (see LeverDecl in sim/state.hpp).
+// the affected models read it as it is (see LeverDecl in sim/engine/state.hpp).
 // An instrument that works through these levers is one new file and one
 // registration line.
 #include "declare.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // The demography's pass over every agent each step: ageing, and the list of
 // those whose check (a death or birth opportunity) is due. Tested against
-// its plain form in tests/models/demography_test.cpp.
+// its plain form in tests/models/population/demography_test.cpp.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The networks model's pass over every agent each step: residents by place
 // of birth, settled or not. Tested against its plain form in
-// tests/models/migration_test.cpp.
+// tests/models/mobility/migration_test.cpp.
 #include <cstdint>
 
 namespace mobsim::models {

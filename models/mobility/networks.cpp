@@ -45,7 +45,7 @@ class Diaspora : public Model {
       const auto arrival = arrival_ ? a.col(*arrival_) : std::span<const std::uint16_t>{};
       // Counted by (place of birth, settled): code = 2 * place + settled;
       // residents present at the start count as settled
-      // (models/diaspora_kernel.cpp).
+      // (models/mobility/diaspora_kernel.cpp).
       thread_local std::vector<std::int64_t> residents;
       residents.assign(2 * places_, 0);
       count_by_birthplace(BirthplaceColumns{origin.data(), arrival.empty() ? nullptr : arrival.data()},

@@ -1,7 +1,7 @@
 #pragma once
 // The remittances model's pass over every agent each step: who sends, and
 // how many adults share what was received. Tested against its plain form in
-// tests/models/migration_test.cpp.
+// tests/models/mobility/migration_test.cpp.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The migration decisions' pass over every agent each step: who has
 // something to decide. Tested against its plain form in
-// tests/models/migration_test.cpp.
+// tests/models/mobility/migration_test.cpp.
 #include <cstddef>
 #include <cstdint>
 

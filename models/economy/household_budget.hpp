@@ -1,6 +1,6 @@
 #pragma once
 // The monthly budget update, the one pass every agent takes every step
-// (tested against its plain form in tests/models/household_budget_test.cpp).
+// (tested against its plain form in tests/models/economy/household_budget_test.cpp).
 #include <array>
 #include <cstdint>
 #include <span>

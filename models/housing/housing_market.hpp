@@ -1,5 +1,5 @@
 #pragma once
-// The housing market's rent formula (tested in tests/models/housing_market_test.cpp).
+// The housing market's rent formula (tested in tests/models/housing/housing_market_test.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
