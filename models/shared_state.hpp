@@ -84,6 +84,10 @@ inline const std::string kRemittanceSavingsField = "remittance_savings_per_adult
 // qualifying stay of family reunification [places], in persons.
 inline const std::string kDiasporaField = "diaspora_persons";
 inline const std::string kSettledDiasporaField = "settled_diaspora_persons";
+// legal status: the length of a work, family or study permit, in steps [1]
+// (one owner for `legal.work_permit_years`; every model granting such a
+// permit reads it here).
+inline const std::string kWorkPermitStepsField = "work_permit_steps";
 // legal status: for each nationality (countries of the world, then "other"),
 // whether free movement into the city's country applies [nationalities].
 inline const std::string kFreeMovementField = "free_movement_open";

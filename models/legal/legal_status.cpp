@@ -85,10 +85,14 @@ class LegalStatusModel : public Model {
     study_field_ = setup.fields.add("study_visa_grant_rate", 1, "probability a study visa is granted");
     asylum_field_ = setup.fields.add("asylum_recognition_rate", 1, "share of asylum claims recognised");
     decision_field_ = setup.fields.add("asylum_decision_months", 1, "months until an asylum decision");
+    permit_steps_field_ = setup.fields.add(kWorkPermitStepsField, 1, "length of a work, family or study permit (steps)");
   }
 
   void initialise(World& world) override {
-    for (std::size_t c = 0; c < world.city_count(); ++c) publish(world, c);
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      publish(world, c);
+      world.fields().at(permit_steps_field_, c)[0] = p_.work_permit_steps;
+    }
     // Naturalised foreign-born residents hold their city's citizenship; some
     // foreign-born residents start without papers, as asylum seekers or on a
     // work permit, as the city data say.
@@ -240,7 +244,7 @@ class LegalStatusModel : public Model {
   std::vector<CityRules> rules_;
   Column<std::uint8_t> citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};
-  CityField visa_field_, study_field_, asylum_field_, decision_field_;
+  CityField visa_field_, study_field_, asylum_field_, decision_field_, permit_steps_field_;
 };
 
 }  // namespace
@@ -332,6 +336,8 @@ ModelInfo legal_status_model() {
                                  "arrived from the hinterland",
                                  {}),
       owns_column<std::uint8_t>(kReturnDueColumn, "1", "1 when the agent must leave", status_phase),
+      owns_field(kWorkPermitStepsField, "1", "steps",
+                 "length of a work, family or study permit (legal.work_permit_years in whole steps)", {}),
       owns_field("work_visa_grant_rate", "3 skill levels", "1", "probability a work visa is granted, by skill",
                  status_phase),
       owns_field("study_visa_grant_rate", "1", "1", "probability a study visa is granted", status_phase),

@@ -64,7 +64,7 @@ struct Params {
   double transit_months, transit_share, transit_max_detour, transit_give_up_probability;
   double return_hazard_per_year, return_unemployed_multiplier, savings_target_months, return_target_multiplier;
   double return_decay_years, settled_return_factor;
-  int min_age_months, study_max_age_months, permit_steps;
+  int min_age_months, study_max_age_months;
 };
 
 // Everything a decision reads from the other models for one step, indexed
@@ -204,6 +204,7 @@ class BehaviouralMigration : public Model {
     visa_ = f.find("work_visa_grant_rate");
     study_ = f.find("study_visa_grant_rate");
     decision_ = f.find("asylum_decision_months");
+    permit_steps_ = f.find(kWorkPermitStepsField);
     outside_ = world.flow("returns_to_rest_of_world");
     for (const auto& name : kChannelNames) channel_id_.push_back(world.channel(name));
     relocation_ = RelocationColumns::find(world);
@@ -303,8 +304,6 @@ class BehaviouralMigration : public Model {
     p_.settled_return_factor = r("settled_return_factor");
     p_.min_age_months = static_cast<int>(spec.integer("migration.min_age_years")) * 12;
     p_.study_max_age_months = static_cast<int>(spec.integer("migration.study_max_age_years")) * 12;
-    p_.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * spec.real("legal.work_permit_years") /
-                                                             clock_.step_months)));
   }
 
   int city_index(const std::string& name) const {
@@ -809,7 +808,7 @@ class BehaviouralMigration : public Model {
         legal[r] = code(channel == kFamily     ? LegalStatus::temporary_permit
                         : channel == kWorkVisa ? LegalStatus::work_permit
                                                : LegalStatus::student);
-        permit_end[r] = static_cast<std::uint16_t>(step + p_.permit_steps);
+        permit_end[r] = static_cast<std::uint16_t>(step + static_cast<int>(world.fields().at(permit_steps_, to)[0]));
         break;
       case kIrregular: {
         // In a transit hub or another country by the irregular route: free
@@ -854,7 +853,7 @@ class BehaviouralMigration : public Model {
   Column<std::uint8_t> job_{}, tenure_{}, citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};
   CityField skill_wage_, wage_, unemployment_, penalty_, rent_, benefit_, living_, diaspora_, settled_, free_, visa_,
-      study_, decision_;
+      study_, decision_, permit_steps_;
   FlowId outside_ = 0;
   std::vector<std::uint8_t> channel_id_;  // world channel of each ChannelCode
   RelocationColumns relocation_;
@@ -1049,6 +1048,7 @@ ModelInfo behavioural_migration() {
       reads_field("work_visa_grant_rate", decide),
       reads_field("study_visa_grant_rate", decide),
       reads_field("asylum_decision_months", decide),
+      reads_field(kWorkPermitStepsField, decide),
       reads_column(kCitizenshipColumn, decide),
       // Recruited earlier in decide by the circular schemes.
       optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides"),

@@ -40,8 +40,6 @@ class RestOfWorldImmigration : public Model {
     age_span_months_ = static_cast<int>(spec.integer("international.max_age_years") + 1) * 12 - min_age_months_;
     male_share_ = spec.real("international.male_share");
     savings_months_ = spec.real("international.savings_months");
-    permit_steps_ = std::max(1, static_cast<int>(std::ceil(12.0 * spec.real("legal.work_permit_years") /
-                                                           setup.clock.step_months)));
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityInflow in;
@@ -67,7 +65,10 @@ class RestOfWorldImmigration : public Model {
     flow_ = world.flow("immigration_from_rest_of_world");
     const auto& s = world.schema();
     if (s.has(kSavingsColumn)) savings_ = s.find<float>(kSavingsColumn);
-    if (s.has(kPermitEndColumn)) permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
+    if (s.has(kPermitEndColumn)) {
+      permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
+      permit_steps_ = world.field_schema().find(kWorkPermitStepsField);
+    }
     if (s.has(kArrivalColumn)) arrival_ = s.find<std::uint16_t>(kArrivalColumn);
     if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
     move_factor_ = world.field_schema().find(international_move_lever().name);
@@ -106,7 +107,8 @@ class RestOfWorldImmigration : public Model {
         if (permit_end_) {
           const bool permit = status == LegalStatus::work_permit || status == LegalStatus::temporary_permit ||
                               status == LegalStatus::student;
-          const int steps = status == LegalStatus::asylum_seeker ? in.decision_steps : permit ? permit_steps_ : 0;
+          const int permit_steps = static_cast<int>(world.fields().at(*permit_steps_, c)[0]);
+          const int steps = status == LegalStatus::asylum_seeker ? in.decision_steps : permit ? permit_steps : 0;
           world.agents(c).col(*permit_end_)[r] = static_cast<std::uint16_t>(steps > 0 ? step + steps : 0);
         }
         if (savings_) world.agents(c).col(*savings_)[r] = static_cast<float>(savings_months_ * living);
@@ -119,7 +121,8 @@ class RestOfWorldImmigration : public Model {
   const Clock& clock_;
   const Geography& geography_;
   std::vector<CityInflow> cities_;
-  int min_age_months_ = 0, age_span_months_ = 0, permit_steps_ = 1;
+  int min_age_months_ = 0, age_span_months_ = 0;
+  std::optional<CityField> permit_steps_;  // with the legal status model
   double male_share_ = 0.5, savings_months_ = 0;
   FlowId flow_ = 0;
   std::optional<Column<float>> savings_;
@@ -210,6 +213,7 @@ ModelInfo rest_of_world_immigration() {
   info.state.reads = {
       // Set once, in the budget's initialise (written in no phase of the step).
       optional(reads_field(kLivingCostField, Phase::boundary, ReadTiming::last_step), "newcomers bring no savings"),
+      optional(reads_field(kWorkPermitStepsField, Phase::boundary), "no permits (no legal status model)"),
   };
   reads_lever(info.state, international_move_lever(), Phase::boundary);
   info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
