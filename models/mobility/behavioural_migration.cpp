@@ -132,6 +132,13 @@ class BehaviouralMigration : public Model {
     }
     for (std::size_t c = 0; c < n; ++c)
       hub_.push_back(spec.find_entry("cities", geography_.city(c).name)->flag("transit_hub"));
+    // Irregular routes by pair of cities, from the continents' data.
+    irregular_route_.assign(n * n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& to = spec.find_entry("continents", geography_.city(i).continent)->names("irregular_routes_to");
+      for (std::size_t j = 0; j < n; ++j)
+        irregular_route_[i * n + j] = std::find(to.begin(), to.end(), geography_.city(j).continent) != to.end();
+    }
     // The distance term of each pair of cities (the logit needs it for every
     // destination of every agent considering a move).
     distance_term_.resize(n * n);
@@ -763,14 +770,15 @@ class BehaviouralMigration : public Model {
     return open >= 1.0 || world.rng().agent(agent, world.step(), kBorderDraw).unit(0) < open;
   }
 
-  // A transit hub on the way from an African city to a European one (the
-  // smallest detour within the allowed ratio), or -1.
+  // A transit hub on an irregular route from i to j (the continents' data):
+  // the hub of i's continent with the smallest detour within the allowed
+  // ratio, or -1.
   int transit_hub(std::size_t i, std::size_t j) const {
-    if (geography_.city(i).continent != "Africa" || geography_.city(j).continent != "Europe" || hub_[i]) return -1;
+    if (!irregular_route_[i * geography_.city_count() + j] || hub_[i]) return -1;
     int best = -1;
     double best_detour = p_.transit_max_detour;
     for (std::size_t h = 0; h < geography_.city_count(); ++h) {
-      if (!hub_[h] || h == i || h == j || geography_.city(h).continent != "Africa") continue;
+      if (!hub_[h] || h == i || h == j || geography_.city(h).continent != geography_.city(i).continent) continue;
       const double detour =
           (geography_.distance_km(i, h) + geography_.distance_km(h, j)) / std::max(1.0, geography_.distance_km(i, j));
       if (detour <= best_detour) {
@@ -841,6 +849,7 @@ class BehaviouralMigration : public Model {
   std::vector<double> visa_multiplier_;            // [i * C + j]
   std::vector<double> language_, colonial_;        // [b * C + j]
   std::vector<bool> hub_;
+  std::vector<bool> irregular_route_;  // [i * C + j]: an irregular route leads from i's continent to j's
   std::vector<double> distance_term_;  // [i * C + j]: distance weight x log(max(1, km) / 100)
   std::vector<double> typical_cost_;  // median moving cost from each city, EUR
   std::vector<double> age_factor_;    // relative consideration hazard by age in months (Gaussian around the peak)
@@ -1008,8 +1017,13 @@ ModelInfo behavioural_migration() {
       {"countries", languages},
       {"countries", reference_param("colonial_ties", "countries", true,
                                     "Countries with a former colonial relationship (either direction)", data, false)},
-      {"cities", bool_param("transit_hub", false, "Whether irregular routes towards Europe pass through the city",
+      {"cities", bool_param("transit_hub", false,
+                            "Whether irregular routes from the city's continent (continents.*.irregular_routes_to) "
+                            "pass through the city",
                             "city data (scenarios/data/cities.toml); the seeds name Agadez and Tunis")},
+      {"continents", reference_param("irregular_routes_to", "continents", true,
+                                     "Continents that irregular routes lead to from this one (through its transit hubs)",
+                                     "continent data (scenarios/data/continents.toml)", false)},
   };
   info.series = {
       {"returns", "persons", "Return migrants leaving the city for their home during the step", true, SeriesKind::flow, true},

@@ -46,8 +46,7 @@ class RestOfWorldImmigration : public Model {
       in.rate_per_year = e.real("immigration_from_rest_of_world_per_1000") / 1000.0;
       in.high_skill = e.real("high_skill_share");
       in.medium_skill = e.real("medium_skill_share");
-      const auto& shares =
-          spec.real_table(city.continent == "Europe" ? "international.entry_status_europe" : "international.entry_status_africa");
+      const auto& shares = spec.find_entry("continents", city.continent)->real_table("entry_status");
       double total = 0, running = 0;
       for (const auto& [name, share] : shares) total += share;
       for (const auto& [name, status] : kEntryStatuses) {
@@ -131,10 +130,10 @@ class RestOfWorldImmigration : public Model {
   CityField move_factor_;  // lever
 };
 
-ParamDecl status_table(std::string key, RealTable shares, std::string meaning, std::string source) {
+// Shares by legal status (no default: every continent of the data states its own).
+ParamDecl status_table(std::string key, std::string meaning, std::string source) {
   ParamDecl d = share_param(std::move(key), std::nullopt, std::move(meaning), std::move(source));
   d.type = ParamType::real_table;
-  d.default_value = std::move(shares);
   return d;
 }
 
@@ -160,21 +159,13 @@ ModelInfo rest_of_world_immigration() {
                   "Eurostat migr_imm8: immigration to the EU is roughly sex-balanced"),
       real_param("international.savings_months", "months of living cost", 2.0, 0.0, 120.0,
                  "Savings an arrival brings, in months of the city's living cost", "assumption"),
-      status_table("international.entry_status_europe",
-                   {{"free_mover", 0.35}, {"work_permit", 0.25}, {"temporary_permit", 0.15}, {"student", 0.1},
-                    {"asylum_seeker", 0.1}, {"irregular", 0.05}},
-                   "Shares of arrivals in European cities by legal status on arrival (keys: free_mover, work_permit, "
-                   "temporary_permit, student, asylum_seeker, refugee, irregular)",
-                   "approx.: Eurostat migr_imm1ctz (about a third of immigrants are EU citizens) and migr_resfirst "
-                   "2019 (first permits: employment about 40%, family 28%, education 15%) and migr_asyappctza"),
-      status_table("international.entry_status_africa",
-                   {{"free_mover", 0.45}, {"work_permit", 0.1}, {"refugee", 0.15}, {"asylum_seeker", 0.05},
-                    {"irregular", 0.25}},
-                   "Shares of arrivals in African cities by legal status on arrival (same keys)",
-                   "assumption: most migration within Africa is regional (ECOWAS, EAC) and much of it undocumented; "
-                   "refugees in Uganda (UNHCR)"),
   };
-  info.fields = {{"cities", real_param("immigration_from_rest_of_world_per_1000", "per 1000 residents per year",
+  info.fields = {{"continents", status_table("entry_status",
+                                            "Shares of arrivals from countries outside the simulated cities by legal "
+                                            "status on arrival (keys: free_mover, work_permit, temporary_permit, "
+                                            "student, asylum_seeker, refugee, irregular; normalised)",
+                                            "continent data (scenarios/data/continents.toml)")},
+                 {"cities", real_param("immigration_from_rest_of_world_per_1000", "per 1000 residents per year",
                                        std::nullopt, 0.0, 200.0,
                                        "Gross arrivals from countries outside the simulated cities per 1000 residents "
                                        "per year",
@@ -183,8 +174,9 @@ ModelInfo rest_of_world_immigration() {
     if (spec.integer("international.max_age_years") < spec.integer("international.min_age_years"))
       diags.push_back(Diagnostic{spec.setting("international.max_age_years").where, "international.max_age_years",
                                  "is below international.min_age_years", ""});
-    for (const char* key : {"international.entry_status_europe", "international.entry_status_africa"}) {
-      const Setting& s = spec.setting(key);
+    for (const auto& continent : spec.entries("continents")) {
+      const Setting& s = continent.field("entry_status");
+      const std::string key = "continents." + continent.name + ".entry_status";
       double total = 0;
       std::size_t i = 0;
       for (const auto& [name, share] : std::get<RealTable>(s.value)) {

@@ -53,8 +53,9 @@ void declare_engine_params(ParamTable& t) {
   ParamDecl country = decl("country", P::reference, "-", std::monostate{}, none, none, "Country the city is in", data);
   country.collection = "countries";
   c.fields.push_back(std::move(country));
-  ParamDecl continent = decl("continent", P::choice, "-", std::monostate{}, none, none, "Continent", data);
-  continent.choices = {"Africa", "Europe"};
+  ParamDecl continent = decl("continent", P::reference, "-", std::monostate{}, none, none,
+                             "Continent (an entry of scenarios/data/continents.toml)", data);
+  continent.collection = "continents";
   c.fields.push_back(std::move(continent));
   c.fields.push_back(decl("latitude_deg", P::real, "degrees north", std::monostate{}, -90, 90, "Latitude of the centre", data));
   c.fields.push_back(
@@ -76,6 +77,14 @@ void declare_engine_params(ParamTable& t) {
   countries.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
                                   "Source of each figure, keyed by field name", "country data"));
   t.add_collection(std::move(countries));
+
+  CollectionDecl continents;
+  continents.name = "continents";
+  continents.entry_noun = "continent";
+  continents.meaning = "Continents of the cities (scenarios/data/continents.toml); models add the fields they use";
+  continents.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
+                                   "Source of each figure, keyed by field name", "continent data"));
+  t.add_collection(std::move(continents));
 }
 
 std::int64_t agents_for(std::int64_t population, std::int64_t people_per_agent) {
