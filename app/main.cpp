@@ -1,9 +1,17 @@
 // The mobsim executable: the engine's command line with the built-in models.
+#include <malloc.h>
+
 #include <iostream>
 
 #include "cli.hpp"
 #include "register_models.hpp"
 
 int main(int argc, char** argv) {
+  // Agent columns of several MB each grow as cities grow. With glibc's
+  // dynamic threshold (raised up to 32 MB after the first large free), the
+  // buffers they leave behind stay in the heap and in the resident memory;
+  // a fixed threshold gives every large buffer its own mapping, returned to
+  // the system when freed.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
 }
