@@ -5,8 +5,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -132,13 +130,7 @@ Simulation::Simulation(const ScenarioSpec& spec, const std::vector<const ModelIn
   }
   schema_.attach(nullptr);
   field_schema_.attach(nullptr);
-  if (std::getenv("MOBSIM_STATE_DUMP") != nullptr) {
-    for (const auto& e : log.entries())
-      std::fprintf(stderr, "STATE %s %d %s %s %s\n", e.model.c_str(), static_cast<int>(e.access), name_of(e.kind),
-                   e.name.c_str(), e.type.c_str());
-  } else {
-    verify_accesses(contract, log);
-  }
+  verify_accesses(contract, log);
   plan_ = plan_run(contract);
 }
 
