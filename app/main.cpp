@@ -1,6 +1,7 @@
 // The mobsim executable: the engine's command line with the built-in models.
 #include <malloc.h>
 
+#include <exception>
 #include <iostream>
 
 #include "cli.hpp"
@@ -13,5 +14,10 @@ int main(int argc, char** argv) {
   // a fixed threshold gives every large buffer its own mapping, returned to
   // the system when freed.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
+  try {
+    return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
+  } catch (const std::exception& e) {  // a registry that contradicts itself (a programming error)
+    std::cerr << "mobsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
 }

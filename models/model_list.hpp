@@ -1,8 +1,8 @@
 // Every built-in model, one line each, in registration order: a new
 // mechanism or policy instrument is one new file in models/ and one line
 // here. Each slot runs in the order of its first model in this list (inside
-// a phase, where no state declaration orders the models); the first model
-// of a slot gives the slot's meaning (ModelInfo::slot_meaning).
+// a phase, where no state declaration orders the models); every model of a
+// slot gives the slot's meaning (ModelInfo::slot_meaning), the same text.
 // No include guard: register_models.hpp and .cpp include it with their own
 // definition of MOBSIM_MODEL.
 MOBSIM_MODEL(census_population)

@@ -878,6 +878,7 @@ class BehaviouralMigration : public Model {
 ModelInfo behavioural_migration() {
   ModelInfo info;
   info.slot = "migration";
+  info.slot_meaning = "Moves between the simulated cities";
   info.name = "behavioural";
   info.summary = "two-stage decisions (whether: age, unemployment, income gap, capability, networks; where: logit "
                  "on expected income, diaspora, distance, cost, ties, legal access), channels, transit, returns";

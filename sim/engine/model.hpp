@@ -108,8 +108,8 @@ class Model {
 
 struct ModelInfo {
   std::string slot;  // "migration"
-  std::string slot_meaning;      // given by the first model of a slot: the slot is created with it
-  bool slot_may_be_none = true;  // (first model of a slot) whether the slot may be "none"
+  std::string slot_meaning;      // the slot's meaning: the slot is created by the first model listed that gives it
+  bool slot_may_be_none = true;  // (with slot_meaning) whether the slot may be "none"
   std::string name;  // "gravity"
   std::string summary;
   bool is_default = false;  // the slot's default choice
