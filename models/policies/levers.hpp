@@ -12,13 +12,16 @@
 
 namespace mobsim::models {
 
+// The width of a lever with one value per city.
+inline std::uint32_t one_per_city(const ScenarioSpec&, const Geography&) { return 1; }
+
 // Share of international moves into or out of the city that can take place
 // (border closures); read by migration decisions, circular schemes and
 // arrivals from the rest of the world.
 inline LeverDecl international_move_lever() {
   return {"international_move_factor", "1", "1",
           "share of international moves into or out of the city that can take place (instruments multiply)", 1.0,
-          [](const ScenarioSpec&, const Geography&) { return std::uint32_t{1}; }};
+          one_per_city};
 }
 
 // Labour demand of each sector relative to normal (demand shocks); read by
@@ -35,7 +38,7 @@ inline LeverDecl sector_demand_lever() {
 inline LeverDecl recognition_reduction_lever() {
   return {"recognition_penalty_reduction", "1", "1",
           "reduction of the recognition penalty (each instrument removes its share of what is left)", 0.0,
-          [](const ScenarioSpec&, const Geography&) { return std::uint32_t{1}; }};
+          one_per_city};
 }
 
 // Probability that a formal employer hires an undocumented resident; read by
@@ -43,14 +46,14 @@ inline LeverDecl recognition_reduction_lever() {
 inline LeverDecl undocumented_formal_access_lever() {
   return {"undocumented_formal_employment_access", "1", "1",
           "probability that a formal employer hires an undocumented resident", 1.0,
-          [](const ScenarioSpec&, const Geography&) { return std::uint32_t{1}; }};
+          one_per_city};
 }
 
 // Share of undocumented residents with access to public services (benefits,
 // social housing); read by the housing market and the household budget.
 inline LeverDecl undocumented_service_access_lever() {
   return {"undocumented_service_access", "1", "1", "share of undocumented residents with access to public services",
-          0.0, [](const ScenarioSpec&, const Geography&) { return std::uint32_t{1}; }};
+          0.0, one_per_city};
 }
 
 // Dwellings that programmes add this step [formal private, social]; read by
@@ -66,7 +69,7 @@ inline LeverDecl programme_dwellings_lever() {
 inline LeverDecl public_construction_share_lever() {
   return {"public_share_of_construction", "1", "1",
           "least share of ordinary construction that must be social (public) (the largest rule applies)", 0.0,
-          [](const ScenarioSpec&, const Geography&) { return std::uint32_t{1}; }};
+          one_per_city};
 }
 
 inline void add_lever(StateDecls& state, const LeverDecl& lever) {
