@@ -1,21 +1,27 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <optional>
 
 #include "compare.hpp"
 #include "docs.hpp"
 #include "engine.hpp"
 #include "engine_params.hpp"
+#include "exit_codes.hpp"
 #include "hdf5_writer.hpp"
 #include "mobsim_git_commit.hpp"
 #include "mobsim_version.hpp"
+#include "output_errors.hpp"
+#include "output_file.hpp"
+#include "parallel.hpp"
 #include "progress.hpp"
 #include "recording.hpp"
 #include "scenario_loader.hpp"
@@ -44,6 +50,50 @@ ScenarioSpec load(const ScenarioArgs& args, const std::vector<std::string>& extr
   overrides.insert(overrides.end(), extra.begin(), extra.end());
   return load_scenario(args.file, overrides, table, registry.checks());
 }
+
+// A warning under --strict stops the scenario as an error would.
+class StrictError : public ScenarioError {
+ public:
+  using ScenarioError::ScenarioError;
+};
+
+// Prints the scenario's warnings; under --strict they become errors.
+void report_warnings(const ScenarioSpec& spec, bool strict, std::ostream& err) {
+  if (spec.warnings().empty()) return;
+  if (strict) {
+    std::vector<Diagnostic> errors = spec.warnings();
+    for (auto& d : errors) d.severity = Severity::error;
+    throw StrictError(std::move(errors));
+  }
+  for (const auto& d : spec.warnings()) err << d.format() << "\n";
+}
+
+// "1.3 GiB", "640 MiB".
+std::string memory_text(double bytes) {
+  char text[32];
+  if (bytes >= 1024.0 * 1024 * 1024)
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+  else
+    std::snprintf(text, sizeof text, "%.0f MiB", std::max(1.0, bytes / (1024.0 * 1024)));
+  return text;
+}
+
+std::string memory_need_text(const MemoryEstimate& m) {
+  std::string text = "about " + memory_text(static_cast<double>(m.peak_bytes)) + " (" +
+                     memory_text(static_cast<double>(m.address_space_bytes)) + " of address space) for " +
+                     group_thousands(m.agents_at_start) + " agents";
+  if (m.replicates_at_once > 1) text += " in each of " + std::to_string(m.replicates_at_once) + " replicates run at once";
+  return text;
+}
+
+// Memory ran out: what the run needed and what to change.
+class OutOfMemory : public std::runtime_error {
+ public:
+  explicit OutOfMemory(const MemoryEstimate& m)
+      : std::runtime_error("out of memory: this run needs " + memory_need_text(m) +
+                           "; try a larger run.people_per_agent" +
+                           (m.replicates_at_once > 1 ? " or fewer --threads (fewer replicates at once)" : "")) {}
+};
 
 std::string models_text(const ModelRegistry& registry, const ScenarioSpec& spec) {
   std::string out;
@@ -78,9 +128,16 @@ struct RunArgs {
   std::optional<int> replicates;
   bool quiet = false;
   bool no_summary = false;
+  bool no_output = false;
+  bool overwrite = false;
+  bool strict = false;
 };
 
-int cmd_run(const RunArgs& args, const std::string& command_line, const ModelRegistry& registry, std::ostream& out) {
+void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
+                 std::ostream& out);
+
+int cmd_run(const RunArgs& args, const std::string& command_line, const ModelRegistry& registry, std::ostream& out,
+            std::ostream& err) {
   if (args.threads) set_thread_count(*args.threads);
   std::vector<std::string> extra;
   if (args.seed) extra.push_back("run.seed=" + std::to_string(*args.seed));
@@ -92,36 +149,69 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
     spec = load(args.scenario, extra, registry, table);
   }
 
-  fs::path output = args.output.empty() ? fs::path(fs::path(args.scenario.file).stem().string() + ".h5")
-                                        : fs::path(args.output);
-  const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw UsageError("output directory '" + dir.string() + "' does not exist");
-  if (fs::is_directory(output, ec)) throw UsageError("output '" + output.string() + "' is a directory");
+  report_warnings(spec, args.strict, err);
 
+  // The output target is checked and locked before anything runs.
+  const fs::path requested = args.output.empty() ? fs::path(fs::path(args.scenario.file).stem().string() + ".h5")
+                                                 : fs::path(args.output);
+  std::optional<OutputFile> file;
+  if (!args.no_output) {
+    file.emplace(requested, args.overwrite ? ExistingOutput::overwrite : ExistingOutput::keep_backup);
+    for (const auto& note : file->notes()) err << "mobsim: note: " << note << "\n";
+  }
+
+  start_threads();
   const Engine engine(spec, registry);
-  const OutputMetadata meta{spec.resolved_toml(), args.scenario.file, command_line, thread_count()};
-  Hdf5Writer writer(output, engine, meta);
-  Summary summary(engine);
-  Tee sink(writer, summary);
-  const bool interactive = !args.quiet && &out == &std::cout && ::isatty(STDOUT_FILENO);
-  Progress progress(out, interactive, engine.clock(), engine.replicate_seeds().size());
-  if (!args.quiet)
-    out << "mobsim: " << args.scenario.file << ": " << engine.geography().city_count() << " cities, "
-        << engine.clock().steps << " steps of " << engine.clock().step_months << " month(s) from "
-        << engine.clock().label(0) << ", " << engine.replicate_seeds().size() << " replicate(s), "
-        << spec.integer("run.people_per_agent") << " people per agent, " << thread_count() << " thread(s)\n";
-  const RunStats stats = engine.run(sink, [&](const StepReport& r) {
-    if (!args.quiet) progress.update(r);
-  });
-  progress.finish();
-  writer.commit(stats);
+  const MemoryEstimate memory = engine.memory_estimate(thread_count());
+  rlimit address_space{};
+  if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY &&
+      static_cast<double>(address_space.rlim_cur) < static_cast<double>(memory.address_space_bytes))
+    err << "mobsim: warning: the address-space limit (ulimit -v) of "
+        << memory_text(static_cast<double>(address_space.rlim_cur)) << " is below what this run is expected to need ("
+        << memory_need_text(memory) << ")\n";
+  try {
+    const OutputMetadata meta{spec.resolved_toml(), args.scenario.file, command_line, thread_count()};
+    std::optional<Hdf5Writer> writer;
+    if (file) writer.emplace(file->temporary_path(), engine, meta, file->path());
+    Summary summary(engine);
+    std::optional<Tee> tee;
+    if (writer) tee.emplace(*writer, summary);
+    Sink& sink = writer ? static_cast<Sink&>(*tee) : static_cast<Sink&>(summary);
+    const bool interactive = !args.quiet && &out == &std::cout && ::isatty(STDOUT_FILENO);
+    Progress progress(out, interactive, engine.clock(), engine.replicate_seeds().size());
+    if (!args.quiet)
+      out << "mobsim: " << args.scenario.file << ": " << engine.geography().city_count() << " cities, "
+          << engine.clock().steps << " steps of " << engine.clock().step_months << " month(s) from "
+          << engine.clock().label(0) << ", " << engine.replicate_seeds().size() << " replicate(s), "
+          << spec.integer("run.people_per_agent") << " people per agent, " << thread_count() << " thread(s)\n"
+          << "mobsim: expected peak memory " << memory_need_text(memory) << " (" << memory.state_bytes_per_agent
+          << " B of state per agent)\n";
+    const RunStats stats = engine.run(sink, [&](const StepReport& r) {
+      if (!args.quiet) progress.update(r);
+    });
+    progress.finish();
+    std::string where = "no output written (--no-output)";
+    if (writer) {
+      writer->finish(stats);
+      writer.reset();
+      const fs::path backup = file->commit();
+      where = "output " + file->path().string();
+      if (!backup.empty()) where += " (the previous file is kept as " + backup.string() + ")";
+    }
+    report_done(stats, where, args, summary, out);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(memory);
+  }
+  return 0;
+}
 
+void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
+                 std::ostream& out) {
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f s, %.1f M agent-steps/s", stats.wall_seconds,
                 stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds / 1e6 : 0.0);
   out << "mobsim: done in " << rate << " (" << group_thousands(static_cast<std::int64_t>(stats.agent_steps))
-      << " agent-steps); output " << output.string() << "\n";
+      << " agent-steps); " << where << "\n";
   if (!args.quiet) {
     std::vector<std::pair<std::string, double>> phases(stats.phase_seconds.begin(), stats.phase_seconds.end());
     std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -142,19 +232,24 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
     out << "\n";
   }
   if (!args.no_summary) summary.print(out);
-  return 0;
 }
 
-int cmd_validate(const ScenarioArgs& args, const ModelRegistry& registry, std::ostream& out) {
+int cmd_validate(const ScenarioArgs& args, bool strict, const ModelRegistry& registry, std::ostream& out,
+                 std::ostream& err) {
   const ParamTable table = registry.param_table();
   const ScenarioSpec spec = load(args, {}, registry, table);
+  report_warnings(spec, strict, err);
   const Geography geography(spec);
   const Clock clock = Clock::from(spec);
   std::int64_t agents = 0;
   for (const auto& c : geography.cities()) agents += agents_for(c.population, spec.integer("run.people_per_agent"));
   out << args.file << ": valid: " << geography.city_count() << " cities, " << clock.steps << " steps of "
       << clock.step_months << " month(s) from " << clock.label(0) << ", " << group_thousands(agents)
-      << " agents at start\n  models: " << models_text(registry, spec) << "\n  policies: " << policies_text(table, spec)
+      << " agents at start"
+      << (spec.warnings().empty() ? std::string()
+                                  : "; " + std::to_string(spec.warnings().size()) +
+                                        (spec.warnings().size() == 1 ? " warning" : " warnings") + " (on stderr)")
+      << "\n  models: " << models_text(registry, spec) << "\n  policies: " << policies_text(table, spec)
       << "\n";
   return 0;
 }
@@ -171,7 +266,7 @@ int cmd_plan(const ScenarioArgs& args, const ModelRegistry& registry, std::ostre
 }
 
 int cmd_docs(const std::string& dir, bool check, const ModelRegistry& registry, std::ostream& out, std::ostream& err) {
-  const DocsStatus status = update_docs(registry, dir, check);
+  const DocsStatus status = update_docs(registry, dir, check, {GeneratedDoc{"EXIT_CODES.md", exit_codes_reference()}});
   if (status.up_to_date) {
     out << "docs are up to date\n";
     return 0;
@@ -207,9 +302,11 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   app.require_subcommand(1);
 
   RunArgs run_args;
+  bool verbose = false;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
   add_scenario_args(run, run_args.scenario);
-  run->add_option("-o,--output", run_args.output, "Output HDF5 file (default: <scenario name>.h5 here)");
+  CLI::Option* output_option =
+      run->add_option("-o,--output", run_args.output, "Output HDF5 file (default: <scenario name>.h5 here)");
   run->add_option("--seed", run_args.seed, "Master seed (same as --set run.seed=N)");
   run->add_option("--threads", run_args.threads, "OpenMP threads (default: OMP_NUM_THREADS or all cores)")
       ->check(CLI::Range(1, 4096));
@@ -219,10 +316,18 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
       ->check(CLI::Range(1, 100000));
   run->add_flag("-q,--quiet", run_args.quiet, "No progress output");
   run->add_flag("--no-summary", run_args.no_summary, "Do not print the per-city summary table");
+  run->add_flag("--no-output", run_args.no_output, "Run without writing any output (benchmarks, dry runs)")
+      ->excludes(output_option);
+  run->add_flag("--overwrite", run_args.overwrite,
+                "Replace an existing output instead of keeping it as a numbered backup (#NAME.1#, #NAME.2#, ...)");
+  run->add_flag("--strict", run_args.strict, "Treat scenario warnings (a policy that never acts) as errors");
+  run->add_flag("--verbose", verbose, "On a write failure, also print HDF5's own error stack");
 
   ScenarioArgs validate_args;
+  bool validate_strict = false;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
   add_scenario_args(validate, validate_args);
+  validate->add_flag("--strict", validate_strict, "Treat warnings (a policy that never acts) as errors (exit 2)");
 
   ScenarioArgs plan_args;
   CLI::App* plan = app.add_subcommand(
@@ -244,7 +349,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
 
   std::string docs_dir = "docs";
   bool docs_check = false;
-  CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md, docs/STATE.md and the generated tables of docs/OUTPUT.md and docs/MODEL.md");
+  CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md, docs/STATE.md, docs/EXIT_CODES.md and the generated tables of docs/OUTPUT.md and docs/MODEL.md");
   docs->add_option("--dir", docs_dir, "Directory holding SCENARIO.md and OUTPUT.md");
   docs->add_flag("--check", docs_check, "Only check that the docs are up to date (exit 1 if not)");
 
@@ -252,34 +357,56 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e, out, err);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? kExitSuccess : kExitBadInput;
   }
 
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   try {
-    if (run->parsed()) return cmd_run(run_args, command_line, registry, out);
-    if (validate->parsed()) return cmd_validate(validate_args, registry, out);
+    if (run->parsed()) return cmd_run(run_args, command_line, registry, out, err);
+    if (validate->parsed()) return cmd_validate(validate_args, validate_strict, registry, out, err);
     if (plan->parsed()) return cmd_plan(plan_args, registry, out);
     if (docs->parsed()) return cmd_docs(docs_dir, docs_check, registry, out, err);
     if (compare->parsed()) return cmd_compare(compare_args, out);
   } catch (const OutputError& e) {
     err << "mobsim: error: " << e.what() << "\n";
-    return 2;
+    return kExitBadInput;
   } catch (const CompareError& e) {
     err << "mobsim: error: " << e.what() << "\n";
-    return 2;
+    return kExitBadInput;
+  } catch (const StrictError& e) {
+    for (const auto& d : e.diagnostics()) err << d.format() << "\n";
+    err << "mobsim: scenario rejected under --strict (" << e.diagnostics().size()
+        << (e.diagnostics().size() == 1 ? " warning" : " warnings") << " treated as errors); nothing was run and no "
+        << "output was written\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << "\n";
     err << "mobsim: scenario rejected (" << e.diagnostics().size()
         << (e.diagnostics().size() == 1 ? " error" : " errors") << "); nothing was run and no output was written\n";
-    return 2;
+    return kExitBadInput;
   } catch (const UsageError& e) {
     err << "mobsim: error: " << e.what() << "\n";
-    return 2;
+    return kExitBadInput;
+  } catch (const OutputPathError& e) {
+    err << "mobsim: error: " << e.what() << "; nothing was run\n";
+    return kExitBadInput;
+  } catch (const OutputBusyError& e) {
+    err << "mobsim: error: " << e.what() << "; nothing was run\n";
+    return kExitOutputBusy;
+  } catch (const WriteError& e) {
+    err << "mobsim: error: " << e.what() << "; no output was written and any earlier file is unchanged\n";
+    if (verbose && !e.detail().empty()) err << "mobsim: HDF5's error stack:\n" << e.detail();
+    return kExitWriteFailed;
+  } catch (const OutOfMemory& e) {
+    err << "mobsim: error: " << e.what() << "; no output was written\n";
+    return kExitOutOfMemory;
+  } catch (const std::bad_alloc&) {
+    err << "mobsim: error: out of memory; no output was written\n";
+    return kExitOutOfMemory;
   } catch (const std::exception& e) {
     err << "mobsim: error: " << e.what() << "\n";
-    return 1;
+    return kExitInternalError;
   }
   return 2;
 }

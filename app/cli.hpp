@@ -1,7 +1,6 @@
 #pragma once
-// The command line: `mobsim run`, `mobsim validate`, `mobsim docs`. Returns
-// the process exit code: 0 success, 2 bad input (scenario or usage; nothing
-// is run and no output is written), 1 any other failure.
+// The command line: `mobsim run`, `validate`, `plan`, `compare`, `docs`.
+// Returns the process exit code (app/exit_codes.hpp, docs/EXIT_CODES.md).
 #include <ostream>
 
 #include "model.hpp"

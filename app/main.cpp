@@ -1,4 +1,5 @@
 // The mobsim executable: the engine's command line with the built-in models.
+#include <hdf5.h>
 #include <malloc.h>
 
 #include <exception>
@@ -14,6 +15,11 @@ int main(int argc, char** argv) {
   // a fixed threshold gives every large buffer its own mapping, returned to
   // the system when freed.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // HDF5 closes what is still open when the process exits; a file whose
+  // last write failed (disk full) cannot be closed, and HDF5 1.10 then
+  // crashes at exit. Every file is closed explicitly, and a failed one is
+  // reported (exit 3) and removed, so the exit handler has nothing to do.
+  H5dont_atexit();
   try {
     return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
   } catch (const std::exception& e) {  // a registry that contradicts itself (a programming error)

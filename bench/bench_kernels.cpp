@@ -88,7 +88,7 @@ void BM_Reductions(benchmark::State& state) {
 BENCHMARK(BM_Reductions)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(24);
 
 // HDF5 output: a year of time points (one chunk) of one replicate written
-// to a temporary file, which is removed afterwards (never committed).
+// to a temporary file, which is removed afterwards (never finished).
 void BM_Output(benchmark::State& state) {
   Fixture f({});
   auto sim = f.engine->make_simulation(0);
@@ -97,10 +97,14 @@ void BM_Output(benchmark::State& state) {
   const auto path = std::filesystem::temp_directory_path() / "mobsim_bench_output.h5";
   std::int64_t time_points = 0;
   for (auto _ : state) {
-    Hdf5Writer writer(path, *f.engine, OutputMetadata{});
-    for (int t = 0; t < 12; ++t) writer.write(0, t, frame);
+    std::filesystem::remove(path);
+    {
+      Hdf5Writer writer(path, *f.engine, OutputMetadata{});
+      for (int t = 0; t < 12; ++t) writer.write(0, t, frame);
+    }
     time_points += 12;
   }
+  std::filesystem::remove(path);
   state.SetItemsProcessed(time_points);
   state.counters["cities"] = static_cast<double>(sim->world().city_count());
 }

@@ -27,12 +27,77 @@ std::vector<ParamDecl> window_fields(const std::string& what) {
                       "scenario")};
 }
 
+std::optional<int> first_step_in(const Clock& clock, int first_month, int end_month) {
+  for (int t = 1; t <= clock.steps; ++t)
+    if (clock.month_of_step(t) >= first_month && clock.month_of_step(t) < end_month) return t;
+  return std::nullopt;
+}
+
+namespace {
+
+void warn_never_in_force(const std::string& collection, const CollectionEntry& e, const Clock& clock,
+                         const std::string& field, int first_month, int end_month, const std::string& what,
+                         std::vector<Diagnostic>& diags) {
+  if (first_step_in(clock, first_month, end_month)) return;
+  std::string why;
+  if (first_month >= clock.month_of_step(clock.steps) + clock.step_months)
+    why = "after the run ends";
+  else if (end_month <= 0)
+    why = "before the run starts";
+  else
+    why = "between two steps of " + std::to_string(clock.step_months) + " months";
+  diags.push_back(Diagnostic{e.field(field).where, entry_path(collection, e, field),
+                             what + " lies " + why + " (the steps of the run begin from " + clock.label(0) +
+                                 " to " + clock.label(clock.steps - 1) + "): it never acts",
+                             "move it into the run, or lengthen run.duration_months", Severity::warning});
+}
+
+}  // namespace
+
 ScenarioCheck window_check(const std::string& collection) {
   return [collection](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
-    for (const auto& e : spec.entries(collection))
-      if (e.text("end") <= e.text("start"))  // "YYYY-MM" strings order like months
+    const Clock clock = Clock::from(spec);
+    for (const auto& e : spec.entries(collection)) {
+      if (e.text("end") <= e.text("start")) {  // "YYYY-MM" strings order like months
         diags.push_back(Diagnostic{e.field("end").where, entry_path(collection, e, "end"),
                                    "ends (" + e.text("end") + ") before it starts (" + e.text("start") + ")", ""});
+        continue;
+      }
+      warn_never_in_force(collection, e, clock, "start", clock.months_until(e.text("start")),
+                          clock.months_until(e.text("end")),
+                          e.text("end") == "9999-12" ? "its window from " + e.text("start")
+                                                     : "its window " + e.text("start") + " to " + e.text("end"),
+                          diags);
+    }
+  };
+}
+
+ScenarioCheck date_check(const std::string& collection, const std::string& field) {
+  return [collection, field](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    const Clock clock = Clock::from(spec);
+    for (const auto& e : spec.entries(collection)) {
+      // Acts in the step that begins in the month, or the first one after it.
+      const int month = clock.months_until(e.text(field));
+      const int step_start = month < 0 ? month : (month / clock.step_months) * clock.step_months;
+      const int step_end = month < 0 ? month + 1 : step_start + clock.step_months;
+      warn_never_in_force(collection, e, clock, field, step_start, step_end,
+                          "its " + field + " (" + e.text(field) + ")", diags);
+    }
+  };
+}
+
+ScenarioCheck quota_scale_check(const std::string& collection, const std::string& field) {
+  return [collection, field](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
+    const std::int64_t people_per_agent = spec.integer("run.people_per_agent");
+    for (const auto& e : spec.entries(collection)) {
+      const std::int64_t persons = e.integer(field);
+      if (persons <= 0 || persons >= people_per_agent) continue;
+      diags.push_back(Diagnostic{
+          e.field(field).where, entry_path(collection, e, field),
+          std::to_string(persons) + " persons a year round down to 0 agents at run.people_per_agent = " +
+              std::to_string(people_per_agent) + ": it admits nobody",
+          "run at run.people_per_agent = " + std::to_string(persons) + " or finer", Severity::warning});
+    }
   };
 }
 

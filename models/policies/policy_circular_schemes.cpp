@@ -376,7 +376,7 @@ ModelInfo circular_schemes() {
   for (auto& f : target_group_fields(18, 35, scen)) schemes.fields.push_back(std::move(f));
   for (auto& f : window_fields("recruitment")) schemes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(schemes));
-  info.checks = {window_check("circular_schemes"), target_group_check("circular_schemes"),
+  info.checks = {window_check("circular_schemes"), quota_scale_check("circular_schemes", "annual_quota"), target_group_check("circular_schemes"),
                  output_name_check("circular_schemes"),
                  needs_slots_when_used("circular_schemes", {"labour", "housing", "legal_status", "budget"}),
                  [](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {

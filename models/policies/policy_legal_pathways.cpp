@@ -195,7 +195,7 @@ ModelInfo legal_pathways() {
                                 "Fees and travel an admitted applicant pays", "assumption: visa fees and a flight")};
   for (auto& f : window_fields("the pathway")) pathways.fields.push_back(std::move(f));
   info.collections.push_back(std::move(pathways));
-  info.checks = {window_check("legal_pathways"), output_name_check("legal_pathways"), place_names_check("legal_pathways", "origins"),
+  info.checks = {window_check("legal_pathways"), quota_scale_check("legal_pathways", "annual_quota"), output_name_check("legal_pathways"), place_names_check("legal_pathways", "origins"),
                  place_names_check("legal_pathways", "destinations"),
                  needs_slots_when_used("legal_pathways", {"legal_status", "budget", "labour", "housing"}),
                  [](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {

@@ -133,7 +133,7 @@ ModelInfo regularisations() {
                             "Validity of the work permit granted (renewed like any work permit)",
                             "assumption: Spain's 2005 permits were valid one year")};
   info.collections.push_back(std::move(regs));
-  info.checks = {needs_slots_when_used("regularisations", {"legal_status"})};
+  info.checks = {needs_slots_when_used("regularisations", {"legal_status"}), date_check("regularisations", "date")};
   // Only regularisations in use touch the state, and they need the legal
   // status model (checked above).
   info.state.writes = {

@@ -5,9 +5,12 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+
+#include "engine_params.hpp"
 
 namespace mobsim {
 
@@ -241,6 +244,28 @@ Engine::Engine(const ScenarioSpec& spec, const ModelRegistry& registry)
   for (std::uint32_t r = 0; r < replicates; ++r) replicate_seeds_.push_back(Rng::derive_seed(master_seed_, r));
 }
 
+int replicates_at_once(int replicates, int threads) { return std::max(1, std::min(replicates, threads)); }
+
+MemoryEstimate Engine::memory_estimate(int threads) const {
+  MemoryEstimate m;
+  for (const auto& city : geography_.cities()) m.agents_at_start += agents_for(city.population, people_per_agent_);
+  m.replicates_at_once = replicates_at_once(static_cast<int>(replicate_seeds_.size()), threads);
+  m.state_bytes_per_agent = AgentSchema().bytes_per_agent();
+  for (const ModelInfo* model : models_) {
+    bool used = false;  // only-when-used columns exist when the model has entries
+    for (const auto& collection : model->collections) used = used || !spec_.entries(collection.name).empty();
+    for (const auto& owned : model->state.owns)
+      if (owned.kind == StateKind::agent_column && (used || !owned.only_when_used))
+        m.state_bytes_per_agent += element_bytes(owned.type);
+  }
+  m.peak_bytes = static_cast<std::uint64_t>(static_cast<double>(m.agents_at_start) * m.replicates_at_once *
+                                            static_cast<double>(m.state_bytes_per_agent) * kPeakMemoryPerStateByte);
+  m.address_space_bytes = static_cast<std::uint64_t>(
+      kBaseAddressSpaceBytes + kAddressSpacePerThreadBytes * std::max(0, threads - 2) +
+      2.0 * static_cast<double>(m.agents_at_start) * m.replicates_at_once * static_cast<double>(m.state_bytes_per_agent));
+  return m;
+}
+
 std::unique_ptr<Simulation> Engine::make_simulation(std::size_t replicate) const {
   return std::make_unique<Simulation>(spec_, models_, geography_, clock_, replicate_seeds_.at(replicate));
 }
@@ -255,10 +280,13 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
   // Every result depends only on the replicate's seed, so the output is the
   // same however replicates and threads are arranged. The sink sees each
   // replicate's time points in order, replicates interleaved.
-  const int concurrent = std::max(1, std::min(replicates, threads));
+  const int concurrent = replicates_at_once(replicates, threads);
   const int inner = std::max(1, threads / concurrent);
   std::mutex mutex;
   std::exception_ptr failure;
+  // After one replicate fails (a full disk, memory exhausted), the others
+  // stop at their next step instead of running to the end for nothing.
+  std::atomic<bool> failed{false};
   auto run_replicate = [&](int r) {
     try {
       if (concurrent > 1) omp_set_num_threads(inner);
@@ -277,6 +305,7 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
       emit(0);
       std::uint64_t peak_agents = sim->world().total_agents();
       for (int t = 1; t <= clock_.steps; ++t) {
+        if (failed.load(std::memory_order_relaxed)) return;
         agent_steps += sim->world().total_agents();
         sim->step();
         peak_agents = std::max<std::uint64_t>(peak_agents, sim->world().total_agents());
@@ -289,6 +318,7 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
       stats.phase_seconds["output"] += output_seconds;
       for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
     } catch (...) {
+      failed = true;
       const std::lock_guard<std::mutex> lock(mutex);
       if (!failure) failure = std::current_exception();
     }

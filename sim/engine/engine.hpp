@@ -55,6 +55,33 @@ struct RunStats {
   std::uint64_t peak_resident_bytes = 0;  // peak resident memory of the process (whole run)
 };
 
+// What a run will need, known before it starts.
+struct MemoryEstimate {
+  std::int64_t agents_at_start = 0;       // in one replicate
+  int replicates_at_once = 1;             // run side by side (one per thread, at most)
+  std::size_t state_bytes_per_agent = 0;  // agent columns of the selected models
+  // Expected peak resident memory: agents at start x replicates at once x
+  // state bytes x kPeakMemoryPerStateByte.
+  std::uint64_t peak_bytes = 0;
+  // Expected peak address space (what `ulimit -v` limits): the agent tables
+  // reserve room for twice the agents at start, plus the program itself.
+  std::uint64_t address_space_bytes = 0;
+};
+// Peak resident memory per byte of agent state at the start, measured on
+// the full-scale ten-year baseline (bench/README.md, "Memory"): 1,372,520 kB
+// for 25,981,000 agents of 40 B. It covers the growth of the population
+// over ten years, the buffers of moves and the output; a scenario whose
+// population grows faster needs more.
+inline constexpr double kPeakMemoryPerStateByte = 1.35;
+// Address space of the program apart from agent tables: 170 MiB measured
+// (VmPeak) at two threads for the baseline at 40 people per agent, less its
+// tables; each further thread may reserve a 64 MiB malloc arena (glibc).
+inline constexpr double kBaseAddressSpaceBytes = 170.0 * 1024 * 1024;
+inline constexpr double kAddressSpacePerThreadBytes = 64.0 * 1024 * 1024;
+
+// Replicates run side by side with `threads` threads.
+int replicates_at_once(int replicates, int threads);
+
 // One simulated world: used by the engine for each replicate, and directly by
 // tests and benchmarks that drive steps themselves.
 class Simulation {
@@ -108,6 +135,8 @@ class Engine {
   const std::vector<const ModelInfo*>& models() const { return models_; }
 
   std::unique_ptr<Simulation> make_simulation(std::size_t replicate) const;
+  // With `threads` threads (replicates run side by side).
+  MemoryEstimate memory_estimate(int threads) const;
   RunStats run(Sink& sink, const std::function<void(const StepReport&)>& on_step = {}) const;
 
  private:

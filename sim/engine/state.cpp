@@ -295,4 +295,11 @@ std::string plan_text(const std::vector<ContractModel>& models, const RunPlan& p
   return out;
 }
 
+std::size_t element_bytes(const std::string& type_name) {
+  if (type_name == "uint8") return 1;
+  if (type_name == "uint16") return 2;
+  if (type_name == "uint32" || type_name == "int32" || type_name == "float") return 4;
+  return 8;  // uint64, double
+}
+
 }  // namespace mobsim

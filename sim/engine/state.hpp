@@ -156,6 +156,9 @@ void verify_accesses(const std::vector<ContractModel>& models, const StateLog& l
 std::string plan_text(const std::vector<ContractModel>& models, const RunPlan& plan);
 
 // Element type names used in declarations and in StateLog entries.
+// Bytes of one element of a column type named by element_type_name.
+std::size_t element_bytes(const std::string& type_name);
+
 template <class T>
 constexpr const char* element_type_name() {
   if constexpr (std::is_same_v<T, std::uint8_t>) return "uint8";

@@ -274,7 +274,8 @@ std::string replace_generated_block(const std::string& document, const std::stri
   return document.substr(0, b + begin.size()) + "\n" + generated + document.substr(e);
 }
 
-DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only) {
+DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only,
+                       const std::vector<GeneratedDoc>& extra) {
   DocsStatus status;
   const auto scenario_path = docs_dir / "SCENARIO.md";
   const auto output_path = docs_dir / "OUTPUT.md";
@@ -300,6 +301,7 @@ DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::pat
   handle(output_path, output_now, output_new);
   handle(model_path, model_now, model_new);
   handle(state_path, read_file(state_path), state_reference(registry));
+  for (const auto& doc : extra) handle(docs_dir / doc.file_name, read_file(docs_dir / doc.file_name), doc.text);
   return status;
 }
 

@@ -24,8 +24,16 @@ struct DocsStatus {
   bool up_to_date = true;
   std::vector<std::string> stale_files;
 };
-// Writes (or with check_only, compares) docs/SCENARIO.md, and the generated
-// blocks of docs/OUTPUT.md and docs/MODEL.md, under `docs_dir`.
-DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only);
+// A whole generated document that the engine does not know of (the
+// command line's exit codes): file name under docs_dir and its text.
+struct GeneratedDoc {
+  std::string file_name;
+  std::string text;
+};
+// Writes (or with check_only, compares) docs/SCENARIO.md, docs/STATE.md, the
+// generated blocks of docs/OUTPUT.md and docs/MODEL.md, and `extra`, under
+// `docs_dir`.
+DocsStatus update_docs(const ModelRegistry& registry, const std::filesystem::path& docs_dir, bool check_only,
+                       const std::vector<GeneratedDoc>& extra = {});
 
 }  // namespace mobsim

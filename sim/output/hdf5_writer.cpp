@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "hdf5_handle.hpp"
+#include "output_errors.hpp"
 #include "mobsim_git_commit.hpp"
 #include "mobsim_version.hpp"
 
@@ -172,12 +173,26 @@ struct Hdf5Writer::Impl {
   std::vector<std::int64_t> int_buffer;
 };
 
-Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& engine, const OutputMetadata& meta)
-    : impl_(std::make_unique<Impl>()), final_path_(final_path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own message
-  temp_path_ = final_path;
-  temp_path_ += ".tmp-" + std::to_string(::getpid());
+template <class F>
+void Hdf5Writer::guarded(F&& action) {
+  if (failure_) std::rethrow_exception(failure_);
+  try {
+    action();
+  } catch (const Hdf5Error& e) {
+    failure_ = std::make_exception_ptr(
+        WriteError(shown_as_, e.system_error().empty() ? std::string(e.what()) : e.system_error(), e.stack()));
+    std::rethrow_exception(failure_);
+  }
+}
 
+Hdf5Writer::Hdf5Writer(const std::filesystem::path& path, const Engine& engine, const OutputMetadata& meta,
+                       const std::filesystem::path& shown_as)
+    : impl_(std::make_unique<Impl>()), path_(path), shown_as_(shown_as.empty() ? path : shown_as) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own message
+  guarded([&] { create(engine, meta); });
+}
+
+void Hdf5Writer::create(const Engine& engine, const OutputMetadata& meta) {
   const Geography& geo = engine.geography();
   const hsize_t C = geo.city_count();
   const hsize_t R = engine.replicate_seeds().size();
@@ -195,8 +210,8 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
   Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file plist");
   check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track links");
   check(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
-  impl_->file = Handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                       "create output file " + temp_path_.string());
+  impl_->file = Handle(H5Fcreate(path_.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                       "create output file " + path_.string());
   const hid_t root = impl_->file.get();
 
   // Dimension scales (netCDF coordinate variables), in the root group for
@@ -309,25 +324,22 @@ Hdf5Writer::Hdf5Writer(const std::filesystem::path& final_path, const Engine& en
   attr_number(root, "threads", static_cast<std::int32_t>(meta.threads), H5T_NATIVE_INT32);
 }
 
-Hdf5Writer::~Hdf5Writer() {
-  if (committed_) return;
-  impl_.reset();  // closes every handle before the file is removed
-  std::error_code ec;
-  std::filesystem::remove(temp_path_, ec);
-}
+Hdf5Writer::~Hdf5Writer() = default;
 
 void Hdf5Writer::write(std::size_t replicate, int time_index, const Frame& frame) {
-  const auto t = static_cast<std::size_t>(time_index);
-  Impl::Block& block = impl_->pending[replicate];
-  if (block.filled == 0) {
-    block.first_time = t - t % impl_->chunk_time;
-    block.frames.resize(std::min(impl_->chunk_time, impl_->time_points - block.first_time));
-  }
-  if (t != block.first_time + block.filled) throw std::logic_error("output time points out of order");
-  block.frames[block.filled++] = frame;
-  if (block.filled < block.frames.size()) return;
-  write_block(replicate);
-  impl_->pending.erase(replicate);
+  guarded([&] {
+    const auto t = static_cast<std::size_t>(time_index);
+    Impl::Block& block = impl_->pending[replicate];
+    if (block.filled == 0) {
+      block.first_time = t - t % impl_->chunk_time;
+      block.frames.resize(std::min(impl_->chunk_time, impl_->time_points - block.first_time));
+    }
+    if (t != block.first_time + block.filled) throw std::logic_error("output time points out of order");
+    block.frames[block.filled++] = frame;
+    if (block.filled < block.frames.size()) return;
+    write_block(replicate);
+    impl_->pending.erase(replicate);
+  });
 }
 
 // Writes the time points of one replicate's block: one hyperslab per dataset.
@@ -370,8 +382,12 @@ void Hdf5Writer::write_block(std::size_t replicate) {
                  [&](hsize_t t, hsize_t) { return frames[t].entries[e][i]; });
 }
 
-void Hdf5Writer::commit(const RunStats& stats) {
-  if (!impl_->pending.empty()) throw std::logic_error("output committed before every time point was written");
+void Hdf5Writer::finish(const RunStats& stats) {
+  if (!impl_->pending.empty()) throw std::logic_error("output finished before every time point was written");
+  guarded([&] { close_all(stats); });
+}
+
+void Hdf5Writer::close_all(const RunStats& stats) {
   Handle gcpl = group_creation_plist();
   {
     Handle run(H5Gcreate2(impl_->file.get(), "run_statistics", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
@@ -386,16 +402,16 @@ void Hdf5Writer::commit(const RunStats& stats) {
     for (const auto& [phase, seconds] : stats.phase_seconds)
       attr_number(run.get(), "seconds_" + phase, seconds, H5T_NATIVE_DOUBLE);
   }
-  impl_->series.clear();
-  impl_->entry_series.clear();
-  impl_->entry_groups.clear();
-  impl_->flows.reset();
-  impl_->flows_by_channel.reset();
-  impl_->series_group.reset();
+  // Closing a dataset writes its last chunks: each close is checked.
+  for (auto& ds : impl_->series) ds.close("write a series");
+  for (auto& entry : impl_->entry_series)
+    for (auto& ds : entry) ds.close("write an entry series");
+  for (auto& group : impl_->entry_groups) group.close("write an entry group");
+  impl_->flows.close("write flows");
+  impl_->flows_by_channel.close("write flows by channel");
+  impl_->series_group.close("write the series group");
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush output");
-  impl_->file.reset();
-  std::filesystem::rename(temp_path_, final_path_);
-  committed_ = true;
+  impl_->file.close("close output");
 }
 
 }  // namespace mobsim

@@ -35,5 +35,11 @@ std::vector<std::uint32_t> cities_largest_first(const World& world) {
 
 int thread_count() { return omp_get_max_threads(); }
 void set_thread_count(int threads) { omp_set_num_threads(threads); }
+void start_threads() {
+  int started = 0;
+#pragma omp parallel reduction(+ : started)
+  started += 1;
+  (void)started;
+}
 
 }  // namespace mobsim

@@ -4,6 +4,7 @@
 // thread count), each chunk writes its own results, and results are merged
 // in chunk order.
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <vector>
 
@@ -37,11 +38,36 @@ std::uint32_t chunk_rows_for(std::uint64_t total_agents);
 // 0: chunk_rows_for(the world's agents).
 std::vector<Chunk> make_chunks(const World& world, std::uint32_t rows_per_chunk = 0);
 
+// An exception may not leave an OpenMP region (the program would abort):
+// the first one a task throws (std::bad_alloc when memory runs out) is kept
+// and thrown again once every task has finished.
+class TaskFailure {
+ public:
+  template <class F>
+  void run(F&& task) noexcept {
+    try {
+      task();
+    } catch (...) {
+#pragma omp critical(mobsim_task_failure)
+      if (!failure_) failure_ = std::current_exception();
+    }
+  }
+  void rethrow() const {
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  std::exception_ptr failure_;
+};
+
 template <class F>
 void parallel_for_chunks(const std::vector<Chunk>& chunks, F&& body) {
   const auto n = static_cast<std::int64_t>(chunks.size());
+  TaskFailure failure;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t k = 0; k < n; ++k) body(static_cast<std::size_t>(k), chunks[static_cast<std::size_t>(k)]);
+  for (std::int64_t k = 0; k < n; ++k)
+    failure.run([&] { body(static_cast<std::size_t>(k), chunks[static_cast<std::size_t>(k)]); });
+  failure.rethrow();
 }
 
 // Cities in decreasing order of their number of agents (ties by index).
@@ -54,8 +80,11 @@ template <class F>
 void parallel_for_cities(const World& world, F&& body) {
   const std::vector<std::uint32_t> order = cities_largest_first(world);
   const auto n = static_cast<std::int64_t>(order.size());
+  TaskFailure failure;
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t i = 0; i < n; ++i) body(static_cast<std::size_t>(order[static_cast<std::size_t>(i)]));
+  for (std::int64_t i = 0; i < n; ++i)
+    failure.run([&] { body(static_cast<std::size_t>(order[static_cast<std::size_t>(i)])); });
+  failure.rethrow();
 }
 
 // The rows of one chunk that need random draws this step, with their agent
@@ -166,5 +195,9 @@ class LaneCounts {
 
 int thread_count();
 void set_thread_count(int threads);
+// Starts the OpenMP threads now, while memory is free: the runtime cannot
+// report a thread it fails to create later (it ends the program), whereas
+// a failed allocation is reported as out of memory.
+void start_threads();
 
 }  // namespace mobsim

@@ -7,7 +7,7 @@ std::string Diagnostic::format() const {
   if (where.line > 0) {
     out += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
   }
-  out += ": error: ";
+  out += severity == Severity::warning ? ": warning: " : ": error: ";
   if (!key_path.empty()) out += key_path + ": ";
   out += message;
   if (!suggestion.empty()) out += "; " + suggestion;

@@ -14,13 +14,18 @@ struct SourcePos {
   int column = 0;  // 1-based
 };
 
+// An error stops the scenario; a warning (a policy that can never act) is
+// printed and the run goes on, unless the user asks for --strict.
+enum class Severity { error, warning };
+
 struct Diagnostic {
   SourcePos where;
   std::string key_path;    // e.g. "gravity.distance_elasticity"
   std::string message;
   std::string suggestion;  // e.g. "did you mean 'population'?"
+  Severity severity = Severity::error;
 
-  // "file:line:column: error: key.path: message; suggestion"
+  // "file:line:column: error: key.path: message; suggestion" ("warning:" for warnings)
   std::string format() const;
 };
 

@@ -56,6 +56,9 @@ class ScenarioSpec {
   std::string resolved_toml() const;
 
   const std::string& main_file() const { return main_file_; }
+  // What the checks found worth saying that does not stop a run (a policy
+  // that never acts), in file order.
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
 
  private:
   friend class ScenarioBuilder;
@@ -63,6 +66,7 @@ class ScenarioSpec {
   std::string main_file_;
   std::map<std::string, Setting> globals_;
   std::map<std::string, std::vector<CollectionEntry>> collections_;
+  std::vector<Diagnostic> warnings_;
 };
 
 }  // namespace mobsim

@@ -23,6 +23,7 @@ class ScenarioBuilder {
   }
   static auto& globals(ScenarioSpec& s) { return s.globals_; }
   static auto& collections(ScenarioSpec& s) { return s.collections_; }
+  static auto& warnings(ScenarioSpec& s) { return s.warnings_; }
 };
 
 namespace {
@@ -586,9 +587,8 @@ ScenarioSpec build(const Layer& layer, const ParamTable& table, const std::strin
   return spec;
 }
 
-void throw_if_any(Diagnostics& diags) {
-  if (diags.empty()) return;
-  // File order: files in order of first appearance, then line and column.
+// File order: files in order of first appearance, then line and column.
+void sort_in_file_order(Diagnostics& diags) {
   std::vector<std::string> files;
   for (const auto& d : diags)
     if (std::find(files.begin(), files.end(), d.where.file) == files.end()) files.push_back(d.where.file);
@@ -598,7 +598,16 @@ void throw_if_any(Diagnostics& diags) {
   };
   std::stable_sort(diags.begin(), diags.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
-  throw ScenarioError(std::move(diags));
+}
+
+// Errors stop the scenario; warnings alone do not (they go to the spec).
+void throw_if_any(Diagnostics& diags) {
+  Diagnostics errors;
+  for (const auto& d : diags)
+    if (d.severity == Severity::error) errors.push_back(d);
+  if (errors.empty()) return;
+  sort_in_file_order(errors);
+  throw ScenarioError(std::move(errors));
 }
 
 ScenarioSpec load(const std::function<Layer(Loader&)>& read_main, const std::string& main_name,
@@ -611,6 +620,8 @@ ScenarioSpec load(const std::function<Layer(Loader&)>& read_main, const std::str
   throw_if_any(diags);
   ScenarioSpec spec = build(layer, table, main_name, checks, diags);
   throw_if_any(diags);
+  sort_in_file_order(diags);
+  ScenarioBuilder::warnings(spec) = std::move(diags);
   return spec;
 }
 

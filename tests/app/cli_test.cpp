@@ -127,7 +127,7 @@ TEST(Cli, BatchOutputIsOneLogLinePerTenPercent) {
 TEST(Cli, MissingOutputDirectoryIsBadUsage) {
   const auto r = test::run_cli({"run", ci_path(), "-o", "/nonexistent-dir/x.h5"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("output directory '/nonexistent-dir' does not exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("output folder '/nonexistent-dir' does not exist"), std::string::npos) << r.err;
 }
 
 TEST(Cli, VersionAndHelp) {
