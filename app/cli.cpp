@@ -239,18 +239,17 @@ int cmd_validate(const ScenarioArgs& args, bool strict, const ModelRegistry& reg
   const ParamTable table = registry.param_table();
   const ScenarioSpec spec = load(args, {}, registry, table);
   report_warnings(spec, strict, err);
-  const Geography geography(spec);
-  const Clock clock = Clock::from(spec);
-  std::int64_t agents = 0;
-  for (const auto& c : geography.cities()) agents += agents_for(c.population, spec.integer("run.people_per_agent"));
-  out << args.file << ": valid: " << geography.city_count() << " cities, " << clock.steps << " steps of "
-      << clock.step_months << " month(s) from " << clock.label(0) << ", " << group_thousands(agents)
+  const Engine engine(spec, registry);  // builds no world: cheap
+  const Clock& clock = engine.clock();
+  const MemoryEstimate memory = engine.memory_estimate(thread_count());
+  out << args.file << ": valid: " << engine.geography().city_count() << " cities, " << clock.steps << " steps of "
+      << clock.step_months << " month(s) from " << clock.label(0) << ", " << group_thousands(memory.agents_at_start)
       << " agents at start"
       << (spec.warnings().empty() ? std::string()
                                   : "; " + std::to_string(spec.warnings().size()) +
                                         (spec.warnings().size() == 1 ? " warning" : " warnings") + " (on stderr)")
       << "\n  models: " << models_text(registry, spec) << "\n  policies: " << policies_text(table, spec)
-      << "\n";
+      << "\n  expected peak memory at " << thread_count() << " thread(s): " << memory_need_text(memory) << "\n";
   return 0;
 }
 

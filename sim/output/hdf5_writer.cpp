@@ -75,7 +75,12 @@ Handle create_dataset(hid_t where, const std::string& name, hid_t type, const st
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
                "create space for " + name);
   Handle dcpl = dataset_plist(chunk);
-  return Handle(H5Dcreate2(where, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
+  // The writer hands HDF5 whole chunks (Hdf5Writer::write_block): with no
+  // chunk cache each is compressed and written at once, so that a full disk
+  // stops the run at the year it fills, not after the last step.
+  Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "create dataset access plist");
+  if (!chunk.empty()) check(H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0), "disable the chunk cache");
+  return Handle(H5Dcreate2(where, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()), H5Dclose,
                 "create dataset " + name);
 }
 
@@ -176,11 +181,16 @@ struct Hdf5Writer::Impl {
 template <class F>
 void Hdf5Writer::guarded(F&& action) {
   if (failure_) std::rethrow_exception(failure_);
+  // HDF5 keeps an error stack per thread (Debian's build is thread-safe),
+  // and replicates write from whichever thread runs them: silence the
+  // automatic printing on this one (errors become exceptions).
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   try {
     action();
   } catch (const Hdf5Error& e) {
     failure_ = std::make_exception_ptr(
-        WriteError(shown_as_, e.system_error().empty() ? std::string(e.what()) : e.system_error(), e.stack()));
+        WriteError(shown_as_, e.system_error().empty() ? std::string(e.what()) : e.system_error(),
+                   std::string(e.what()) + "\n" + e.stack()));
     std::rethrow_exception(failure_);
   }
 }
@@ -188,7 +198,6 @@ void Hdf5Writer::guarded(F&& action) {
 Hdf5Writer::Hdf5Writer(const std::filesystem::path& path, const Engine& engine, const OutputMetadata& meta,
                        const std::filesystem::path& shown_as)
     : impl_(std::make_unique<Impl>()), path_(path), shown_as_(shown_as.empty() ? path : shown_as) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with our own message
   guarded([&] { create(engine, meta); });
 }
 
