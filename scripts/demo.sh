@@ -9,9 +9,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$MOBSIM_ROOT"
 replicates="${MOBSIM_DEMO_REPLICATES:-10}"
 mkdir -p out
-"$MOBSIM_BUILD/mobsim" run scenarios/baseline.toml -o out/baseline.h5 --replicates "$replicates"
+# --overwrite: a rerun of the demo reproduces its outputs exactly, so they
+# need no backups (a plain run keeps the previous file as #NAME.1#).
+"$MOBSIM_BUILD/mobsim" run scenarios/baseline.toml -o out/baseline.h5 --replicates "$replicates" --overwrite
 "$MOBSIM_BUILD/mobsim" run scenarios/freetown_milan_fashion.toml -o out/freetown_milan_fashion.h5 \
-    --replicates "$replicates" --no-summary
+    --replicates "$replicates" --no-summary --overwrite
 "$MOBSIM_BUILD/mobsim" compare out/baseline.h5 out/freetown_milan_fashion.h5 --city Freetown --city Milan \
     --indicator population --indicator youth_unemployment_rate --indicator vacancies --indicator remittances_received
 /usr/bin/python3 scripts/report.py out/baseline.h5 out/freetown_milan_fashion.h5 -o out/report

@@ -68,14 +68,16 @@ struct MemoryEstimate {
   std::uint64_t address_space_bytes = 0;
 };
 // Peak resident memory per byte of agent state at the start, measured on
-// the full-scale ten-year baseline (bench/README.md, "Memory"): 1,372,520 kB
+// the full-scale ten-year baseline (bench/README.md, the peak resident
+// memory table and the estimate below it): 1,372,520 kB
 // for 25,981,000 agents of 40 B. It covers the growth of the population
 // over ten years, the buffers of moves and the output; a scenario whose
 // population grows faster needs more.
 inline constexpr double kPeakMemoryPerStateByte = 1.35;
 // Address space of the program apart from agent tables: 170 MiB measured
-// (VmPeak) at two threads for the baseline at 40 people per agent, less its
-// tables; each further thread may reserve a 64 MiB malloc arena (glibc).
+// (VmPeak at 1:4, 1:8 and 1:40, bench/README.md) at two threads;
+// assumption: each further thread may reserve a 64 MiB malloc arena (glibc's
+// default arena size on 64-bit systems).
 inline constexpr double kBaseAddressSpaceBytes = 170.0 * 1024 * 1024;
 inline constexpr double kAddressSpacePerThreadBytes = 64.0 * 1024 * 1024;
 
