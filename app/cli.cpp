@@ -131,10 +131,37 @@ struct RunArgs {
   bool no_output = false;
   bool overwrite = false;
   bool strict = false;
+  bool verbose = false;  // a write failure also prints HDF5's error stack
 };
 
 void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
-                 std::ostream& out);
+                 std::ostream& out) {
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.2f s, %.1f M agent-steps/s", stats.wall_seconds,
+                stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds / 1e6 : 0.0);
+  out << "mobsim: done in " << rate << " (" << group_thousands(static_cast<std::int64_t>(stats.agent_steps))
+      << " agent-steps); " << where << "\n";
+  if (!args.quiet) {
+    std::vector<std::pair<std::string, double>> phases(stats.phase_seconds.begin(), stats.phase_seconds.end());
+    std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    // Phases that took under 5 ms in all (idle policy slots) are counted, not listed.
+    std::size_t quick = 0;
+    std::string listed;
+    for (const auto& [phase, seconds] : phases) {
+      if (seconds < 0.005) {
+        ++quick;
+        continue;
+      }
+      char text[96];
+      std::snprintf(text, sizeof text, "%s %s %.2f s", listed.empty() ? "" : ",", phase.c_str(), seconds);
+      listed += text;
+    }
+    out << "mobsim: time per phase:" << (listed.empty() ? " each under 0.01 s" : listed);
+    if (quick > 0 && !listed.empty()) out << "; " << quick << " more under 0.01 s each";
+    out << "\n";
+  }
+  if (!args.no_summary) summary.print(out);
+}
 
 int cmd_run(const RunArgs& args, const std::string& command_line, const ModelRegistry& registry, std::ostream& out,
             std::ostream& err) {
@@ -205,35 +232,6 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   return 0;
 }
 
-void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
-                 std::ostream& out) {
-  char rate[64];
-  std::snprintf(rate, sizeof rate, "%.2f s, %.1f M agent-steps/s", stats.wall_seconds,
-                stats.wall_seconds > 0 ? static_cast<double>(stats.agent_steps) / stats.wall_seconds / 1e6 : 0.0);
-  out << "mobsim: done in " << rate << " (" << group_thousands(static_cast<std::int64_t>(stats.agent_steps))
-      << " agent-steps); " << where << "\n";
-  if (!args.quiet) {
-    std::vector<std::pair<std::string, double>> phases(stats.phase_seconds.begin(), stats.phase_seconds.end());
-    std::sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    // Phases that took under 5 ms in all (idle policy slots) are counted, not listed.
-    std::size_t quick = 0;
-    std::string listed;
-    for (const auto& [phase, seconds] : phases) {
-      if (seconds < 0.005) {
-        ++quick;
-        continue;
-      }
-      char text[96];
-      std::snprintf(text, sizeof text, "%s %s %.2f s", listed.empty() ? "" : ",", phase.c_str(), seconds);
-      listed += text;
-    }
-    out << "mobsim: time per phase:" << (listed.empty() ? " each under 0.01 s" : listed);
-    if (quick > 0 && !listed.empty()) out << "; " << quick << " more under 0.01 s each";
-    out << "\n";
-  }
-  if (!args.no_summary) summary.print(out);
-}
-
 int cmd_validate(const ScenarioArgs& args, bool strict, const ModelRegistry& registry, std::ostream& out,
                  std::ostream& err) {
   const ParamTable table = registry.param_table();
@@ -301,7 +299,6 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   app.require_subcommand(1);
 
   RunArgs run_args;
-  bool verbose = false;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
   add_scenario_args(run, run_args.scenario);
   CLI::Option* output_option =
@@ -320,7 +317,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   run->add_flag("--overwrite", run_args.overwrite,
                 "Replace an existing output instead of keeping it as a numbered backup (#NAME.1#, #NAME.2#, ...)");
   run->add_flag("--strict", run_args.strict, "Treat scenario warnings (a policy that never acts) as errors");
-  run->add_flag("--verbose", verbose, "On a write failure, also print HDF5's own error stack");
+  run->add_flag("--verbose", run_args.verbose, "On a write failure, also print HDF5's own error stack");
 
   ScenarioArgs validate_args;
   bool validate_strict = false;
@@ -395,7 +392,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     return kExitOutputBusy;
   } catch (const WriteError& e) {
     err << "mobsim: error: " << e.what() << "; no output was written and any earlier file is unchanged\n";
-    if (verbose && !e.detail().empty()) err << "mobsim: HDF5's error stack:\n" << e.detail();
+    if (run_args.verbose && !e.detail().empty()) err << "mobsim: HDF5's error stack:\n" << e.detail();
     return kExitWriteFailed;
   } catch (const OutOfMemory& e) {
     err << "mobsim: error: " << e.what() << "; no output was written\n";

@@ -27,22 +27,18 @@ std::vector<ParamDecl> window_fields(const std::string& what) {
                       "scenario")};
 }
 
-std::optional<int> first_step_in(const Clock& clock, int first_month, int end_month) {
-  for (int t = 1; t <= clock.steps; ++t)
-    if (clock.month_of_step(t) >= first_month && clock.month_of_step(t) < end_month) return t;
-  return std::nullopt;
-}
-
 namespace {
 
+// A policy in force during `window` that no step of the run begins in.
 void warn_never_in_force(const std::string& collection, const CollectionEntry& e, const Clock& clock,
-                         const std::string& field, int first_month, int end_month, const std::string& what,
+                         const std::string& field, const Window& window, const std::string& what,
                          std::vector<Diagnostic>& diags) {
-  if (first_step_in(clock, first_month, end_month)) return;
+  for (int t = 1; t <= clock.steps; ++t)
+    if (window.contains(clock, static_cast<std::uint32_t>(t))) return;
   std::string why;
-  if (first_month >= clock.month_of_step(clock.steps) + clock.step_months)
+  if (window.start_month >= clock.month_of_step(clock.steps) + clock.step_months)
     why = "after the run ends";
-  else if (end_month <= 0)
+  else if (window.end_month <= 0)
     why = "before the run starts";
   else
     why = "between two steps of " + std::to_string(clock.step_months) + " months";
@@ -63,8 +59,7 @@ ScenarioCheck window_check(const std::string& collection) {
                                    "ends (" + e.text("end") + ") before it starts (" + e.text("start") + ")", ""});
         continue;
       }
-      warn_never_in_force(collection, e, clock, "start", clock.months_until(e.text("start")),
-                          clock.months_until(e.text("end")),
+      warn_never_in_force(collection, e, clock, "start", window_of(e, clock),
                           e.text("end") == "9999-12" ? "its window from " + e.text("start")
                                                      : "its window " + e.text("start") + " to " + e.text("end"),
                           diags);
@@ -76,11 +71,11 @@ ScenarioCheck date_check(const std::string& collection, const std::string& field
   return [collection, field](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     const Clock clock = Clock::from(spec);
     for (const auto& e : spec.entries(collection)) {
-      // Acts in the step that begins in the month, or the first one after it.
+      // Acts in the step whose months contain the date (Regularisations).
       const int month = clock.months_until(e.text(field));
       const int step_start = month < 0 ? month : (month / clock.step_months) * clock.step_months;
       const int step_end = month < 0 ? month + 1 : step_start + clock.step_months;
-      warn_never_in_force(collection, e, clock, field, step_start, step_end,
+      warn_never_in_force(collection, e, clock, field, Window{step_start, step_end},
                           "its " + field + " (" + e.text(field) + ")", diags);
     }
   };

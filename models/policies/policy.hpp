@@ -37,8 +37,6 @@ std::vector<ParamDecl> window_fields(const std::string& what);
 // start must come before end (an error); a window in which no step of the
 // run begins is a warning (the policy never acts).
 ScenarioCheck window_check(const std::string& collection);
-// The first step that begins in the months [first_month, end_month), if any.
-std::optional<int> first_step_in(const Clock& clock, int first_month, int end_month);
 // A policy acting once, at a month `field`: a warning when no step of the run
 // begins in that month's step.
 ScenarioCheck date_check(const std::string& collection, const std::string& field);

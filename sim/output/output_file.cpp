@@ -81,10 +81,10 @@ OutputFile::OutputFile(const fs::path& requested, ExistingOutput existing) : exi
   } else if (errno != ENOENT) {
     throw OutputPathError("output " + quoted(path_) + ": " + std::strerror(errno));
   }
-  const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
-  if (::stat(folder.c_str(), &st) != 0)
-    throw OutputPathError("output folder " + quoted(folder) + " does not exist");
-  if (!S_ISDIR(st.st_mode)) throw OutputPathError("output folder " + quoted(folder) + " is not a folder");
+  folder_ = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
+  if (::stat(folder_.c_str(), &st) != 0)
+    throw OutputPathError("output folder " + quoted(folder_) + " does not exist");
+  if (!S_ISDIR(st.st_mode)) throw OutputPathError("output folder " + quoted(folder_) + " is not a folder");
 
   temporary_ = path_;
   temporary_ += ".tmp-" + std::to_string(::getpid());
@@ -109,7 +109,6 @@ OutputFile::OutputFile(const fs::path& requested, ExistingOutput existing) : exi
 }
 
 void OutputFile::take_lock() {
-  const fs::path folder = lock_path_.has_parent_path() ? lock_path_.parent_path() : fs::path(".");
   // Another run may remove the lock file between our open and our flock
   // (it removes it when it ends): lock, then check that the file we hold
   // is still the one under the name.
@@ -118,7 +117,7 @@ void OutputFile::take_lock() {
     if (fd < 0) {
       const int error = errno;
       if (is_permission_error(error))
-        throw OutputPathError("cannot create files in output folder " + quoted(folder) + ": " + std::strerror(error));
+        throw OutputPathError("cannot create files in output folder " + quoted(folder_) + ": " + std::strerror(error));
       throw WriteError(path_, "cannot create the lock file " + quoted(lock_path_) + ": " + std::strerror(error));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -134,7 +133,7 @@ void OutputFile::take_lock() {
       }
       ::close(fd);
       if (error == ENOLCK || error == EOPNOTSUPP || error == EINVAL) {
-        notes_.push_back("the file system of " + quoted(folder) + " cannot lock files (" + std::strerror(error) +
+        notes_.push_back("the file system of " + quoted(folder_) + " cannot lock files (" + std::strerror(error) +
                          "): a second run on the same output would not be detected");
         return;
       }
@@ -165,9 +164,8 @@ void OutputFile::remove_stale_temporaries() {
   // Holding the lock, no other run writes this output: a temporary file of
   // this name is left over from a run that was killed or lost its node.
   const std::string prefix = path_.filename().string() + ".tmp-";
-  const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
   std::error_code ec;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) continue;
     if (name.find_first_not_of("0123456789", prefix.size()) != std::string::npos) continue;
@@ -182,7 +180,6 @@ fs::path OutputFile::backup_name(int n) const {
 }
 
 fs::path OutputFile::commit() {
-  const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
   fsync_path(temporary_, O_RDONLY, path_);
   fs::path backup;
   bool backup_by_rename = false;  // the old file moved away, to be moved back if the rename fails
@@ -209,7 +206,7 @@ fs::path OutputFile::commit() {
     if (backup.empty())
       throw WriteError(path_, "no backup name is free (" + backup_name(1).filename().string() + " to " +
                                   backup_name(kMaxBackups).filename().string() + " exist)");
-    fsync_path(folder, O_RDONLY | O_DIRECTORY, path_);
+    fsync_path(folder_, O_RDONLY | O_DIRECTORY, path_);
   }
   if (::rename(temporary_.c_str(), path_.c_str()) != 0) {
     const int error = errno;
@@ -220,7 +217,7 @@ fs::path OutputFile::commit() {
     throw WriteError(path_, std::string("cannot rename the finished file into place: ") + std::strerror(error));
   }
   committed_ = true;
-  fsync_path(folder, O_RDONLY | O_DIRECTORY, path_);
+  fsync_path(folder_, O_RDONLY | O_DIRECTORY, path_);
   return backup;
 }
 

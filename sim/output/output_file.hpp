@@ -46,7 +46,7 @@ class OutputFile {
   std::filesystem::path commit();
 
  private:
-  std::filesystem::path path_, temporary_, lock_path_;
+  std::filesystem::path path_, folder_, temporary_, lock_path_;
   ExistingOutput existing_;
   int lock_fd_ = -1;
   bool committed_ = false;
