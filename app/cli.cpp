@@ -336,6 +336,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
                  "difference against the first file");
   compare->add_option("files", compare_args.files, "Output files; the first is the baseline")->required()->expected(1, -1);
   compare->add_option("--year", compare_args.options.year, "Also compare this calendar year (stocks at its end, flows over it)");
+  compare->add_flag("--whole-run", compare_args.options.whole_run,
+                    "Also compare the whole run (stocks and rates at its end, flows summed over every step), as the "
+                    "report's effects do");
   compare->add_option("--format", compare_args.options.format, "Output format")
       ->check(CLI::IsMember({"text", "csv", "markdown", "json"}));
   compare->add_option("--indicator", compare_args.options.indicators,

@@ -24,10 +24,11 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from mobsim.output import datasets as read_datasets  # noqa: E402
 CASES = ("four_cities", "every_policy")
 GOLDEN_DIR = os.path.join(ROOT, "scenarios", "ci", "golden")
 
@@ -38,23 +39,6 @@ def scenario_path(name):
 
 def reference_path(name):
     return os.path.join(GOLDEN_DIR, name + ".json.gz")
-
-
-def read_datasets(path):
-    """Every dataset of an HDF5 file: {name: numpy array}; strings decoded."""
-    found = {}
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            value = obj[()]
-            if value.dtype == object or value.dtype.kind == "S":
-                value = np.array([v.decode() if isinstance(v, bytes) else str(v) for v in np.ravel(value)],
-                                 dtype=object).reshape(np.shape(value))
-            found[name] = value
-
-    with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return found
 
 
 def encode(datasets):

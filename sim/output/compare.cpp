@@ -35,6 +35,15 @@ Period horizon(const RunOutput& run) {
   return p;
 }
 
+// Every step of the run, labelled by its first and last calendar years.
+Period whole_run(const RunOutput& run) {
+  Period p;
+  p.first = 1;
+  p.last = run.months.size() - 1;
+  p.label = std::to_string(run.step_year(p.first)) + "-" + std::to_string(run.step_year(p.last));
+  return p;
+}
+
 Period calendar_year(const RunOutput& run, int year) {
   Period p;
   p.label = std::to_string(year);
@@ -97,6 +106,25 @@ std::vector<std::string> indicators_of(const std::vector<RunOutput>& runs, const
 
 bool counts(const SeriesData& s) { return s.kind != "rate"; }
 
+struct Interval {
+  double mean, p05, p95;
+};
+
+// Mean and 90% interval of the values that are numbers: a rate of an empty
+// labour force is NaN and is left out (with the pair it belongs to), as
+// scripts/mobsim/effects.py does.
+Interval mean_and_interval(const std::vector<double>& values) {
+  std::vector<double> numbers;
+  double sum = 0;
+  for (double v : values)
+    if (!std::isnan(v)) {
+      numbers.push_back(v);
+      sum += v;
+    }
+  const double mean = numbers.empty() ? std::nan("") : sum / static_cast<double>(numbers.size());
+  return {mean, quantile(numbers, 0.05), quantile(numbers, 0.95)};
+}
+
 }  // namespace
 
 double quantile(std::vector<double> values, double q) {
@@ -113,6 +141,7 @@ std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, cons
   const auto indicators = indicators_of(runs, options);
   std::vector<Period> periods{horizon(runs.front())};
   if (options.year) periods.push_back(calendar_year(runs.front(), *options.year));
+  if (options.whole_run) periods.push_back(whole_run(runs.front()));
   std::vector<std::optional<std::size_t>> cities;
   for (const auto& name : options.cities) {
     const auto it = std::find(runs.front().cities.begin(), runs.front().cities.end(), name);
@@ -143,11 +172,10 @@ std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, cons
           row.city = city ? runs[k].cities[*city] : kAllCities;
           row.run = runs[k].run_name;
           row.replicates = values.size();
-          double sum = 0;
-          for (double v : values) sum += v;
-          row.mean = sum / static_cast<double>(values.size());
-          row.p05 = quantile(values, 0.05);
-          row.p95 = quantile(values, 0.95);
+          const Interval level = mean_and_interval(values);
+          row.mean = level.mean;
+          row.p05 = level.p05;
+          row.p95 = level.p95;
           if (k > 0) {
             // Paired by replicate when both runs used the same seeds (their
             // replicates share every draw the scenarios do not change);
@@ -159,12 +187,11 @@ std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, cons
             else
               for (double v : values)
                 for (double b : base_values) diffs.push_back(v - b);
-            double dsum = 0;
-            for (double d : diffs) dsum += d;
+            const Interval difference = mean_and_interval(diffs);
             row.has_difference = true;
-            row.diff_mean = dsum / static_cast<double>(diffs.size());
-            row.diff_p05 = quantile(diffs, 0.05);
-            row.diff_p95 = quantile(diffs, 0.95);
+            row.diff_mean = difference.mean;
+            row.diff_p05 = difference.p05;
+            row.diff_p95 = difference.p95;
             row.within_noise = row.diff_p05 <= 0.0 && row.diff_p95 >= 0.0;
           }
           rows.push_back(std::move(row));
@@ -252,7 +279,7 @@ void print_tables(const std::vector<RunOutput>& runs, const std::vector<Comparis
   out << "\n";
   const std::size_t replicates = rows.empty() ? 0 : rows.front().replicates;
   out << (markdown ? "\n" : "") << "Mean over " << replicates << " replicate(s) [5th, 95th percentile]; stocks and rates at the date, "
-      << "flows summed over the 12 months to it (or over the year); '~' marks a difference whose 90% interval "
+      << "flows summed over the 12 months to it (or over the year, or the whole run); '~' marks a difference whose 90% interval "
          "includes 0 (within replicate noise)"
       << (rows.size() > 1 && rows[1].has_difference && !rows[1].paired ? "; runs with different seeds: unpaired differences" : "")
       << ".\n";

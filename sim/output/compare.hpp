@@ -3,6 +3,9 @@
 // mean and 90% interval over replicates, and the difference of every other
 // run against the first, with differences within replicate noise marked.
 // Works on any series the files hold (their kind says how to read them).
+// The definition of an effect (periods, pairing, mean and interval) is the
+// one of scripts/mobsim/effects.py, which the report uses; the two are
+// tested to agree (tests/scripts/test_compare.py).
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -22,6 +25,7 @@ class CompareError : public std::runtime_error {
 
 struct CompareOptions {
   std::optional<int> year;               // also compare this calendar year
+  bool whole_run = false;                // also compare the whole run (flows summed over every step)
   std::string format = "text";           // text, csv, markdown, json
   std::vector<std::string> indicators;   // empty: the files' headline series
   std::vector<std::string> cities;       // empty: every city

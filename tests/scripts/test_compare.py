@@ -1,9 +1,13 @@
-"""`mobsim compare` against a direct computation from the files, and its
-refusal of files that cannot be compared."""
+"""`mobsim compare` against a direct computation from the files and against
+the Python definition of an effect (scripts/mobsim/effects.py, used by the
+report and the scheme report), and its refusal of files that cannot be
+compared."""
 import csv
 import io
+import json
 import os
 import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -12,6 +16,8 @@ import pytest
 MOBSIM = os.environ.get("MOBSIM", "build/mobsim")
 SOURCE = os.environ.get("MOBSIM_SOURCE_DIR", ".")
 CI = os.path.abspath(os.path.join(SOURCE, "scenarios", "ci", "four_cities.toml"))
+sys.path.insert(0, os.path.join(SOURCE, "scripts"))
+from mobsim import effects, open_run  # noqa: E402
 
 
 def run(folder, name, body, *extra):
@@ -85,7 +91,6 @@ def test_headline_indicators_and_formats(runs):
     assert "difference" in text.stdout and "~" in text.stdout
     md = compare(base, scheme, "--format", "markdown", "--indicator", "population")
     assert "### population (persons, stock), 2027-01" in md.stdout and "|---|" in md.stdout
-    import json
     js = json.loads(compare(base, scheme, "--format", "json", "--indicator", "vacancies").stdout)
     assert {f["run"] for f in js["files"]} == {"base", "scheme"}
     assert all(r["indicator"] == "vacancies" for r in js["rows"])
@@ -105,3 +110,59 @@ def test_refuses_runs_that_cannot_be_compared(runs):
     assert result.returncode == 2 and "no such file" in result.stderr
     result = compare(base, base, "--indicator", "no_such_series")
     assert result.returncode == 2 and "no series 'no_such_series'" in result.stderr
+
+
+def python_rows(paths, period_of, indicators):
+    """What scripts/mobsim/effects.py says for the same question, keyed like
+    compare's rows: (period, indicator, city, run)."""
+    base, *others = [open_run(p) for p in paths]
+    out = {}
+    for name in indicators:
+        for period in period_of(base):
+            for all_cities in ([False, True] if base.kind(name) != "rate" else [False]):
+                cities = ["all cities"] if all_cities else base.city_names
+                for run in [base, *others]:
+                    e = effects.compare(base, run, name, period, all_cities)
+                    for c, city in enumerate(cities):
+                        pick = (lambda a: float(np.atleast_1d(a)[c]))
+                        row = {"mean": pick(e.scenario.mean), "p05": pick(e.scenario.p05),
+                               "p95": pick(e.scenario.p95)}
+                        if run is not base:
+                            row.update(diff_mean=pick(e.mean), diff_p05=pick(e.p05), diff_p95=pick(e.p95),
+                                       paired=e.paired, within_noise=bool(np.atleast_1d(e.within_noise)[c]))
+                        out[(period.label, name, city, run.name)] = row
+    return out
+
+
+def test_python_effects_agree_with_compare_on_every_row(runs):
+    """The one definition of an effect, in C++ and in Python: every headline
+    series, every city and the all-cities totals, at the horizon, in a
+    calendar year and over the whole run, paired and unpaired."""
+    folder, base, scheme = runs
+    reseeded = run(folder, "reseeded", "", "--set", "run.seed=7")
+    for others in ([scheme], [scheme, reseeded]):
+        result = compare(base, *others, "--format", "json", "--year", "2026", "--whole-run")
+        assert result.returncode == 0, result.stderr
+        rows = json.loads(result.stdout)["rows"]
+        indicators = sorted({r["indicator"] for r in rows})
+        assert {"population", "net_migration", "unemployment_rate", "vacancies"} <= set(indicators)
+        expected = python_rows([base, *others], lambda r: [effects.horizon(r), effects.calendar_year(r, 2026),
+                                                           effects.whole_run(r)], indicators)
+        assert len(rows) == len(expected)
+        assert {r["period"] for r in rows} == {"2027-01", "2026", "2025-2026"}
+        for r in rows:
+            want = expected[(r["period"], r["indicator"], r["city"], r["run"])]
+            for key, value in want.items():
+                if isinstance(value, bool):
+                    assert r[key] == value, (r, key)
+                elif np.isnan(value):  # no replicate had a value: JSON null
+                    assert r[key] is None, (r, key)
+                else:
+                    assert r[key] == pytest.approx(value, rel=1e-9, abs=1e-12), (r, key)
+    unpaired = [r for r in rows if r["run"] == "reseeded"]
+    assert unpaired and not any(r["paired"] for r in unpaired)
+    # Both sides flag a real effect the same way: the scheme's departures
+    # empty Milan's open jobs.
+    milan = next(r for r in rows if r["run"] == "scheme" and r["indicator"] == "vacancies" and r["city"] == "Milan"
+                 and r["period"] == "2025-2026")
+    assert milan["diff_p95"] < 0 and not milan["within_noise"]

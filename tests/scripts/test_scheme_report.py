@@ -38,7 +38,7 @@ stay_months = 6
     for year, cells in rows.items():
         assert float(cells[2].replace(",", "")) <= 1200  # departures never above the quota
     assert float(rows[2025][2].replace(",", "")) > 0
-    assert "±" in report  # standard errors over the two paired replicates
+    assert " [" in report  # 90% intervals of the differences over the two paired replicates
 
 
 def test_report_refuses_runs_without_schemes(tmp_path):

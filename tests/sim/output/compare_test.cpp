@@ -2,6 +2,7 @@
 // differences for runs with the same seeds, and the "within noise" mark.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 #include <string>
 #include <vector>
@@ -156,6 +157,41 @@ TEST(Compare, AReplicateConsistentEffectIsFlaggedAndEqualRunsAreNoise) {
   for (const auto& row : compare_runs(runs, CompareOptions{}))
     if (row.has_difference && !row.within_noise) beyond_noise.insert(row.run + " " + row.indicator + " " + row.city);
   EXPECT_EQ(beyond_noise, (std::set<std::string>{"effect population Dakar", "effect population all cities"}));
+}
+
+TEST(Compare, WholeRunSumsEveryStepAndLeavesOutValuesThatAreNotNumbers) {
+  // Over the whole run a flow is the total of time points 1..12; the state
+  // is the last time point. A replicate whose value is NaN (a rate of an
+  // empty labour force) is left out of the mean, the interval and its pair,
+  // as scripts/mobsim/effects.py does.
+  const RunOutput baseline = synthetic_run("baseline");
+  RunOutput effect = synthetic_run("effect");
+  shift(effect, "inflow", 0, {1, 2, 3, 4, 5});
+  SeriesData& population = effect.series.at("population");
+  population.values[(2 * population.times + 12) * population.cities + 0] = std::nan("");
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  CompareOptions options;
+  options.whole_run = true;
+  options.all_cities = false;
+  const auto rows = compare_runs({baseline, effect}, options);
+  auto find = [&](const std::string& period, const std::string& indicator, const std::string& run) {
+    for (const auto& row : rows)
+      if (row.period == period && row.indicator == indicator && row.city == "Freetown" && row.run == run) return row;
+    ADD_FAILURE() << "no row " << period << " " << indicator << " " << run;
+    return ComparisonRow{};
+  };
+  // Baseline inflow in Freetown, replicate r: sum over t = 1..12 of
+  // 800 + 10 t + 37 r = 9600 + 780 + 444 r.
+  const ComparisonRow inflow = find("2025-2025", "inflow", "baseline");
+  EXPECT_DOUBLE_EQ(inflow.mean, 10380.0 + 444.0 * 2);
+  const ComparisonRow shifted = find("2025-2025", "inflow", "effect");
+  EXPECT_DOUBLE_EQ(shifted.diff_mean, 12.0 * 3);  // 12 steps x the mean shift of 3
+  EXPECT_FALSE(shifted.within_noise);
+  const ComparisonRow missing = find("2025-2025", "population", "effect");
+  EXPECT_EQ(missing.replicates, 5u);
+  EXPECT_DOUBLE_EQ(missing.mean, 100000 + 120.0 + 37.0 * (0 + 1 + 3 + 4) / 4.0);
+  EXPECT_DOUBLE_EQ(missing.diff_mean, 0.0);  // the four pairs with a value are equal
+  EXPECT_TRUE(std::isfinite(missing.p95));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
-"""Read a mobsim output file (HDF5, see docs/OUTPUT.md) into xarray objects
-with calendar years on the time axis, for notebooks and for scripts/report.py.
+"""The one reader of a mobsim output file (HDF5, see docs/OUTPUT.md): a whole
+run as xarray objects with calendar years on the time axis (`open_run`), or
+every dataset as it is stored (`datasets`, for bit-for-bit checks).
 
     import sys; sys.path.insert(0, "scripts")
-    from mobsim_read import open_run
+    from mobsim import open_run
 
     run = open_run("out/baseline.h5")
     run.name, run.seed, run.series.sizes          # 'baseline', 20250101, {...}
@@ -17,6 +18,7 @@ original coordinate is kept beside it: `months` (int, months since the
 start, as stored in the file) and `date` (cftime.Datetime360Day). Index 0 is
 the initial state; a flow at index t is the total over the step that ended
 at that time point, i.e. the step that ran in month t - 1 after the start.
+Effects of one run against another: `mobsim.effects`.
 
 Only the system interpreter has the packages: run notebooks and scripts
 with /usr/bin/python3 (h5py, numpy, xarray and cftime from Debian).
@@ -213,7 +215,31 @@ def _add_derived(series):
         rate = series.unemployed / force.where(force > 0)
         series["unemployment_rate"] = rate.assign_attrs(units="1", long_name="Unemployed / labour force",
                                                         mobsim_kind="rate")
+    if "net_migration" not in series and "population" in series:
+        # Every arrival less every departure, by the books-balance identity:
+        # the change in residents less births plus deaths.
+        natural = (series.births - series.deaths) if {"births", "deaths"} <= set(series) else 0
+        net = (series.population.diff("time") - natural).reindex(time=series.time, fill_value=0)
+        series["net_migration"] = net.assign_attrs(units="persons", long_name="Net migration during the step",
+                                                   mobsim_kind="flow")
     return series
+
+
+def datasets(path):
+    """Every dataset of an HDF5 file as stored: {name: numpy array}, strings
+    decoded (object arrays)."""
+    found = {}
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            value = obj[()]
+            if value.dtype == object or value.dtype.kind == "S":
+                value = np.array([_text(v) for v in np.ravel(value)], dtype=object).reshape(np.shape(value))
+            found[name] = value
+
+    with h5py.File(path, "r") as f:
+        f.visititems(visit)
+    return found
 
 
 def open_run(path):
