@@ -1,10 +1,12 @@
 #pragma once
-// Short-hands for writing parameter declarations in model files.
+// Short-hands for writing parameter declarations in model files; bind them
+// to the members they fill with `bind` (param_binding.hpp).
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "param.hpp"
+#include "param_binding.hpp"
 #include "state.hpp"
 
 namespace mobsim::models {

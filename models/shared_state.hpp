@@ -88,6 +88,14 @@ inline const std::string kSettledDiasporaField = "settled_diaspora_persons";
 // (one owner for `legal.work_permit_years`; every model granting such a
 // permit reads it here).
 inline const std::string kWorkPermitStepsField = "work_permit_steps";
+// labour: the age at which workers leave the labour force, in months [1]
+// (one owner for `labour.retirement_age_years`; the budget pays old-age
+// income from it).
+inline const std::string kRetirementAgeField = "retirement_age_months";
+// budget: the age from which agents have a budget of their own, in months
+// [1] (one owner for `budget.adult_age_years`; remittances count adults
+// from it).
+inline const std::string kAdultAgeField = "adult_age_months";
 // legal status: for each nationality (countries of the world, then "other"),
 // whether free movement into the city's country applies [nationalities].
 inline const std::string kFreeMovementField = "free_movement_open";

@@ -18,6 +18,28 @@ namespace mobsim::models {
 namespace {
 
 constexpr Purpose kInitDraw = purpose("budget.init");
+// An age no agent reaches: the pension age where no labour model retires anyone.
+constexpr int kNobodyRetires = 1 << 20;
+
+struct Params {
+  double initial_savings_months;
+  int adult_age_years;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::initial_savings_months,
+           real_param("budget.initial_savings_months", "months of income", 3.0, 0.0, 120.0,
+                      "Mean savings of adults at the start, in months of their income",
+                      "assumption: household deposits of a few months of income (World Bank Global Findex 2021 reports "
+                      "that about half of adults in developing economies could raise emergency funds within a month)")),
+      bind(&Params::adult_age_years,
+           integer_param("budget.adult_age_years", "years", 18, 12, 25,
+                         "Age from which agents have their own budget (children live on their families')",
+                         "assumption")),
+  };
+  return table;
+}
 
 struct CityBudget {
   double benefit = 0;      // EUR per month
@@ -29,9 +51,9 @@ class HouseholdBudget : public Model {
  public:
   explicit HouseholdBudget(ModelSetup& setup) : clock_(setup.clock) {
     const auto& spec = setup.spec;
-    initial_savings_months_ = spec.real("budget.initial_savings_months");
-    adult_months_ = static_cast<int>(spec.integer("budget.adult_age_years")) * 12;
-    pension_age_months_ = static_cast<int>(spec.integer("labour.retirement_age_years")) * 12;
+    const Params p = bound_params().read(spec);
+    initial_savings_months_ = p.initial_savings_months;
+    adult_months_ = p.adult_age_years * 12;
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       const double wage = e.real("mean_wage_eur_per_month");
@@ -43,6 +65,7 @@ class HouseholdBudget : public Model {
     benefit_field_ = setup.fields.add(kBenefitField, 1, "monthly unemployment benefit");
     pension_field_ = setup.fields.add(kPensionField, 1, "monthly old-age income");
     living_field_ = setup.fields.add(kLivingCostField, 1, "monthly living cost of an adult, rent excluded");
+    adult_field_ = setup.fields.add(kAdultAgeField, 1, "age from which agents have a budget of their own (months)");
   }
 
   void initialise(World& world) override {
@@ -85,12 +108,14 @@ class HouseholdBudget : public Model {
       world.fields().at(benefit_field_, c)[0] = cities_[c].benefit;
       world.fields().at(pension_field_, c)[0] = cities_[c].pension;
       world.fields().at(living_field_, c)[0] = cities_[c].living_cost;
+      world.fields().at(adult_field_, c)[0] = adult_months_;
     }
     if (world.schema().has(kJobColumn)) {
       job_ = world.schema().find<std::uint8_t>(kJobColumn);
       wage_ = world.field_schema().find(kWageField);
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
+    if (world.field_schema().has(kRetirementAgeField)) retirement_ = world.field_schema().find(kRetirementAgeField);
     service_access_ = world.field_schema().find(undocumented_service_access_lever().name);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
@@ -118,19 +143,18 @@ class HouseholdBudget : public Model {
     in.undocumented_access = static_cast<float>(world.fields().at(service_access_, c)[0]);
     in.pension = static_cast<float>(cities_[c].pension);
     in.fallback_wage = static_cast<float>(cities_[c].living_cost);
-    in.pension_age_months = pension_age_months_;
+    in.pension_age_months = retirement_ ? static_cast<int>(world.fields().at(*retirement_, c)[0]) : kNobodyRetires;
     return in;
   }
 
   const Clock& clock_;
   double initial_savings_months_ = 0;
   int adult_months_ = 0;
-  int pension_age_months_ = 0;
   std::vector<CityBudget> cities_;
   Column<float> savings_{}, income_{};
-  CityField benefit_field_, pension_field_, living_field_;
+  CityField benefit_field_, pension_field_, living_field_, adult_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
-  std::optional<CityField> wage_, rent_, remitted_;
+  std::optional<CityField> wage_, rent_, remitted_, retirement_;
   CityField service_access_;  // lever
 };
 
@@ -144,14 +168,7 @@ ModelInfo household_budget() {
   info.summary = "income (wage, benefit, old-age income) minus living costs and rent accumulates in savings";
   info.is_default = true;
   info.phases = {Phase::income};
-  info.params = {
-      real_param("budget.initial_savings_months", "months of income", 3.0, 0.0, 120.0,
-                 "Mean savings of adults at the start, in months of their income",
-                 "assumption: household deposits of a few months of income (World Bank Global Findex 2021 reports "
-                 "that about half of adults in developing economies could raise emergency funds within a month)"),
-      integer_param("budget.adult_age_years", "years", 18, 12, 25,
-                    "Age from which agents have their own budget (children live on their families')", "assumption"),
-  };
+  info.params = bound_params().declarations();
   const std::string data = "city data (scenarios/data/cities.toml)";
   info.fields = {
       {"cities", real_param("living_cost_eur_per_month", "EUR per month", std::nullopt, 0.0, 1.0e4,
@@ -160,13 +177,15 @@ ModelInfo household_budget() {
                              "Unemployment benefit as a share of the mean wage (0 where there is none)", data)},
       {"cities", share_param("pension_replacement", std::nullopt, "Old-age income as a share of the mean wage", data)},
   };
-  // The three per-city amounts are set once, in initialise: written in no phase.
+  // The per-city amounts and the adult age are set once, in initialise: written in no phase.
   info.state.owns = {
       owns_column<float>(kSavingsColumn, "EUR", "savings, never negative", {Phase::income}),
       owns_column<float>(kIncomeColumn, "EUR/month", "income of the current month (0 for children)", {Phase::income}),
       owns_field(kBenefitField, "1", "EUR/month", "monthly unemployment benefit", {}),
       owns_field(kPensionField, "1", "EUR/month", "monthly old-age income", {}),
       owns_field(kLivingCostField, "1", "EUR/month", "monthly living cost of an adult, rent excluded", {}),
+      owns_field(kAdultAgeField, "1", "months",
+                 "age from which agents have a budget of their own (budget.adult_age_years)", {}),
   };
   const std::string no_jobs = "the employed earn the city's living cost (no job column)";
   const std::string no_rent = "nobody pays rent";
@@ -179,6 +198,8 @@ ModelInfo household_budget() {
       // writes it later in the income phase).
       optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),
                "no remittances added to savings"),
+      optional(reads_field(kRetirementAgeField, Phase::income),
+               "nobody retires, so nobody draws old-age income"),
   };
   reads_lever(info.state, undocumented_service_access_lever(), Phase::income);
   info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };

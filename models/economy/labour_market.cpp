@@ -28,11 +28,49 @@ struct Params {
   double matching_efficiency_per_month;
   double matching_elasticity;  // exponent of the unemployed in the matching function
   double wage_curve_elasticity;
-  std::array<double, kSkillLevels> skill_premium;
-  int retirement_months;
-  int entry_months;
+  double skill_premium_low, skill_premium_high;
   double informal_entry_per_month;
+  int retirement_age_years, entry_age_years;
 };
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::matching_efficiency_per_month,
+           real_param("labour.matching_efficiency_per_month", "1/month", 0.3, 0.0, 5.0,
+                      "Matching efficiency m in hires = m U^a V^(1-a) per month",
+                      "assumption: gives monthly job-finding rates of about 0.1-0.2 at the initial tightness, within "
+                      "the range of European and US estimates (Petrongolo & Pissarides 2001; Elsby et al. 2013)")),
+      bind(&Params::matching_elasticity,
+           share_param("labour.matching_elasticity", 0.5, "Elasticity a of hires with respect to the unemployed",
+                       "Petrongolo & Pissarides (2001) survey: estimates cluster around 0.5 (constant returns)")),
+      bind(&Params::wage_curve_elasticity,
+           real_param("labour.wage_curve_elasticity", "1", 0.1, 0.0, 1.0,
+                      "Wages fall by this share for each 1 (log) point rise of the unemployment rate (wage curve)",
+                      "Blanchflower & Oswald (1994): elasticity about -0.1; Nijkamp & Poot (2005) meta-analysis -0.07")),
+      bind(&Params::skill_premium_low,
+           real_param("labour.skill_premium_low", "1", 0.7, 0.0, 1.0, "Wage of low-skill jobs relative to medium-skill",
+                      "assumption: OECD Education at a Glance 2022, adults below upper-secondary earn about 20-30% "
+                      "less than upper-secondary graduates")),
+      bind(&Params::skill_premium_high,
+           real_param("labour.skill_premium_high", "1", 1.6, 1.0, 5.0, "Wage of high-skill jobs relative to medium-skill",
+                      "OECD Education at a Glance 2022: tertiary-educated adults earn about 50-60% more on average; "
+                      "returns are higher in Africa (Montenegro & Patrinos 2014)")),
+      bind(&Params::informal_entry_per_month,
+           real_param("labour.informal_entry_per_month", "1/month", 0.005, 0.0, 1.0,
+                      "Informal jobs created per month per unemployed person, times the informal share of employment "
+                      "(free entry into informal self-employment)",
+                      "assumption: the informal sector absorbs labour-force growth where formal jobs are scarce (ILO "
+                      "2018; Fields 1975 on dual urban labour markets)")),
+      bind(&Params::retirement_age_years,
+           integer_param("labour.retirement_age_years", "years", 65, 50, 80, "Age at which workers leave the labour force",
+                         "statutory pension ages of most European countries (OECD Pensions at a Glance 2021)")),
+      bind(&Params::entry_age_years,
+           integer_param("labour.entry_age_years", "years", 15, 10, 25,
+                         "Age at which young people may join the labour force",
+                         "ILO definition of the working-age population (15+)")),
+  };
+  return table;
+}
 
 struct CityLabour {
   std::vector<double> jobs;     // [K * 3], in agents
@@ -68,15 +106,12 @@ struct Seeker {
 
 class LabourMarket : public Model {
  public:
-  explicit LabourMarket(ModelSetup& setup) : sectors_(setup.spec), clock_(setup.clock) {
+  explicit LabourMarket(ModelSetup& setup)
+      : sectors_(setup.spec),
+        clock_(setup.clock),
+        p_(bound_params().read(setup.spec)),
+        skill_premium_{p_.skill_premium_low, 1.0, p_.skill_premium_high} {
     const auto& spec = setup.spec;
-    p_.matching_efficiency_per_month = spec.real("labour.matching_efficiency_per_month");
-    p_.matching_elasticity = spec.real("labour.matching_elasticity");
-    p_.wage_curve_elasticity = spec.real("labour.wage_curve_elasticity");
-    p_.skill_premium = {spec.real("labour.skill_premium_low"), 1.0, spec.real("labour.skill_premium_high")};
-    p_.retirement_months = static_cast<int>(spec.integer("labour.retirement_age_years")) * 12;
-    p_.entry_months = static_cast<int>(spec.integer("labour.entry_age_years")) * 12;
-    p_.informal_entry_per_month = spec.real("labour.informal_entry_per_month");
     const std::size_t segments = sectors_.size() * kSkillLevels;
     for (const auto& city : setup.geography.cities()) {
       const auto& entry = *spec.find_entry("cities", city.name);
@@ -108,6 +143,7 @@ class LabourMarket : public Model {
     finding_field_ = setup.fields.add(kJobFindingField, kSkillLevels, "monthly job-finding probability by skill");
     skill_wage_field_ = setup.fields.add(kSkillWageField, kSkillLevels, "mean wage of a job by skill level");
     penalty_field_ = setup.fields.add(kRecognitionPenaltyField, 1, "foreign qualification not recognised");
+    retirement_field_ = setup.fields.add(kRetirementAgeField, 1, "age at which workers leave the labour force (months)");
     vacancies_field_ = setup.fields.add(kVacanciesField, static_cast<std::uint32_t>(segments), "open jobs after hiring");
     added_field_ = setup.fields.add(kJobsAddedField, static_cast<std::uint32_t>(segments), "jobs created by policies");
   }
@@ -120,7 +156,10 @@ class LabourMarket : public Model {
     formal_access_ = fields.find(undocumented_formal_access_lever().name);
     applied_demand_factor_.assign(world.city_count(), std::vector<double>(sectors_.size(), 1.0));
     const std::size_t n = world.city_count();
-    for (std::size_t c = 0; c < n; ++c) world.fields().at(penalty_field_, c)[0] = penalty_[c];
+    for (std::size_t c = 0; c < n; ++c) {
+      world.fields().at(penalty_field_, c)[0] = penalty_[c];
+      world.fields().at(retirement_field_, c)[0] = 12.0 * p_.retirement_age_years;
+    }
 
     // Employed agents get a sector (from the city's profile) and a job at
     // their skill level unless their foreign qualification is not recognised.
@@ -182,7 +221,7 @@ class LabourMarket : public Model {
       for (std::size_t seg = 0; seg < city.jobs.size(); ++seg) {
         const std::size_t sec = seg / kSkillLevels;
         if (sectors_.informal[sec]) continue;
-        weighted += k.employed[seg] * sectors_.wage_index[sec] * p_.skill_premium[seg % kSkillLevels];
+        weighted += k.employed[seg] * sectors_.wage_index[sec] * skill_premium_[seg % kSkillLevels];
         formal += k.employed[seg];
       }
       city.base_wage = weighted > 0 ? city.mean_wage_data * formal / weighted : city.mean_wage_data;
@@ -223,7 +262,7 @@ class LabourMarket : public Model {
       std::array<std::int64_t, kSkillLevels> labour_force{};
       LaneCounter<kSkillLevels> searching;
       const LabourColumns columns{id.data(), age.data(), skill.data(), next.data(), employment.data(), job.data()};
-      const LabourSurveyRules rules{p_.retirement_months, p_.entry_months, clock_.step_months, step, segments + 1};
+      const LabourSurveyRules rules{p_.retirement_age_years * 12, p_.entry_age_years * 12, clock_.step_months, step, segments + 1};
       thread_local RowSelection listed;
       listed.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
         return survey_labour_force(columns, rules, ch.begin, ch.end, by_job.data(), labour_force.data(), rows, ids);
@@ -554,23 +593,25 @@ class LabourMarket : public Model {
       double all = 0, all_wages = 0;
       for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
         const std::size_t seg = sec * kSkillLevels + su;
-        wage[seg] = city.base_wage * sectors_.wage_index[sec] * p_.skill_premium[su] * curve;
+        wage[seg] = city.base_wage * sectors_.wage_index[sec] * skill_premium_[su] * curve;
         jobs[seg] = city.jobs[seg];
         all += city.jobs[seg];
         all_wages += city.jobs[seg] * wage[seg];
       }
-      skill_wage[su] = all > 0 ? all_wages / all : city.base_wage * p_.skill_premium[su] * curve;
+      skill_wage[su] = all > 0 ? all_wages / all : city.base_wage * skill_premium_[su] * curve;
     }
   }
 
   Sectors sectors_;
   const Clock& clock_;
-  Params p_{};
+  Params p_;
+  std::array<double, kSkillLevels> skill_premium_;  // low, medium (1), high
   std::vector<CityLabour> cities_;
   std::vector<double> penalty_;
   Column<std::uint8_t> job_{};
   Column<std::uint16_t> next_separation_{};
-  CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_;
+  CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_,
+      retirement_field_;
   CityField vacancies_field_, added_field_;
   std::optional<CityField> remittance_jobs_;
   CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
@@ -588,32 +629,7 @@ ModelInfo labour_market() {
                  "vacancies, demand growth, wage curve, recognition of foreign qualifications";
   info.is_default = true;
   info.phases = {Phase::labour};
-  info.params = {
-      real_param("labour.matching_efficiency_per_month", "1/month", 0.3, 0.0, 5.0,
-                 "Matching efficiency m in hires = m U^a V^(1-a) per month",
-                 "assumption: gives monthly job-finding rates of about 0.1-0.2 at the initial tightness, within the "
-                 "range of European and US estimates (Petrongolo & Pissarides 2001; Elsby et al. 2013)"),
-      share_param("labour.matching_elasticity", 0.5, "Elasticity a of hires with respect to the unemployed",
-                  "Petrongolo & Pissarides (2001) survey: estimates cluster around 0.5 (constant returns)"),
-      real_param("labour.wage_curve_elasticity", "1", 0.1, 0.0, 1.0,
-                 "Wages fall by this share for each 1 (log) point rise of the unemployment rate (wage curve)",
-                 "Blanchflower & Oswald (1994): elasticity about -0.1; Nijkamp & Poot (2005) meta-analysis -0.07"),
-      real_param("labour.skill_premium_low", "1", 0.7, 0.0, 1.0, "Wage of low-skill jobs relative to medium-skill",
-                 "assumption: OECD Education at a Glance 2022, adults below upper-secondary earn about 20-30% less "
-                 "than upper-secondary graduates"),
-      real_param("labour.skill_premium_high", "1", 1.6, 1.0, 5.0, "Wage of high-skill jobs relative to medium-skill",
-                 "OECD Education at a Glance 2022: tertiary-educated adults earn about 50-60% more on average; "
-                 "returns are higher in Africa (Montenegro & Patrinos 2014)"),
-      real_param("labour.informal_entry_per_month", "1/month", 0.005, 0.0, 1.0,
-                 "Informal jobs created per month per unemployed person, times the informal share of employment "
-                 "(free entry into informal self-employment)",
-                 "assumption: the informal sector absorbs labour-force growth where formal jobs are scarce (ILO 2018; "
-                 "Fields 1975 on dual urban labour markets)"),
-      integer_param("labour.retirement_age_years", "years", 65, 50, 80, "Age at which workers leave the labour force",
-                    "statutory pension ages of most European countries (OECD Pensions at a Glance 2021)"),
-      integer_param("labour.entry_age_years", "years", 15, 10, 25, "Age at which young people may join the labour force",
-                    "ILO definition of the working-age population (15+)"),
-  };
+  info.params = bound_params().declarations();
   CollectionDecl sectors;
   sectors.name = "sectors";
   sectors.entry_noun = "sector";
@@ -680,6 +696,8 @@ ModelInfo labour_market() {
       owns_column<std::uint16_t>("next_separation_check", "step",
                                  "step of a worker's next separation opportunity; 0 unscheduled", labour_phase),
       owns_field(kJobsField, "sectors x 3 skill levels", "agents", "jobs, filled or vacant", labour_phase),
+      owns_field(kRetirementAgeField, "1", "months", "age at which workers leave the labour force "
+                 "(labour.retirement_age_years; set once, when the world is built)", {}),
       owns_field(kWageField, "sectors x 3 skill levels", "EUR/month", "wage of a job by sector and skill level",
                  labour_phase),
       owns_field(kUnemploymentRateField, "3 skill levels", "1",

@@ -16,14 +16,38 @@ namespace mobsim::models {
 
 namespace {
 
+struct Params {
+  double share_of_income, recipient_savings_share, jobs_per_million_eur;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::share_of_income,
+           share_param("remittances.share_of_income", 0.15, "Share of income an employed migrant sends home",
+                       "IFAD (2017) Sending Money Home: migrants send on average about 15% of their earnings")),
+      bind(
+          &Params::recipient_savings_share,
+          share_param("remittances.recipient_savings_share", 0.3,
+                      "Share of remittances received that recipients save (the rest is consumed)",
+                      "assumption: most remittances finance consumption, health and education (World Bank 2006, Global "
+                      "Economic Prospects)")),
+      bind(&Params::jobs_per_million_eur,
+           real_param(
+               "remittances.jobs_per_million_eur", "jobs per million EUR", 20.0, 0.0, 1000.0,
+               "Informal jobs created in the receiving city per million EUR of remittances received",
+               "assumption: at informal-sector capital needs of tens of thousands of EUR per job in West Africa")),
+  };
+  return table;
+}
+
 class Remittances : public Model {
  public:
   explicit Remittances(ModelSetup& setup) : clock_(setup.clock), geography_(setup.geography) {
     const auto& spec = setup.spec;
-    share_ = spec.real("remittances.share_of_income");
-    savings_share_ = spec.real("remittances.recipient_savings_share");
-    jobs_per_million_ = spec.real("remittances.jobs_per_million_eur");
-    adult_months_ = static_cast<int>(spec.integer("budget.adult_age_years")) * 12;
+    const Params p = bound_params().read(spec);
+    share_ = p.share_of_income;
+    savings_share_ = p.recipient_savings_share;
+    jobs_per_million_ = p.jobs_per_million_eur;
     jobs_field_ = setup.fields.add(kRemittanceJobsField, 1, "jobs created by remittances this step (agents)");
     saved_field_ = setup.fields.add(kRemittanceSavingsField, 1, "remittances saved per adult resident this step (EUR)");
     const std::size_t n = setup.geography.city_count();
@@ -35,6 +59,7 @@ class Remittances : public Model {
   void initialise(World& world) override {
     savings_ = world.schema().find<float>(kSavingsColumn);
     income_ = world.schema().find<float>(kIncomeColumn);
+    adult_age_ = world.field_schema().find(kAdultAgeField);
     // Participants of circular schemes remit their scheme's share.
     if (world.schema().has(kSchemeColumn)) {
       scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
@@ -63,6 +88,7 @@ class Remittances : public Model {
       const auto scheme_share = scheme_ ? world.fields().at(*scheme_share_, ch.city) : std::span<double>{};
       if (scheme_) by_scheme[k].assign(scheme_share.size(), 0.0);
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
+      const int adult_months = static_cast<int>(world.fields().at(adult_age_, ch.city)[0]);
       // Migrants in work (not born here or in this city's hinterland),
       // listed without a branch per agent (their states are mixed at
       // random; models/economy/remittances_kernel.cpp), then their remittances in
@@ -70,7 +96,7 @@ class Remittances : public Model {
       thread_local std::vector<std::uint32_t> senders;
       senders.resize(std::max<std::size_t>(senders.size(), ch.end - ch.begin));
       const SenderSurvey survey = survey_senders(SenderColumns{employment.data(), origin.data(), age.data()}, own,
-                                                 own_hinterland, adult_months_, ch.begin, ch.end, senders.data());
+                                                 own_hinterland, adult_months, ch.begin, ch.end, senders.data());
       adults_by_chunk[k] = static_cast<double>(survey.adults);
       const std::size_t count = survey.senders;
       for (std::size_t i = 0; i < count; ++i) {
@@ -141,7 +167,7 @@ class Remittances : public Model {
   const Clock& clock_;
   const Geography& geography_;
   double share_ = 0, savings_share_ = 0, jobs_per_million_ = 0;
-  int adult_months_ = 0;
+  CityField adult_age_;  // the budget's adult age, in months
   Column<float> savings_{}, income_{};
   std::optional<Column<std::uint8_t>> scheme_;
   std::optional<CityField> scheme_share_, scheme_sent_;
@@ -161,17 +187,7 @@ ModelInfo remittances() {
   info.is_default = true;
   info.phases = {Phase::income};
   info.requires_slots = {"budget"};
-  info.params = {
-      share_param("remittances.share_of_income", 0.15, "Share of income an employed migrant sends home",
-                  "IFAD (2017) Sending Money Home: migrants send on average about 15% of their earnings"),
-      share_param("remittances.recipient_savings_share", 0.3,
-                  "Share of remittances received that recipients save (the rest is consumed)",
-                  "assumption: most remittances finance consumption, health and education (World Bank 2006, Global "
-                  "Economic Prospects)"),
-      real_param("remittances.jobs_per_million_eur", "jobs per million EUR", 20.0, 0.0, 1000.0,
-                 "Informal jobs created in the receiving city per million EUR of remittances received",
-                 "assumption: at informal-sector capital needs of tens of thousands of EUR per job in West Africa"),
-  };
+  info.params = bound_params().declarations();
   info.series = {
       {"remittances_sent", "EUR", "Remittances sent by residents during the step", false, SeriesKind::flow},
       {"remittances_received", "EUR", "Remittances received from migrants in other simulated cities during the step",
@@ -197,6 +213,7 @@ ModelInfo remittances() {
   info.state.reads = {
       reads_column(kSavingsColumn, Phase::income),
       reads_column(kIncomeColumn, Phase::income),
+      reads_field(kAdultAgeField, Phase::income),
       // Participation changes in the decide and arrive phases; the share is
       // set once, in the schemes' initialise.
       optional(reads_column(kSchemeColumn, Phase::income, ReadTiming::last_step), no_schemes),

@@ -45,6 +45,72 @@ struct Params {
   double homeless_exit_per_month;
 };
 
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::rent_elasticity,
+           real_param(
+               "housing.rent_elasticity", "1", 3.0, 0.0, 20.0,
+               "Rent index = (occupancy / target occupancy) ^ elasticity, for formal private housing",
+               "assumption: rents respond strongly to vacancy near full occupancy; with 3, a fall of the vacancy "
+               "rate from 5% to 2% raises rents by about 10%, the order seen in tight European markets (OECD 2021 "
+               "Brick by Brick)")),
+      bind(&Params::target_occupancy,
+           share_param("housing.target_occupancy", 0.95,
+                       "Occupancy of formal private housing at which the rent index is 1",
+                       "assumption: a natural vacancy rate of about 5% (OECD housing statistics)")),
+      bind(&Params::social_rent_share,
+           share_param(
+               "housing.social_rent_share", 0.5, "Social rent as a share of the private rent at index 1",
+               "assumption: social rents are typically 40-60% of market rents (OECD Affordable Housing Database)")),
+      bind(&Params::informal_rent_share,
+           share_param(
+               "housing.informal_rent_share", 0.3, "Informal rent as a share of the formal private rent",
+               "assumption: rooms in informal settlements rent for a fraction of formal units (UN-Habitat 2003, The "
+               "Challenge of Slums)")),
+      bind(&Params::social_allocation_per_month,
+           share_param("housing.social_allocation_per_month", 0.05,
+                       "Monthly probability that a legally resident applicant gets a free social unit",
+                       "assumption: waiting times of one to several years for social housing (OECD AHD PH4.2)")),
+      bind(&Params::deposit_months,
+           real_param("housing.deposit_months", "months of rent", 2.0, 0.0, 24.0,
+                      "Savings needed to rent formal private housing (deposit and first rent)",
+                      "assumption: deposits of 1-3 months' rent are common in Europe and Africa")),
+      bind(
+          &Params::sharing_probability,
+          share_param("housing.sharing_probability", 0.6,
+                      "Probability that an adult who finds no home stays with others (overcrowding) rather than on the "
+                      "street, where there are no informal settlements",
+                      "assumption: most people without a home of their own stay with family or friends (FEANTSA ETHOS "
+                      "typology)")),
+      bind(&Params::upgrade_per_month,
+           share_param("housing.upgrade_per_month", 0.05,
+                       "Monthly probability that an informal resident who can afford formal private housing moves into "
+                       "a free unit",
+                       "assumption: households leave informal settlements as incomes rise (UN-Habitat 2003)")),
+      bind(&Params::affordability_ratio,
+           real_param("housing.affordability_ratio", "1", 3.0, 0.0, 100.0,
+                      "Income needed to move into formal private housing, as a multiple of its rent per person",
+                      "the usual rule that rent should not exceed about a third of income (OECD AHD HC1.2)")),
+      bind(&Params::eviction_per_month,
+           share_param(
+               "housing.eviction_per_month", 0.05,
+               "Monthly probability that a private tenant unable to pay rent from income or savings loses the home",
+               "assumption")),
+      bind(
+          &Params::homeless_exit_per_month,
+          share_param("housing.homeless_exit_per_month", 0.08,
+                      "Monthly probability that a homeless resident looks for a home again (and is placed like a "
+                      "newcomer); the rest stay on the street this month",
+                      "assumption: spells of homelessness last from weeks to years, about a year on average (Culhane & "
+                      "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)")),
+      bind(&Params::informal_growth_per_year,
+           real_param("housing.informal_growth_per_year", "1/year", 0.03, 0.0, 1.0,
+                      "Growth of informal settlement capacity per year, where informal settlements exist",
+                      "assumption: slum populations in sub-Saharan Africa grew about 3% a year (UN-Habitat 2016)")),
+  };
+  return table;
+}
+
 struct CityHousing {
   std::array<double, 3> capacity{};  // persons (agents), by tenure
   double base_rent = 0;              // EUR per person per month at target occupancy
@@ -57,20 +123,8 @@ struct CityHousing {
 
 class HousingMarket : public Model {
  public:
-  explicit HousingMarket(ModelSetup& setup) : clock_(setup.clock) {
+  explicit HousingMarket(ModelSetup& setup) : clock_(setup.clock), p_(bound_params().read(setup.spec)) {
     const auto& spec = setup.spec;
-    p_.rent_elasticity = spec.real("housing.rent_elasticity");
-    p_.target_occupancy = spec.real("housing.target_occupancy");
-    p_.social_rent_share = spec.real("housing.social_rent_share");
-    p_.informal_rent_share = spec.real("housing.informal_rent_share");
-    p_.social_allocation_per_month = spec.real("housing.social_allocation_per_month");
-    p_.deposit_months = spec.real("housing.deposit_months");
-    p_.sharing_probability = spec.real("housing.sharing_probability");
-    p_.eviction_per_month = spec.real("housing.eviction_per_month");
-    p_.upgrade_per_month = spec.real("housing.upgrade_per_month");
-    p_.affordability_ratio = spec.real("housing.affordability_ratio");
-    p_.informal_growth_per_year = spec.real("housing.informal_growth_per_year");
-    p_.homeless_exit_per_month = spec.real("housing.homeless_exit_per_month");
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityHousing h;
@@ -357,7 +411,7 @@ class HousingMarket : public Model {
   }
 
   const Clock& clock_;
-  Params p_{};
+  Params p_;
   std::vector<CityHousing> cities_;
   std::vector<Shares> shares_;
   Column<std::uint8_t> tenure_{};
@@ -377,49 +431,7 @@ ModelInfo housing_market() {
                  "construction; placement of newcomers; overcrowding and homelessness";
   info.is_default = true;
   info.phases = {Phase::housing, Phase::arrive};
-  info.params = {
-      real_param("housing.rent_elasticity", "1", 3.0, 0.0, 20.0,
-                 "Rent index = (occupancy / target occupancy) ^ elasticity, for formal private housing",
-                 "assumption: rents respond strongly to vacancy near full occupancy; with 3, a fall of the vacancy "
-                 "rate from 5% to 2% raises rents by about 10%, the order seen in tight European markets (OECD 2021 "
-                 "Brick by Brick)"),
-      share_param("housing.target_occupancy", 0.95, "Occupancy of formal private housing at which the rent index is 1",
-                  "assumption: a natural vacancy rate of about 5% (OECD housing statistics)"),
-      share_param("housing.social_rent_share", 0.5, "Social rent as a share of the private rent at index 1",
-                  "assumption: social rents are typically 40-60% of market rents (OECD Affordable Housing Database)"),
-      share_param("housing.informal_rent_share", 0.3, "Informal rent as a share of the formal private rent",
-                  "assumption: rooms in informal settlements rent for a fraction of formal units (UN-Habitat 2003, The "
-                  "Challenge of Slums)"),
-      share_param("housing.social_allocation_per_month", 0.05,
-                  "Monthly probability that a legally resident applicant gets a free social unit",
-                  "assumption: waiting times of one to several years for social housing (OECD AHD PH4.2)"),
-      real_param("housing.deposit_months", "months of rent", 2.0, 0.0, 24.0,
-                 "Savings needed to rent formal private housing (deposit and first rent)",
-                 "assumption: deposits of 1-3 months' rent are common in Europe and Africa"),
-      share_param("housing.sharing_probability", 0.6,
-                  "Probability that an adult who finds no home stays with others (overcrowding) rather than on the "
-                  "street, where there are no informal settlements",
-                  "assumption: most people without a home of their own stay with family or friends (FEANTSA ETHOS "
-                  "typology)"),
-      share_param("housing.upgrade_per_month", 0.05,
-                  "Monthly probability that an informal resident who can afford formal private housing moves into "
-                  "a free unit",
-                  "assumption: households leave informal settlements as incomes rise (UN-Habitat 2003)"),
-      real_param("housing.affordability_ratio", "1", 3.0, 0.0, 100.0,
-                 "Income needed to move into formal private housing, as a multiple of its rent per person",
-                 "the usual rule that rent should not exceed about a third of income (OECD AHD HC1.2)"),
-      share_param("housing.eviction_per_month", 0.05,
-                  "Monthly probability that a private tenant unable to pay rent from income or savings loses the home",
-                  "assumption"),
-      share_param("housing.homeless_exit_per_month", 0.08,
-                  "Monthly probability that a homeless resident looks for a home again (and is placed like a "
-                  "newcomer); the rest stay on the street this month",
-                  "assumption: spells of homelessness last from weeks to years, about a year on average (Culhane & "
-                  "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)"),
-      real_param("housing.informal_growth_per_year", "1/year", 0.03, 0.0, 1.0,
-                 "Growth of informal settlement capacity per year, where informal settlements exist",
-                 "assumption: slum populations in sub-Saharan Africa grew about 3% a year (UN-Habitat 2016)"),
-  };
+  info.params = bound_params().declarations();
   const std::string data = "city data (scenarios/data/cities.toml)";
   info.fields = {
       {"cities", real_param("rent_eur_per_person_month", "EUR per person per month", std::nullopt, 0.0, 1.0e4,

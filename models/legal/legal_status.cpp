@@ -24,6 +24,52 @@ constexpr Purpose kInitDraw = purpose("legal.init");
 constexpr Purpose kStatusDraw = purpose("legal.status");
 
 struct Params {
+  double work_permit_years, permanent_after_years, refugee_permanent_after_years;
+  double renewal_probability_employed, renewal_probability_unemployed, overstay_probability;
+  double naturalisation_per_year, rejected_asylum_return_probability, irregular_return_per_year;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::work_permit_years,
+           real_param("legal.work_permit_years", "years", 2.0, 0.1, 20.0, "Validity of a work, family or study permit",
+                      "assumption: first permits in the EU are typically valid 1-2 years (EU Blue Card: 1-4 years)")),
+      bind(&Params::permanent_after_years,
+           real_param("legal.permanent_after_years", "years", 5.0, 0.0, 30.0,
+                      "Stay after which a renewed permit becomes permanent residence",
+                      "EU Long-term Residents Directive 2003/109/EC: five years of legal residence")),
+      bind(&Params::refugee_permanent_after_years,
+           real_param("legal.refugee_permanent_after_years", "years", 5.0, 0.0, 30.0,
+                      "Stay after which a refugee becomes a permanent resident",
+                      "Directive 2003/109/EC as amended (2011)")),
+      bind(&Params::renewal_probability_employed, share_param("legal.renewal_probability_employed", 0.9,
+                                                              "Probability that an employed holder's permit is renewed",
+                                                              "assumption: renewal is mostly tied to employment")),
+      bind(&Params::renewal_probability_unemployed,
+           share_param("legal.renewal_probability_unemployed", 0.3,
+                       "Probability that an unemployed holder's permit is renewed", "assumption")),
+      bind(
+          &Params::overstay_probability,
+          share_param("legal.overstay_probability", 0.4,
+                      "Probability that a holder whose permit was not renewed stays on without papers",
+                      "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)")),
+      bind(&Params::naturalisation_per_year,
+           real_param("legal.naturalisation_per_year", "1/year", 0.02, 0.0, 1.0,
+                      "Yearly hazard that a permanent resident naturalises",
+                      "Eurostat migr_acq: naturalisations are about 2% of the foreign population per year in the EU")),
+      bind(&Params::rejected_asylum_return_probability,
+           share_param("legal.rejected_asylum_return_probability", 0.3,
+                       "Probability that a rejected asylum seeker leaves (otherwise stays without papers)",
+                       "Eurostat migr_eiord/migr_eirtn: about a third of return orders are carried out")),
+      bind(&Params::irregular_return_per_year,
+           real_param("legal.irregular_return_per_year", "1/year", 0.05, 0.0, 5.0,
+                      "Yearly hazard that an irregular resident leaves (voluntarily or removed)", "assumption")),
+  };
+  return table;
+}
+
+// The parameters in the units of a step.
+struct StepRules {
   int work_permit_steps;
   int permanent_after_steps;
   int refugee_permanent_after_steps;
@@ -55,15 +101,16 @@ class LegalStatusModel : public Model {
     const auto& spec = setup.spec;
     const int sm = setup.clock.step_months;
     const double dt = setup.clock.years_per_step();
-    p_.work_permit_steps = steps_for_months(12.0 * spec.real("legal.work_permit_years"), sm);
-    p_.permanent_after_steps = steps_for_months(12.0 * spec.real("legal.permanent_after_years"), sm);
-    p_.refugee_permanent_after_steps = steps_for_months(12.0 * spec.real("legal.refugee_permanent_after_years"), sm);
-    p_.renewal_employed = spec.real("legal.renewal_probability_employed");
-    p_.renewal_unemployed = spec.real("legal.renewal_probability_unemployed");
-    p_.overstay = spec.real("legal.overstay_probability");
-    p_.naturalisation_per_step = 1.0 - std::exp(-spec.real("legal.naturalisation_per_year") * dt);
-    p_.rejected_return = spec.real("legal.rejected_asylum_return_probability");
-    p_.irregular_return_per_step = 1.0 - std::exp(-spec.real("legal.irregular_return_per_year") * dt);
+    const Params params = bound_params().read(spec);
+    p_.work_permit_steps = steps_for_months(12.0 * params.work_permit_years, sm);
+    p_.permanent_after_steps = steps_for_months(12.0 * params.permanent_after_years, sm);
+    p_.refugee_permanent_after_steps = steps_for_months(12.0 * params.refugee_permanent_after_years, sm);
+    p_.renewal_employed = params.renewal_probability_employed;
+    p_.renewal_unemployed = params.renewal_probability_unemployed;
+    p_.overstay = params.overstay_probability;
+    p_.naturalisation_per_step = 1.0 - std::exp(-params.naturalisation_per_year * dt);
+    p_.rejected_return = params.rejected_asylum_return_probability;
+    p_.irregular_return_per_step = 1.0 - std::exp(-params.irregular_return_per_year * dt);
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityRules r;
@@ -240,7 +287,7 @@ class LegalStatusModel : public Model {
   }
 
   const Geography& geography_;
-  Params p_{};
+  StepRules p_{};
   std::vector<CityRules> rules_;
   Column<std::uint8_t> citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};
@@ -258,30 +305,7 @@ ModelInfo legal_status_model() {
                  "visa grant rates for migration decisions";
   info.is_default = true;
   info.phases = {Phase::status};
-  info.params = {
-      real_param("legal.work_permit_years", "years", 2.0, 0.1, 20.0, "Validity of a work, family or study permit",
-                 "assumption: first permits in the EU are typically valid 1-2 years (EU Blue Card: 1-4 years)"),
-      real_param("legal.permanent_after_years", "years", 5.0, 0.0, 30.0,
-                 "Stay after which a renewed permit becomes permanent residence",
-                 "EU Long-term Residents Directive 2003/109/EC: five years of legal residence"),
-      real_param("legal.refugee_permanent_after_years", "years", 5.0, 0.0, 30.0,
-                 "Stay after which a refugee becomes a permanent resident", "Directive 2003/109/EC as amended (2011)"),
-      share_param("legal.renewal_probability_employed", 0.9, "Probability that an employed holder's permit is renewed",
-                  "assumption: renewal is mostly tied to employment"),
-      share_param("legal.renewal_probability_unemployed", 0.3,
-                  "Probability that an unemployed holder's permit is renewed", "assumption"),
-      share_param("legal.overstay_probability", 0.4,
-                  "Probability that a holder whose permit was not renewed stays on without papers",
-                  "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)"),
-      real_param("legal.naturalisation_per_year", "1/year", 0.02, 0.0, 1.0,
-                 "Yearly hazard that a permanent resident naturalises",
-                 "Eurostat migr_acq: naturalisations are about 2% of the foreign population per year in the EU"),
-      share_param("legal.rejected_asylum_return_probability", 0.3,
-                  "Probability that a rejected asylum seeker leaves (otherwise stays without papers)",
-                  "Eurostat migr_eiord/migr_eirtn: about a third of return orders are carried out"),
-      real_param("legal.irregular_return_per_year", "1/year", 0.05, 0.0, 5.0,
-                 "Yearly hazard that an irregular resident leaves (voluntarily or removed)", "assumption"),
-  };
+  info.params = bound_params().declarations();
   const std::string city_data = "city data (scenarios/data/cities.toml)";
   ParamDecl decision = integer_param("asylum_decision_months", "months", 12, 1, 120,
                                      "Typical months until a first-instance asylum decision", city_data);

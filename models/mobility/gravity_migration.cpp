@@ -20,13 +20,39 @@ namespace {
 
 constexpr Purpose kMoveDraw = purpose("gravity.move");
 
+struct Params {
+  double move_hazard_per_year, population_elasticity, distance_elasticity;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::move_hazard_per_year,
+           real_param("gravity.move_hazard_per_year", "1/year", 0.005, 0.0, 10.0,
+                      "Hazard of moving to another simulated city",
+                      "assumption: annual migration rates between large cities are of the order of 0.1-1% of residents "
+                      "(UN DESA International Migrant Stock 2020 stocks divided by typical durations of stay)")),
+      bind(&Params::population_elasticity,
+           real_param(
+               "gravity.population_elasticity", "1", 1.0, 0.0, 5.0,
+               "Weight of log destination population in the destination utility",
+               "classic gravity model (Zipf 1946); Poot et al. (2016) meta-analysis finds mass elasticities near 1")),
+      bind(&Params::distance_elasticity,
+           real_param("gravity.distance_elasticity", "1", 1.5, 0.0, 5.0,
+                      "Weight of log great-circle distance (km) in the destination utility (enters negatively)",
+                      "assumption within the range of Poot et al. (2016), whose meta-analysis of gravity models of "
+                      "migration reports distance elasticities mostly between 0.5 and 2")),
+  };
+  return table;
+}
+
 class GravityMigration : public Model {
  public:
   explicit GravityMigration(ModelSetup& setup) : clock_(setup.clock) {
     const auto& spec = setup.spec;
-    hazard_per_year_ = spec.real("gravity.move_hazard_per_year");
-    population_elasticity_ = spec.real("gravity.population_elasticity");
-    distance_elasticity_ = spec.real("gravity.distance_elasticity");
+    const Params p = bound_params().read(spec);
+    hazard_per_year_ = p.move_hazard_per_year;
+    population_elasticity_ = p.population_elasticity;
+    distance_elasticity_ = p.distance_elasticity;
     // The distance term never changes during a run (distances below 1 km,
     // which only a city's own entry has, are clamped so the log stays finite).
     log_distance_ = setup.geography.distance_matrix_km().array().max(1.0).log();
@@ -106,19 +132,7 @@ ModelInfo gravity_migration() {
   info.summary = "constant move hazard; destination by multinomial logit on log population and log distance";
   info.is_default = true;
   info.phases = {Phase::decide};
-  info.params = {
-      real_param("gravity.move_hazard_per_year", "1/year", 0.005, 0.0, 10.0,
-                 "Hazard of moving to another simulated city",
-                 "assumption: annual migration rates between large cities are of the order of 0.1-1% of residents "
-                 "(UN DESA International Migrant Stock 2020 stocks divided by typical durations of stay)"),
-      real_param("gravity.population_elasticity", "1", 1.0, 0.0, 5.0,
-                 "Weight of log destination population in the destination utility",
-                 "classic gravity model (Zipf 1946); Poot et al. (2016) meta-analysis finds mass elasticities near 1"),
-      real_param("gravity.distance_elasticity", "1", 1.5, 0.0, 5.0,
-                 "Weight of log great-circle distance (km) in the destination utility (enters negatively)",
-                 "assumption within the range of Poot et al. (2016), whose meta-analysis of gravity models of "
-                 "migration reports distance elasticities mostly between 0.5 and 2"),
-  };
+  info.params = bound_params().declarations();
   // What a move leaves behind, where the models owning it are selected.
   declare_relocation(info.state, {Phase::decide});
   for (auto& read : info.state.reads) read = optional(read, "a mover leaves only the employment status behind");

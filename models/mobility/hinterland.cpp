@@ -17,16 +17,52 @@ namespace {
 constexpr Purpose kArrivalsDraw = purpose("hinterland.arrivals");
 constexpr Purpose kNewcomerDraw = purpose("hinterland.newcomer");
 
+constexpr const char* kYoungArrivals =
+    "assumption: rural-urban migrants are mostly young adults (UN DESA, International Migration Report; "
+    "Rogers-Castro migration age schedules peak in the early twenties)";
+
+struct Params {
+  int min_age_years, max_age_years;
+  double male_share, high_skill_share, medium_skill_share, income_elasticity;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::min_age_years, integer_param("hinterland.min_age_years", "years", 15, 0, 80,
+                                                 "Youngest age of arrivals (uniform ages)", kYoungArrivals)),
+      bind(&Params::max_age_years, integer_param("hinterland.max_age_years", "years", 34, 0, 100,
+                                                 "Oldest age of arrivals (uniform ages)", kYoungArrivals)),
+      bind(&Params::male_share,
+           real_param("hinterland.male_share", "1", 0.5, 0.0, 1.0, "Share of men among arrivals",
+                      "assumption: rural-urban migration in Africa is roughly sex-balanced (UN DESA 2019)")),
+      bind(&Params::high_skill_share,
+           real_param("hinterland.high_skill_share", "1", 0.05, 0.0, 1.0, "Share of arrivals with tertiary education",
+                      "assumption: tertiary attainment in rural areas is low (UNESCO UIS)")),
+      bind(&Params::medium_skill_share,
+           real_param("hinterland.medium_skill_share", "1", 0.35, 0.0, 1.0,
+                      "Share of arrivals with upper-secondary education", "assumption: as high_skill_share")),
+      bind(
+          &Params::income_elasticity,
+          real_param("hinterland.income_elasticity", "1", 1.0, 0.0, 10.0,
+                     "labour_linked: elasticity of the arrival rate with respect to the expected urban income of a "
+                     "low-skill newcomer (wage x (1 - unemployment rate)), relative to the start",
+                     "Harris & Todaro (1970): rural-urban migration responds to expected urban income; unit elasticity "
+                     "is an assumption")),
+  };
+  return table;
+}
+
 class HinterlandArrivals : public Model {
  public:
   HinterlandArrivals(ModelSetup& setup, bool labour_linked) : clock_(setup.clock), labour_linked_(labour_linked) {
     const auto& spec = setup.spec;
-    min_age_months_ = static_cast<int>(spec.integer("hinterland.min_age_years")) * 12;
-    age_span_months_ = static_cast<int>(spec.integer("hinterland.max_age_years") + 1) * 12 - min_age_months_;
-    male_share_ = spec.real("hinterland.male_share");
-    high_skill_ = spec.real("hinterland.high_skill_share");
-    medium_skill_ = spec.real("hinterland.medium_skill_share");
-    income_elasticity_ = spec.real("hinterland.income_elasticity");
+    const Params p = bound_params().read(spec);
+    min_age_months_ = p.min_age_years * 12;
+    age_span_months_ = (p.max_age_years + 1) * 12 - min_age_months_;
+    male_share_ = p.male_share;
+    high_skill_ = p.high_skill_share;
+    medium_skill_ = p.medium_skill_share;
+    income_elasticity_ = p.income_elasticity;
     for (const auto& city : setup.geography.cities())
       rate_per_year_.push_back(spec.find_entry("cities", city.name)->real("hinterland_inflow_per_1000") / 1000.0);
   }
@@ -104,24 +140,7 @@ ModelInfo hinterland_info(bool labour_linked) {
   info.make = [labour_linked](ModelSetup& setup) { return std::make_unique<HinterlandArrivals>(setup, labour_linked); };
   if (labour_linked) return info;  // parameters are declared once, with the constant-rate model
 
-  const std::string young =
-      "assumption: rural-urban migrants are mostly young adults (UN DESA, International Migration Report; "
-      "Rogers-Castro migration age schedules peak in the early twenties)";
-  info.params = {
-      integer_param("hinterland.min_age_years", "years", 15, 0, 80, "Youngest age of arrivals (uniform ages)", young),
-      integer_param("hinterland.max_age_years", "years", 34, 0, 100, "Oldest age of arrivals (uniform ages)", young),
-      real_param("hinterland.male_share", "1", 0.5, 0.0, 1.0, "Share of men among arrivals",
-                 "assumption: rural-urban migration in Africa is roughly sex-balanced (UN DESA 2019)"),
-      real_param("hinterland.high_skill_share", "1", 0.05, 0.0, 1.0, "Share of arrivals with tertiary education",
-                 "assumption: tertiary attainment in rural areas is low (UNESCO UIS)"),
-      real_param("hinterland.medium_skill_share", "1", 0.35, 0.0, 1.0,
-                 "Share of arrivals with upper-secondary education", "assumption: as high_skill_share"),
-      real_param("hinterland.income_elasticity", "1", 1.0, 0.0, 10.0,
-                 "labour_linked: elasticity of the arrival rate with respect to the expected urban income of a "
-                 "low-skill newcomer (wage x (1 - unemployment rate)), relative to the start",
-                 "Harris & Todaro (1970): rural-urban migration responds to expected urban income; unit elasticity "
-                 "is an assumption"),
-  };
+  info.params = bound_params().declarations();
   info.fields = {
       {"cities", text_param("hinterland_name", std::string(""), "Name of the city's rural hinterland",
                             "city data (scenarios/data/cities.toml)")},
@@ -130,10 +149,11 @@ ModelInfo hinterland_info(bool labour_linked) {
                             "city data (scenarios/data/cities.toml)")},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
-    if (spec.integer("hinterland.max_age_years") < spec.integer("hinterland.min_age_years"))
+    const Params p = bound_params().read(spec);
+    if (p.max_age_years < p.min_age_years)
       diags.push_back(Diagnostic{spec.setting("hinterland.max_age_years").where, "hinterland.max_age_years",
                                  "is below hinterland.min_age_years", ""});
-    if (spec.real("hinterland.high_skill_share") + spec.real("hinterland.medium_skill_share") > 1.0 + 1e-12)
+    if (p.high_skill_share + p.medium_skill_share > 1.0 + 1e-12)
       diags.push_back(Diagnostic{spec.setting("hinterland.medium_skill_share").where, "hinterland.medium_skill_share",
                                  "high_skill_share + medium_skill_share exceeds 1", ""});
   });

@@ -25,6 +25,28 @@ const std::vector<std::pair<std::string, LegalStatus>> kEntryStatuses{
     {"asylum_seeker", LegalStatus::asylum_seeker}, {"refugee", LegalStatus::refugee},
     {"irregular", LegalStatus::irregular}};
 
+struct Params {
+  int min_age_years, max_age_years;
+  double male_share, savings_months;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::min_age_years,
+           integer_param("international.min_age_years", "years", 18, 0, 80, "Youngest age of arrivals (uniform ages)",
+                         "assumption: Eurostat migr_imm8, most immigrants are aged 20-40")),
+      bind(&Params::max_age_years,
+           integer_param("international.max_age_years", "years", 44, 0, 100, "Oldest age of arrivals (uniform ages)",
+                         "assumption: Eurostat migr_imm8")),
+      bind(&Params::male_share, share_param("international.male_share", 0.5, "Share of men among arrivals",
+                                            "Eurostat migr_imm8: immigration to the EU is roughly sex-balanced")),
+      bind(&Params::savings_months,
+           real_param("international.savings_months", "months of living cost", 2.0, 0.0, 120.0,
+                      "Savings an arrival brings, in months of the city's living cost", "assumption")),
+  };
+  return table;
+}
+
 struct CityInflow {
   double rate_per_year = 0;  // arrivals per resident per year
   double high_skill = 0, medium_skill = 0;
@@ -36,10 +58,11 @@ class RestOfWorldImmigration : public Model {
  public:
   explicit RestOfWorldImmigration(ModelSetup& setup) : clock_(setup.clock), geography_(setup.geography) {
     const auto& spec = setup.spec;
-    min_age_months_ = static_cast<int>(spec.integer("international.min_age_years")) * 12;
-    age_span_months_ = static_cast<int>(spec.integer("international.max_age_years") + 1) * 12 - min_age_months_;
-    male_share_ = spec.real("international.male_share");
-    savings_months_ = spec.real("international.savings_months");
+    const Params p = bound_params().read(spec);
+    min_age_months_ = p.min_age_years * 12;
+    age_span_months_ = (p.max_age_years + 1) * 12 - min_age_months_;
+    male_share_ = p.male_share;
+    savings_months_ = p.savings_months;
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityInflow in;
@@ -150,16 +173,7 @@ ModelInfo rest_of_world_immigration() {
   info.phases = {Phase::boundary};
   info.flows = {FlowDecl{"immigration_from_rest_of_world", true,
                          "Arrivals from countries outside the simulated cities during the step", true}};
-  info.params = {
-      integer_param("international.min_age_years", "years", 18, 0, 80, "Youngest age of arrivals (uniform ages)",
-                    "assumption: Eurostat migr_imm8, most immigrants are aged 20-40"),
-      integer_param("international.max_age_years", "years", 44, 0, 100, "Oldest age of arrivals (uniform ages)",
-                    "assumption: Eurostat migr_imm8"),
-      share_param("international.male_share", 0.5, "Share of men among arrivals",
-                  "Eurostat migr_imm8: immigration to the EU is roughly sex-balanced"),
-      real_param("international.savings_months", "months of living cost", 2.0, 0.0, 120.0,
-                 "Savings an arrival brings, in months of the city's living cost", "assumption"),
-  };
+  info.params = bound_params().declarations();
   info.fields = {{"continents", status_table("entry_status",
                                             "Shares of arrivals from countries outside the simulated cities by legal "
                                             "status on arrival (keys: free_mover, work_permit, temporary_permit, "
@@ -171,7 +185,8 @@ ModelInfo rest_of_world_immigration() {
                                        "per year",
                                        "city data (scenarios/data/cities.toml)")}};
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
-    if (spec.integer("international.max_age_years") < spec.integer("international.min_age_years"))
+    const Params p = bound_params().read(spec);
+    if (p.max_age_years < p.min_age_years)
       diags.push_back(Diagnostic{spec.setting("international.max_age_years").where, "international.max_age_years",
                                  "is below international.min_age_years", ""});
     for (const auto& continent : spec.entries("continents")) {

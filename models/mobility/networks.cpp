@@ -16,12 +16,26 @@ namespace mobsim::models {
 
 namespace {
 
+struct Params {
+  double settled_after_years;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::settled_after_years,
+           real_param("networks.settled_after_years", "years", 2.0, 0.0, 20.0,
+                      "Stay after which a migrant can bring family (family reunification)",
+                      "Family Reunification Directive 2003/86/EC, art. 8: up to two years of lawful stay")),
+  };
+  return table;
+}
+
 class Diaspora : public Model {
  public:
   explicit Diaspora(ModelSetup& setup) : geography_(setup.geography) {
     places_ = 2 * setup.geography.city_count() + 1;
     settled_steps_ = static_cast<int>(
-        std::ceil(12.0 * setup.spec.real("networks.settled_after_years") / setup.clock.step_months));
+        std::ceil(12.0 * bound_params().read(setup.spec).settled_after_years / setup.clock.step_months));
     diaspora_ = setup.fields.add(kDiasporaField, static_cast<std::uint32_t>(places_), "residents by place of birth");
     settled_ = setup.fields.add(kSettledDiasporaField, static_cast<std::uint32_t>(places_),
                                 "residents by place of birth settled for the qualifying stay");
@@ -93,11 +107,7 @@ ModelInfo diaspora_networks() {
   info.summary = "stocks of residents by place of birth in every city, and those settled for family reunification";
   info.is_default = true;
   info.phases = {Phase::decide};
-  info.params = {
-      real_param("networks.settled_after_years", "years", 2.0, 0.0, 20.0,
-                 "Stay after which a migrant can bring family (family reunification)",
-                 "Family Reunification Directive 2003/86/EC, art. 8: up to two years of lawful stay"),
-  };
+  info.params = bound_params().declarations();
   const std::string places = "places (cities, hinterlands, rest of world)";
   info.state.owns = {
       owns_field(kDiasporaField, places, "persons", "residents by place of birth", {Phase::decide}),

@@ -49,17 +49,47 @@ std::uint16_t draw_age_months(const std::array<double, kAgeGroups>& cum, double 
   return static_cast<std::uint16_t>(static_cast<int>(g) * 60 + static_cast<int>(u_within * width));
 }
 
+struct Params {
+  double male_share, foreign_born_from_simulated_share, diaspora_distance_elasticity, foreign_born_citizen_share;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::male_share,
+           share_param("population.male_share", 0.5, "Share of men among the initial residents",
+                       "assumption: sex ratios of urban populations are close to 1 (UN WPP 2022)")),
+      bind(
+          &Params::foreign_born_from_simulated_share,
+          share_param("population.foreign_born_from_simulated_share", 0.2,
+                      "Share of foreign-born residents born in another simulated city (the rest come from elsewhere)",
+                      "assumption: the Dialogue cities are among the largest of their countries, and neighbouring and "
+                      "partner countries supply a sizeable part of each city's migrants (UN DESA International Migrant "
+                      "Stock 2020, bilateral tables)")),
+      bind(&Params::diaspora_distance_elasticity,
+           real_param("population.diaspora_distance_elasticity", "1", 1.0, 0.0, 5.0,
+                      "Foreign-born residents from simulated cities come from city j with weight P_j / d^e",
+                      "assumption: gravity regularity of migrant stocks (Poot et al. 2016)")),
+      bind(&Params::foreign_born_citizen_share,
+           share_param("population.foreign_born_citizen_share", 0.3,
+                       "Share of foreign-born residents who hold the citizenship of their city's country",
+                       "assumption: OECD/EU (2023) Indicators of Immigrant Integration report naturalisation among "
+                       "settled immigrants of very different levels; 0.3 is a middle value")),
+  };
+  return table;
+}
+
 class CensusPopulation : public Model {
  public:
   explicit CensusPopulation(ModelSetup& setup) {
     const auto& spec = setup.spec;
-    male_share_ = spec.real("population.male_share");
-    naturalised_share_ = spec.real("population.foreign_born_citizen_share");
-    from_simulated_share_ = spec.real("population.foreign_born_from_simulated_share");
+    const Params p = bound_params().read(spec);
+    male_share_ = p.male_share;
+    naturalised_share_ = p.foreign_born_citizen_share;
+    from_simulated_share_ = p.foreign_born_from_simulated_share;
     // Foreign-born residents born in another simulated city come from cities
     // of other countries with gravity weights P_j / d_ij^e.
     const auto& geo = setup.geography;
-    const double elasticity = spec.real("population.diaspora_distance_elasticity");
+    const double elasticity = p.diaspora_distance_elasticity;
     diaspora_origins_.resize(geo.city_count());
     for (std::size_t c = 0; c < geo.city_count(); ++c) {
       double total = 0;
@@ -142,10 +172,6 @@ class CensusPopulation : public Model {
   double naturalised_share_ = 0;
 };
 
-ParamDecl city_share(std::string key, double def, std::string meaning, std::string source) {
-  return real_param(std::move(key), "1", def, 0.0, 1.0, std::move(meaning), std::move(source));
-}
-
 }  // namespace
 
 ModelInfo census_population() {
@@ -157,22 +183,7 @@ ModelInfo census_population() {
   info.summary = "agents reproduce each city's population and foreign-born share exactly; ages from the city's "
                  "age profile, skills and employment from city shares";
   info.is_default = true;
-  info.params = {
-      city_share("population.male_share", 0.5, "Share of men among the initial residents",
-                 "assumption: sex ratios of urban populations are close to 1 (UN WPP 2022)"),
-      city_share("population.foreign_born_from_simulated_share", 0.2,
-                 "Share of foreign-born residents born in another simulated city (the rest come from elsewhere)",
-                 "assumption: the Dialogue cities are among the largest of their countries, and neighbouring and "
-                 "partner countries supply a sizeable part of each city's migrants (UN DESA International Migrant "
-                 "Stock 2020, bilateral tables)"),
-      real_param("population.diaspora_distance_elasticity", "1", 1.0, 0.0, 5.0,
-                 "Foreign-born residents from simulated cities come from city j with weight P_j / d^e",
-                 "assumption: gravity regularity of migrant stocks (Poot et al. 2016)"),
-      city_share("population.foreign_born_citizen_share", 0.3,
-                 "Share of foreign-born residents who hold the citizenship of their city's country",
-                 "assumption: OECD/EU (2023) Indicators of Immigrant Integration report naturalisation among "
-                 "settled immigrants of very different levels; 0.3 is a middle value"),
-  };
+  info.params = bound_params().declarations();
   CollectionDecl profiles;
   profiles.name = "age_profiles";
   profiles.entry_noun = "age profile";
@@ -192,17 +203,17 @@ ModelInfo census_population() {
   profile_ref.collection = "age_profiles";
   info.fields = {
       {"cities", profile_ref},
-      {"cities", city_share("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
+      {"cities", share_param("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
                             "assumption: ILOSTAT modelled estimates put employment-to-population ratios of the "
                             "cities' countries between about 0.45 and 0.8")},
-      {"cities", city_share("unemployment_rate", 0.08,
+      {"cities", share_param("unemployment_rate", 0.08,
                             "Unemployed share of the labour force (employed + unemployed) at the start",
                             "assumption: ILOSTAT modelled estimates for the cities' countries range from about 3% "
                             "to 30% (South Africa); 8% is a middle value")},
-      {"cities", city_share("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
+      {"cities", share_param("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
                             "assumption: UNESCO UIS / Eurostat tertiary attainment of adults ranges from under 5% "
                             "to over 40% across the cities' countries")},
-      {"cities", city_share("medium_skill_share", 0.4,
+      {"cities", share_param("medium_skill_share", 0.4,
                             "Share of residents with upper-secondary education (medium skill)",
                             "assumption: as high_skill_share; the rest are low skill")},
   };

@@ -25,13 +25,48 @@ constexpr Purpose kDemographyDraw = purpose("demography.death_birth");  // 0 eve
 constexpr Purpose kNewbornDraw = purpose("demography.newborn");
 
 struct Params {
-  double makeham_per_year;
-  double gompertz_level_per_year;
-  double gompertz_slope_per_year;
+  double makeham_per_year, gompertz_level_per_year, gompertz_slope_per_year;
+  int max_age_years, fertile_min_age_years, fertile_max_age_years;
+  double male_share_at_birth;
+};
+
+constexpr const char* kMortalityShapeSource =
+    "assumption: fitted by eye to Human Mortality Database period life tables for Italy around 2019 "
+    "(hazard about 0.001 at 40, 0.006 at 60, 0.045 at 80, 0.12 at 90); only the shape matters because each "
+    "city's level is scaled to its crude death rate";
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{
+      bind(&Params::makeham_per_year,
+           real_param("demography.makeham_per_year", "1/year", 0.0003, 0.0, 1.0,
+                      "Age-independent part of the relative mortality hazard", kMortalityShapeSource)),
+      bind(&Params::gompertz_level_per_year,
+           real_param("demography.gompertz_level_per_year", "1/year", 1.5e-5, 0.0, 1.0,
+                      "Age-dependent part of the relative mortality hazard at age 0", kMortalityShapeSource)),
+      bind(&Params::gompertz_slope_per_year,
+           real_param("demography.gompertz_slope_per_year", "1/year of age", 0.1, 0.0, 0.5,
+                      "Rate at which the relative mortality hazard grows with age", kMortalityShapeSource)),
+      bind(&Params::max_age_years, integer_param("demography.max_age_years", "years", 110, 80, 130,
+                                                 "Agents reaching this age die (the life table is closed)",
+                                                 "assumption: very few people live beyond 110 (HMD)")),
+      bind(&Params::fertile_min_age_years, integer_param("demography.fertile_min_age_years", "years", 15, 10, 30,
+                                                         "Youngest age at which women give birth",
+                                                         "UN WPP convention for age-specific fertility (15-49)")),
+      bind(&Params::fertile_max_age_years, integer_param("demography.fertile_max_age_years", "years", 49, 35, 60,
+                                                         "Oldest age at which women give birth",
+                                                         "UN WPP convention for age-specific fertility (15-49)")),
+      bind(&Params::male_share_at_birth,
+           real_param("demography.male_share_at_birth", "1", 0.512, 0.0, 1.0, "Share of boys among newborns",
+                      "sex ratio at birth of about 105 boys per 100 girls (WHO; UN WPP 2022)")),
+  };
+  return table;
+}
+
+// Ages in months, as the agents carry them.
+struct AgeRules {
   int max_age_months;
   int fertile_min_months;
   int fertile_end_months;  // exclusive
-  double male_share_at_birth;
 };
 
 // The column holds the step of the agent's next check (low 15 bits) and
@@ -42,15 +77,11 @@ constexpr int kBandYears = 5;  // opportunities are scheduled within bands of fi
 
 class CrudeRateDemography : public Model {
  public:
-  explicit CrudeRateDemography(ModelSetup& setup) : clock_(setup.clock) {
+  explicit CrudeRateDemography(ModelSetup& setup)
+      : clock_(setup.clock),
+        p_(bound_params().read(setup.spec)),
+        ages_{p_.max_age_years * 12, p_.fertile_min_age_years * 12, (p_.fertile_max_age_years + 1) * 12} {
     const auto& spec = setup.spec;
-    p_.makeham_per_year = spec.real("demography.makeham_per_year");
-    p_.gompertz_level_per_year = spec.real("demography.gompertz_level_per_year");
-    p_.gompertz_slope_per_year = spec.real("demography.gompertz_slope_per_year");
-    p_.max_age_months = static_cast<int>(spec.integer("demography.max_age_years")) * 12;
-    p_.fertile_min_months = static_cast<int>(spec.integer("demography.fertile_min_age_years")) * 12;
-    p_.fertile_end_months = static_cast<int>(spec.integer("demography.fertile_max_age_years") + 1) * 12;
-    p_.male_share_at_birth = spec.real("demography.male_share_at_birth");
     band_months_ = std::max(kBandYears * 12, setup.clock.step_months);
     next_ = setup.schema.add<std::uint16_t>("next_demography_check",
                                             "step of the next demographic check (low 15 bits; top bit: an opportunity)");
@@ -89,13 +120,13 @@ class CrudeRateDemography : public Model {
       fertile_women[chunks[k].city] += women[k];
     }
     const double dt = clock_.years_per_step();
-    death_probability_.assign(n, std::vector<double>(static_cast<std::size_t>(p_.max_age_months) + 1, 1.0));
+    death_probability_.assign(n, std::vector<double>(static_cast<std::size_t>(ages_.max_age_months) + 1, 1.0));
     birth_probability_.assign(n, 0.0);
     for (std::size_t c = 0; c < n; ++c) {
       const double agents = static_cast<double>(world.agents(c).size());
       mean_hazard[c] /= std::max(1.0, agents);
       const double scale = mean_hazard[c] > 0 ? crude_death_rate_[c] / mean_hazard[c] : 0.0;
-      for (int a = 0; a < p_.max_age_months; ++a)
+      for (int a = 0; a < ages_.max_age_months; ++a)
         death_probability_[c][static_cast<std::size_t>(a)] = 1.0 - std::exp(-scale * relative_hazard(a) * dt);
       const double fertility_per_woman =
           fertile_women[c] > 0 ? crude_birth_rate_[c] * agents / static_cast<double>(fertile_women[c]) : 0.0;
@@ -103,13 +134,13 @@ class CrudeRateDemography : public Model {
     }
     // Opportunity probability per band of ages and sex: bounds the chance
     // of a death and/or a birth at every age of the band, in every city.
-    const int bands = p_.max_age_months / band_months_ + 1;
+    const int bands = ages_.max_age_months / band_months_ + 1;
     const double max_birth = *std::max_element(birth_probability_.begin(), birth_probability_.end());
     for (int sex = 0; sex < 2; ++sex)
       for (int b = 0; b < bands; ++b) {
         double death = 0;
         bool fertile_in_band = false;
-        for (int a = b * band_months_; a < (b + 1) * band_months_ && a <= p_.max_age_months; ++a) {
+        for (int a = b * band_months_; a < (b + 1) * band_months_ && a <= ages_.max_age_months; ++a) {
           for (std::size_t c = 0; c < n; ++c) death = std::max(death, death_probability_[c][static_cast<std::size_t>(a)]);
           fertile_in_band = fertile_in_band || fertile(a);
         }
@@ -148,7 +179,7 @@ class CrudeRateDemography : public Model {
       const auto skill = agents.col(core::skill);
       const auto& p_death = death_probability_[ch.city];
       const double p_birth = birth_probability_[ch.city];
-      const auto last_age = static_cast<std::uint16_t>(p_.max_age_months);
+      const auto last_age = static_cast<std::uint16_t>(ages_.max_age_months);
       auto next = agents.col(next_);
       // Everyone ages; those at a check are listed, with their draws at once.
       thread_local RowSelection due;
@@ -225,10 +256,11 @@ class CrudeRateDemography : public Model {
     return static_cast<std::uint16_t>(step + 1 + static_cast<std::uint32_t>(left_in_band));
   }
 
-  bool fertile(int age_months) const { return (age_months >= p_.fertile_min_months) & (age_months < p_.fertile_end_months); }
+  bool fertile(int age_months) const { return (age_months >= ages_.fertile_min_months) & (age_months < ages_.fertile_end_months); }
 
   const Clock& clock_;
-  Params p_{};
+  Params p_;
+  AgeRules ages_;
   std::vector<double> crude_birth_rate_, crude_death_rate_;  // per person per year
   std::vector<std::vector<double>> death_probability_;       // [city][age in months], per step
   std::vector<double> birth_probability_;                    // [city], per fertile woman per step
@@ -250,27 +282,7 @@ ModelInfo crude_rate_demography() {
                  "age at the rate that reproduces the city's crude birth rate";
   info.is_default = true;
   info.phases = {Phase::demography};
-  const std::string hmd =
-      "assumption: fitted by eye to Human Mortality Database period life tables for Italy around 2019 "
-      "(hazard about 0.001 at 40, 0.006 at 60, 0.045 at 80, 0.12 at 90); only the shape matters because each "
-      "city's level is scaled to its crude death rate";
-  info.params = {
-      real_param("demography.makeham_per_year", "1/year", 0.0003, 0.0, 1.0,
-                 "Age-independent part of the relative mortality hazard", hmd),
-      real_param("demography.gompertz_level_per_year", "1/year", 1.5e-5, 0.0, 1.0,
-                 "Age-dependent part of the relative mortality hazard at age 0", hmd),
-      real_param("demography.gompertz_slope_per_year", "1/year of age", 0.1, 0.0, 0.5,
-                 "Rate at which the relative mortality hazard grows with age", hmd),
-      integer_param("demography.max_age_years", "years", 110, 80, 130,
-                    "Agents reaching this age die (the life table is closed)",
-                    "assumption: very few people live beyond 110 (HMD)"),
-      integer_param("demography.fertile_min_age_years", "years", 15, 10, 30, "Youngest age at which women give birth",
-                    "UN WPP convention for age-specific fertility (15-49)"),
-      integer_param("demography.fertile_max_age_years", "years", 49, 35, 60, "Oldest age at which women give birth",
-                    "UN WPP convention for age-specific fertility (15-49)"),
-      real_param("demography.male_share_at_birth", "1", 0.512, 0.0, 1.0, "Share of boys among newborns",
-                 "sex ratio at birth of about 105 boys per 100 girls (WHO; UN WPP 2022)"),
-  };
+  info.params = bound_params().declarations();
   info.fields = {
       {"cities", real_param("crude_birth_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 80.0,
                             "Live births per 1000 residents per year", "city data (scenarios/data/cities.toml)")},
@@ -282,7 +294,8 @@ ModelInfo crude_rate_demography() {
       FlowDecl{"deaths", false, "Deaths during the step", false},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
-    if (spec.integer("demography.fertile_max_age_years") < spec.integer("demography.fertile_min_age_years"))
+    const Params p = bound_params().read(spec);
+    if (p.fertile_max_age_years < p.fertile_min_age_years)
       diags.push_back(Diagnostic{spec.setting("demography.fertile_max_age_years").where,
                                  "demography.fertile_max_age_years", "is below demography.fertile_min_age_years", ""});
   });
