@@ -29,6 +29,88 @@ constexpr Purpose kSelectDraw = purpose("circular.select");
 constexpr Purpose kExpiryDraw = purpose("circular.expiry");  // 0 renewal, 1 overstay, 2 skill gain, 3 can travel
 constexpr std::size_t kMaxSchemes = 32;                      // alumni are a bit mask
 
+const std::string kFromScenario = "scenario";
+const std::string kAssumption = "assumption: ";
+
+// A scheme's terms as its [circular_schemes.NAME] block states them.
+struct SchemeTerms {
+  std::string origin, destination, sector;
+  std::int64_t annual_quota;
+  bool unemployed_only;
+  double priority_weight_women, priority_weight_youth;
+  int youth_max_age_years;
+  double application_rate_per_year, stay_months, overstay_probability, renewal_probability;
+  int max_renewals;
+  bool renewal_requires_job;
+  double skill_gain_probability, remittance_share;
+  bool reentry_allowed;
+};
+
+const ParamBindings<SchemeTerms>& scheme_terms() {
+  static const ParamBindings<SchemeTerms> table{
+      bind(&SchemeTerms::origin,
+           reference_param("origin", "cities", false, "City participants come from", kFromScenario)),
+      bind(&SchemeTerms::destination,
+           reference_param("destination", "cities", false, "City participants work in", kFromScenario)),
+      bind(&SchemeTerms::sector,
+           reference_param("sector", "sectors", false, "Sector of the participants' jobs", kFromScenario)),
+      bind(&SchemeTerms::annual_quota,
+           integer_param(
+               "annual_quota", "persons per year", 0, 0, 1.0e7,
+               "Participants admitted per calendar year, at most (rounded down to whole agents; released evenly "
+               "over the year)",
+               kFromScenario)),
+      bind(&SchemeTerms::unemployed_only,
+           bool_param("unemployed_only", false, "Whether only the unemployed may apply", kFromScenario)),
+      bind(&SchemeTerms::priority_weight_women,
+           real_param("priority_weight_women", "1", 1.0, 0.01, 100.0,
+                      "Selection weight of women relative to men (weighted random order)", kFromScenario)),
+      bind(&SchemeTerms::priority_weight_youth,
+           real_param("priority_weight_youth", "1", 1.0, 0.01, 100.0,
+                      "Selection weight of youth (up to youth_max_age_years) relative to older applicants",
+                      kFromScenario)),
+      bind(&SchemeTerms::youth_max_age_years,
+           integer_param("youth_max_age_years", "years", 24, 10, 60, "Oldest age counted as youth for selection",
+                         "UN definition of youth: 15-24")),
+      bind(&SchemeTerms::application_rate_per_year,
+           real_param(
+               "application_rate_per_year", "1/year", 0.05, 0.0, 10.0,
+               "Hazard that an eligible resident applies, per year",
+               kAssumption + "schemes are typically oversubscribed many times (e.g. seasonal worker programmes)")),
+      bind(&SchemeTerms::stay_months,
+           real_param(
+               "stay_months", "months", 9.0, 1.0, 120.0, "Length of a stay",
+               kAssumption +
+                   "seasonal and circular schemes allow stays of 6-12 months (EU Seasonal Workers Directive: up to "
+                   "9 months a year)")),
+      bind(
+          &SchemeTerms::overstay_probability,
+          share_param("overstay_probability", 0.05, "Probability that a participant stays on without papers at the end",
+                      kAssumption +
+                          "overstay in well-run circular schemes is low (New Zealand RSE: about 1%; Spanish-Moroccan "
+                          "strawberry scheme early years: higher)")),
+      bind(&SchemeTerms::renewal_probability,
+           share_param("renewal_probability", 0.0, "Probability that a stay is renewed at its end", kFromScenario)),
+      bind(&SchemeTerms::max_renewals,
+           integer_param("max_renewals", "1", 0, 0, 20, "Renewals allowed per stay", kFromScenario)),
+      bind(&SchemeTerms::renewal_requires_job,
+           bool_param("renewal_requires_job", true, "Whether only participants in work are renewed", kFromScenario)),
+      bind(&SchemeTerms::skill_gain_probability,
+           share_param("skill_gain_probability", 0.3, "Probability that a returnee gains a skill level",
+                       kAssumption +
+                           "on-the-job training and mentoring are the stated aim of MENTOR and of the Freetown-Milan "
+                           "partnership (seed 002)")),
+      bind(&SchemeTerms::remittance_share,
+           share_param(
+               "remittance_share", 0.3, "Share of income participants send home",
+               kAssumption + "temporary workers remit more than settled migrants (World Bank 2006; RSE evaluations)")),
+      bind(&SchemeTerms::reentry_allowed,
+           bool_param("reentry_allowed", true, "Whether returnees may take part again", kFromScenario)),
+  };
+  return table;
+}
+
+// The scheme in agents and steps, with its state.
 struct Scheme {
   std::string name;
   std::optional<std::size_t> origin, destination;
@@ -60,27 +142,28 @@ class CircularSchemes : public Model {
     const auto ppa = spec.integer("run.people_per_agent");
     const double dt = clock_.years_per_step();
     for (const auto& e : spec.entries("circular_schemes")) {
+      const SchemeTerms terms = scheme_terms().read(e);
       Scheme s;
       s.name = e.name;
-      s.origin = city_of_run(geography_, e.text("origin"));
-      s.destination = city_of_run(geography_, e.text("destination"));
-      s.sector = static_cast<std::size_t>(sectors.index(e.text("sector")));
+      s.origin = city_of_run(geography_, terms.origin);
+      s.destination = city_of_run(geography_, terms.destination);
+      s.sector = static_cast<std::size_t>(sectors.index(terms.sector));
       s.window = window_of(e, clock_);
-      s.quota_agents = e.integer("annual_quota") / ppa;  // rounded down: never above the quota in persons
+      s.quota_agents = terms.annual_quota / ppa;  // rounded down: never above the quota in persons
       s.group = target_group_of(e);
-      s.unemployed_only = e.flag("unemployed_only");
-      s.weight_women = e.real("priority_weight_women");
-      s.weight_youth = e.real("priority_weight_youth");
-      s.youth_max_months = static_cast<int>(e.integer("youth_max_age_years") + 1) * 12;
-      s.apply_per_step = -std::expm1(-e.real("application_rate_per_year") * dt);
-      s.stay_steps = std::max(1, static_cast<int>(std::ceil(e.real("stay_months") / clock_.step_months)));
-      s.overstay = e.real("overstay_probability");
-      s.renewal = e.real("renewal_probability");
-      s.max_renewals = static_cast<int>(e.integer("max_renewals"));
-      s.renewal_requires_job = e.flag("renewal_requires_job");
-      s.skill_gain = e.real("skill_gain_probability");
-      s.remittance_share = e.real("remittance_share");
-      s.reentry = e.flag("reentry_allowed");
+      s.unemployed_only = terms.unemployed_only;
+      s.weight_women = terms.priority_weight_women;
+      s.weight_youth = terms.priority_weight_youth;
+      s.youth_max_months = (terms.youth_max_age_years + 1) * 12;
+      s.apply_per_step = -std::expm1(-terms.application_rate_per_year * dt);
+      s.stay_steps = std::max(1, static_cast<int>(std::ceil(terms.stay_months / clock_.step_months)));
+      s.overstay = terms.overstay_probability;
+      s.renewal = terms.renewal_probability;
+      s.max_renewals = terms.max_renewals;
+      s.renewal_requires_job = terms.renewal_requires_job;
+      s.skill_gain = terms.skill_gain_probability;
+      s.remittance_share = terms.remittance_share;
+      s.reentry = terms.reentry_allowed;
       schemes_.push_back(std::move(s));
     }
     if (schemes_.empty()) return;  // idle: no columns, no fields
@@ -338,42 +421,8 @@ ModelInfo circular_schemes() {
   schemes.entry_noun = "circular migration scheme";
   schemes.is_policy = true;
   schemes.meaning = "Policy: temporary work stays from an origin city in a destination sector, with return";
-  const std::string scen = "scenario";
-  const std::string a = "assumption: ";
-  schemes.fields = {
-      reference_param("origin", "cities", false, "City participants come from", scen),
-      reference_param("destination", "cities", false, "City participants work in", scen),
-      reference_param("sector", "sectors", false, "Sector of the participants' jobs", scen),
-      integer_param("annual_quota", "persons per year", 0, 0, 1.0e7,
-                    "Participants admitted per calendar year, at most (rounded down to whole agents; released evenly "
-                    "over the year)",
-                    scen),
-      bool_param("unemployed_only", false, "Whether only the unemployed may apply", scen),
-      real_param("priority_weight_women", "1", 1.0, 0.01, 100.0,
-                 "Selection weight of women relative to men (weighted random order)", scen),
-      real_param("priority_weight_youth", "1", 1.0, 0.01, 100.0,
-                 "Selection weight of youth (up to youth_max_age_years) relative to older applicants", scen),
-      integer_param("youth_max_age_years", "years", 24, 10, 60, "Oldest age counted as youth for selection",
-                    "UN definition of youth: 15-24"),
-      real_param("application_rate_per_year", "1/year", 0.05, 0.0, 10.0,
-                 "Hazard that an eligible resident applies, per year",
-                 a + "schemes are typically oversubscribed many times (e.g. seasonal worker programmes)"),
-      real_param("stay_months", "months", 9.0, 1.0, 120.0, "Length of a stay",
-                 a + "seasonal and circular schemes allow stays of 6-12 months (EU Seasonal Workers Directive: up to "
-                     "9 months a year)"),
-      share_param("overstay_probability", 0.05, "Probability that a participant stays on without papers at the end",
-                  a + "overstay in well-run circular schemes is low (New Zealand RSE: about 1%; Spanish-Moroccan "
-                      "strawberry scheme early years: higher)"),
-      share_param("renewal_probability", 0.0, "Probability that a stay is renewed at its end", scen),
-      integer_param("max_renewals", "1", 0, 0, 20, "Renewals allowed per stay", scen),
-      bool_param("renewal_requires_job", true, "Whether only participants in work are renewed", scen),
-      share_param("skill_gain_probability", 0.3, "Probability that a returnee gains a skill level",
-                  a + "on-the-job training and mentoring are the stated aim of MENTOR and of the Freetown-Milan "
-                      "partnership (seed 002)"),
-      share_param("remittance_share", 0.3, "Share of income participants send home",
-                  a + "temporary workers remit more than settled migrants (World Bank 2006; RSE evaluations)"),
-      bool_param("reentry_allowed", true, "Whether returnees may take part again", scen)};
-  for (auto& f : target_group_fields(18, 35, scen)) schemes.fields.push_back(std::move(f));
+  schemes.fields = scheme_terms().declarations();
+  for (auto& f : target_group_fields(18, 35, kFromScenario)) schemes.fields.push_back(std::move(f));
   for (auto& f : window_fields("recruitment")) schemes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(schemes));
   info.checks = {window_check("circular_schemes"), quota_scale_check("circular_schemes", "annual_quota"), target_group_check("circular_schemes"),
