@@ -3,7 +3,7 @@
 // they return (assisted voluntary return, e.g. IOM's programmes), and on
 // arrival home are placed in a job with the programme's probability. The
 // incentive counts towards a migrant's savings target, so target savers go
-// home sooner (models/mobility/behavioural_migration.cpp).
+// home sooner (models/mobility/migration/returns.cpp).
 #include <algorithm>
 
 #include "declare.hpp"
