@@ -73,7 +73,7 @@ void BehaviouralMigration::decide_chunk(ChunkDecisions& c, const Chunk& ch) cons
   thread_local RowSelection active;
   active.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
     return list_deciding(DecisionColumns{c.id.data(), c.next.data(), c.transit.data(), c.return_due.data(), c.age.data()},
-                         c.step, p_.min_age_months, ch.begin, ch.end, rows, ids);
+                         c.step, min_age_months_, ch.begin, ch.end, rows, ids);
   });
   // The active rows are sparse: their columns are fetched a few rows ahead,
   // so that the loads of one agent overlap the work of another.

@@ -8,9 +8,13 @@
 
 namespace mobsim::models::migration {
 
-BehaviouralMigration::BehaviouralMigration(ModelSetup& setup) : geography_(setup.geography), clock_(setup.clock) {
+BehaviouralMigration::BehaviouralMigration(ModelSetup& setup)
+    : geography_(setup.geography),
+      clock_(setup.clock),
+      p_(bound_params().read(setup.spec)),
+      min_age_months_(p_.min_age_years * 12),
+      study_max_age_months_(p_.study_max_age_years * 12) {
   const auto& spec = setup.spec;
-  read_params(spec);
   read_corridors(spec);
   read_language_and_colonial_ties(spec);
   read_transit_hubs_and_routes(spec);
@@ -74,7 +78,7 @@ void BehaviouralMigration::initialise(World& world) {
     const auto origin = a.col(core::origin);
     auto next = a.col(next_);
     for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-      if (age[r] < p_.min_age_months) continue;
+      if (age[r] < min_age_months_) continue;
       const bool migrant = home_of(origin[r]) != ch.city;
       next[r] = schedule(0, age[r], migrant, world.rng().agent(id[r], 0, kDecideDraw).unit(3));
     }
@@ -97,53 +101,6 @@ void BehaviouralMigration::observe(const World& world, SeriesOut& out) const {
     returns[c] = returns_[c] * scale;
     skilled_emigrants[c] = skilled_[c] * scale;
   }
-}
-
-void BehaviouralMigration::read_params(const ScenarioSpec& spec) {
-  auto r = [&](const char* key) { return spec.real(std::string("migration.") + key); };
-  p_.consider_hazard_per_year = r("consider_hazard_per_year");
-  p_.age_peak_years = r("age_peak_years");
-  p_.age_spread_years = r("age_spread_years");
-  p_.age_floor = r("age_floor");
-  p_.unemployed_multiplier = r("unemployed_multiplier");
-  p_.income_gap_weight = r("income_gap_weight");
-  p_.network_tie_multiplier = r("network_tie_multiplier");
-  p_.capability_floor = r("capability_floor");
-  p_.income_weight = r("income_weight");
-  p_.size_weight = r("size_weight");
-  p_.move_constant = r("move_constant");
-  p_.network_weight = r("network_weight");
-  p_.distance_weight = r("distance_weight");
-  p_.cost_weight = r("cost_weight");
-  p_.language_bonus = r("language_bonus");
-  p_.colonial_bonus = r("colonial_bonus");
-  p_.international_constant = r("international_constant");
-  p_.stay_constant = r("stay_constant");
-  p_.home_bonus = r("home_bonus");
-  p_.access_weight = r("access_weight");
-  p_.income_floor_share = r("income_floor_share");
-  p_.travel_cost_eur_per_km = r("travel_cost_eur_per_km");
-  p_.move_fixed_cost_eur = r("move_fixed_cost_eur");
-  p_.irregular_cost_eur = r("irregular_cost_eur");
-  p_.network_cost_reduction = r("network_cost_reduction");
-  p_.network_half_persons = r("network_half_persons");
-  p_.family_max_probability = r("family_max_probability");
-  p_.family_half_persons = r("family_half_persons");
-  p_.irregular_willingness = r("irregular_willingness");
-  p_.irregular_failure_probability = r("irregular_failure_probability");
-  p_.asylum_application_probability = r("asylum_application_probability");
-  p_.transit_months = r("transit_months");
-  p_.transit_share = r("transit_share");
-  p_.transit_max_detour = r("transit_max_detour");
-  p_.transit_give_up_probability = r("transit_give_up_probability");
-  p_.return_hazard_per_year = r("return_hazard_per_year");
-  p_.return_unemployed_multiplier = r("return_unemployed_multiplier");
-  p_.savings_target_months = r("savings_target_months");
-  p_.return_target_multiplier = r("return_target_multiplier");
-  p_.return_decay_years = r("return_decay_years");
-  p_.settled_return_factor = r("settled_return_factor");
-  p_.min_age_months = static_cast<int>(spec.integer("migration.min_age_years")) * 12;
-  p_.study_max_age_months = static_cast<int>(spec.integer("migration.study_max_age_years")) * 12;
 }
 
 }  // namespace mobsim::models::migration

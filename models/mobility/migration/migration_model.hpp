@@ -81,8 +81,12 @@ struct Params {
   double transit_months, transit_share, transit_max_detour, transit_give_up_probability;
   double return_hazard_per_year, return_unemployed_multiplier, savings_target_months, return_target_multiplier;
   double return_decay_years, settled_return_factor;
-  int min_age_months, study_max_age_months;
+  int min_age_years, study_max_age_years;
 };
+
+// The parameters, each declared once with the member it fills
+// (registration.cpp).
+const ParamBindings<Params>& bound_params();
 
 // Everything a decision reads from the other models for one step, indexed
 // by city j (and origin place o, nationality n, skill s).
@@ -155,7 +159,6 @@ class BehaviouralMigration : public Model {
 
  private:
   // Set-up (migration_model.cpp, city_pair_tables.cpp).
-  void read_params(const ScenarioSpec& spec);
   void read_corridors(const ScenarioSpec& spec);
   void read_language_and_colonial_ties(const ScenarioSpec& spec);
   void read_transit_hubs_and_routes(const ScenarioSpec& spec);
@@ -228,12 +231,13 @@ class BehaviouralMigration : public Model {
   double years_per_step() const { return clock_.years_per_step(); }
 
   bool eligible(const World& world, std::uint16_t age_months, std::uint64_t id) const {
-    return age_months >= p_.min_age_months && !world.created_this_step(id);
+    return age_months >= min_age_months_ && !world.created_this_step(id);
   }
 
   const Geography& geography_;
   const Clock& clock_;
-  Params p_{};
+  Params p_;
+  int min_age_months_, study_max_age_months_;
   std::vector<bool> legal_open_, irregular_open_;  // [i * C + j]
   std::vector<double> visa_multiplier_;            // [i * C + j]
   std::vector<double> language_, colonial_;        // [b * C + j]
