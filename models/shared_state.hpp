@@ -92,6 +92,10 @@ inline const std::string kWorkPermitStepsField = "work_permit_steps";
 // (one owner for `labour.retirement_age_years`; the budget pays old-age
 // income from it).
 inline const std::string kRetirementAgeField = "retirement_age_months";
+// labour: the age from which young people may join the labour force, in
+// months [1] (one owner for `labour.entry_age_years`; job programmes hire
+// from it).
+inline const std::string kLabourEntryAgeField = "labour_entry_age_months";
 // budget: the age from which agents have a budget of their own, in months
 // [1] (one owner for `budget.adult_age_years`; remittances count adults
 // from it).
@@ -108,20 +112,13 @@ inline const std::string kJobsAddedField = "jobs_added_by_policies";
 
 // ---- policy fields -------------------------------------------------------
 // The levers through which instruments act (border closures, demand shocks,
-// recognition, undocumented residents' access, housing programmes) are in
-// levers.hpp. Whether a given undocumented resident is among those with
+// recognition, undocumented residents' access, housing programmes, legal
+// pathways, return support) are in levers.hpp. Whether a given undocumented resident is among those with
 // access to services (the same people every step): this uniform draw below
 // the access share.
 inline double service_access_draw(const Rng& rng, std::uint64_t agent_id) {
   return rng.agent(agent_id, 0, purpose("undocumented.service_access")).unit(0);
 }
-// return support, on the city migrants live in, by home city (then the rest
-// of the world) [C + 1]: multiplier of the return hazard; EUR paid on return.
-inline const std::string kReturnHazardMultiplierField = "return_hazard_multiplier";
-inline const std::string kReturnIncentiveField = "return_incentive_eur";
-// legal pathways, on the destination, by origin city and skill level
-// [C * 3]: 1 + index of a pathway with places left this year, or 0.
-inline const std::string kLegalPathwayField = "legal_pathway";
 // circular schemes: remittance share of the participants of each scheme
 // [schemes + 1] (index 0 unused) and what they sent this step, EUR in agent
 // units, on their city of residence [schemes + 1] (filled by remittances).

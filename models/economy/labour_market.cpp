@@ -144,6 +144,7 @@ class LabourMarket : public Model {
     skill_wage_field_ = setup.fields.add(kSkillWageField, kSkillLevels, "mean wage of a job by skill level");
     penalty_field_ = setup.fields.add(kRecognitionPenaltyField, 1, "foreign qualification not recognised");
     retirement_field_ = setup.fields.add(kRetirementAgeField, 1, "age at which workers leave the labour force (months)");
+    entry_age_field_ = setup.fields.add(kLabourEntryAgeField, 1, "age from which young people may work (months)");
     vacancies_field_ = setup.fields.add(kVacanciesField, static_cast<std::uint32_t>(segments), "open jobs after hiring");
     added_field_ = setup.fields.add(kJobsAddedField, static_cast<std::uint32_t>(segments), "jobs created by policies");
   }
@@ -159,6 +160,7 @@ class LabourMarket : public Model {
     for (std::size_t c = 0; c < n; ++c) {
       world.fields().at(penalty_field_, c)[0] = penalty_[c];
       world.fields().at(retirement_field_, c)[0] = 12.0 * p_.retirement_age_years;
+      world.fields().at(entry_age_field_, c)[0] = 12.0 * p_.entry_age_years;
     }
 
     // Employed agents get a sector (from the city's profile) and a job at
@@ -611,7 +613,7 @@ class LabourMarket : public Model {
   Column<std::uint8_t> job_{};
   Column<std::uint16_t> next_separation_{};
   CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_,
-      retirement_field_;
+      retirement_field_, entry_age_field_;
   CityField vacancies_field_, added_field_;
   std::optional<CityField> remittance_jobs_;
   CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
@@ -698,6 +700,8 @@ ModelInfo labour_market() {
       owns_field(kJobsField, "sectors x 3 skill levels", "agents", "jobs, filled or vacant", labour_phase),
       owns_field(kRetirementAgeField, "1", "months", "age at which workers leave the labour force "
                  "(labour.retirement_age_years; set once, when the world is built)", {}),
+      owns_field(kLabourEntryAgeField, "1", "months", "age from which young people may join the labour force "
+                 "(labour.entry_age_years; set once, when the world is built)", {}),
       owns_field(kWageField, "sectors x 3 skill levels", "EUR/month", "wage of a job by sector and skill level",
                  labour_phase),
       owns_field(kUnemploymentRateField, "3 skill levels", "1",

@@ -72,6 +72,33 @@ inline LeverDecl public_construction_share_lever() {
           one_per_city};
 }
 
+// Where a legal pathway with places left this year admits, on the
+// destination by origin city and skill level [C * 3]: 1 + the pathway's
+// index, 0 none; read by migration decisions (the pathway channel).
+inline LeverDecl legal_pathway_lever() {
+  return {"legal_pathway", "cities x 3 skill levels (origin city, then skill)", "code",
+          "1 + index of a pathway into this city with places left this year, by origin and skill; 0 none", 0.0,
+          [](const ScenarioSpec&, const Geography& geography) {
+            return static_cast<std::uint32_t>(geography.city_count() * 3);
+          }};
+}
+
+// Return support, on the city migrants live in, by home city (then the rest
+// of the world) [C + 1]: 1 + the programme that supports a return there, 0
+// none; and the incentive it pays, EUR. Read by migration decisions (the
+// incentive counts towards a target saver's savings).
+inline std::uint32_t one_per_home(const ScenarioSpec&, const Geography& geography) {
+  return static_cast<std::uint32_t>(geography.city_count() + 1);
+}
+inline LeverDecl return_programme_lever() {
+  return {"return_programme", "cities + 1 (home city, then the rest of the world)", "code",
+          "1 + return-support programme for returns from here to each home; 0 none", 0.0, one_per_home};
+}
+inline LeverDecl return_incentive_lever() {
+  return {"return_incentive_eur", "cities + 1 (home city, then the rest of the world)", "EUR",
+          "paid on a supported return from here to each home", 0.0, one_per_home};
+}
+
 inline void add_lever(StateDecls& state, const LeverDecl& lever) {
   if (!state.uses_lever(lever.name)) state.levers.push_back(lever);
 }

@@ -38,7 +38,6 @@ class JobProgrammes : public Model {
         programmes_.push_back(Programme{*city, static_cast<std::size_t>(sectors.index(e.text("sector"))),
                                         window_of(e, clock_), e.real("jobs_per_year"), target_group_of(e),
                                         e.flag("include_inactive")});
-    entry_age_months_ = static_cast<int>(setup.spec.integer("labour.entry_age_years")) * 12;
     hires_.assign(setup.geography.city_count(), 0.0);
   }
 
@@ -46,6 +45,7 @@ class JobProgrammes : public Model {
     if (programmes_.empty()) return;
     job_ = world.schema().find<std::uint8_t>(kJobColumn);
     added_ = world.field_schema().find(kJobsAddedField);
+    entry_age_ = world.field_schema().find(kLabourEntryAgeField);
   }
 
   void run(Phase, World& world) override {
@@ -58,6 +58,7 @@ class JobProgrammes : public Model {
       const auto posts = static_cast<std::size_t>(std::floor(p.open_posts + 1e-9));
       if (posts == 0) continue;
       AgentTable& a = world.agents(p.city);
+      const int entry_age_months = static_cast<int>(world.fields().at(entry_age_, p.city)[0]);
       const auto id = a.col(core::id);
       const auto age = a.col(core::age_months);
       const auto sex = a.col(core::sex);
@@ -69,7 +70,7 @@ class JobProgrammes : public Model {
       for (std::uint32_t r = 0; r < a.size(); ++r) {
         const bool looking = employment[r] == code(Employment::unemployed) ||
                              (p.include_inactive && employment[r] == code(Employment::inactive) &&
-                              age[r] >= entry_age_months_);
+                              age[r] >= entry_age_months);
         if (!looking || !p.group.matches(age[r], sex[r], skill[r])) continue;
         candidates.push_back(Candidate{id[r]});
         rows.push_back(r);
@@ -98,9 +99,8 @@ class JobProgrammes : public Model {
  private:
   const Clock& clock_;
   std::vector<Programme> programmes_;
-  int entry_age_months_ = 0;
   Column<std::uint8_t> job_{};
-  CityField added_{};
+  CityField added_{}, entry_age_{};
   std::vector<double> hires_;  // agents, this step
 };
 
@@ -140,6 +140,8 @@ ModelInfo job_programmes() {
       optional(writes_field(kJobsAddedField, {Phase::policy},
                             "adds the filled posts to jobs_added_by_policies, which the labour market adds to its "
                             "jobs"))};
+  info.state.reads = {optional(reads_field(kLabourEntryAgeField, Phase::policy),
+                               "only programmes in use read it, and they need the labour model (checked above)")};
   info.series = {{"programme_hires", "persons", "People hired into job programmes during the step", true, SeriesKind::flow}};
   info.make = [](ModelSetup& setup) { return std::make_unique<JobProgrammes>(setup); };
   return info;

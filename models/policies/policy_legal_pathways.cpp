@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "relocation.hpp"
@@ -52,13 +53,12 @@ class LegalPathways : public Model {
       pathways_.push_back(std::move(p));
     }
     if (pathways_.empty()) return;  // idle: no columns, no field
-    field_ = setup.fields.add(kLegalPathwayField, static_cast<std::uint32_t>(geography_.city_count() * 3),
-                              "1 + legal pathway with places left, by origin city and skill level; 0 none");
     application_ = setup.schema.add<std::uint8_t>(kPathwayApplicationColumn, "1 + legal pathway applied to this step");
     destination_ = setup.schema.add<std::uint16_t>(kPathwayDestinationColumn, "city a pathway application is for");
   }
 
   void initialise(World& world) override {
+    field_ = world.field_schema().find(legal_pathway_lever().name);
     if (!pathways_.empty()) columns_ = RelocationColumns::find(world);
   }
 
@@ -207,10 +207,9 @@ ModelInfo legal_pathways() {
                                                 "pathways)",
                                                 ""});
                  }};
+  writes_lever(info.state, legal_pathway_lever(), {Phase::policy},
+               "opens the pathway channel for the origins and skills of pathways with places left");
   info.state.owns = {
-      owns_field(kLegalPathwayField, "cities x 3 skill levels (origin city, then skill)", "code",
-                 "1 + index of a pathway into this city with places left this year, by origin and skill; 0 none",
-                 {Phase::policy}),
       // Filed by migration decisions (decide); cleared here when the
       // applications are decided, later in the same phase.
       owns_column<std::uint8_t>(kPathwayApplicationColumn, "code",

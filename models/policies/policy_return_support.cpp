@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "declare.hpp"
+#include "levers.hpp"
 #include "policy.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -46,15 +47,13 @@ class ReturnSupport : public Model {
     returns_.assign(n, 0.0);
     placements_.assign(n, 0.0);
     if (programmes_.empty()) return;  // idle: no column, no fields
-    programme_field_ = setup.fields.add("return_programme", static_cast<std::uint32_t>(n + 1),
-                                        "1 + return-support programme for returns from here to each home; 0 none");
-    incentive_field_ = setup.fields.add(kReturnIncentiveField, static_cast<std::uint32_t>(n + 1),
-                                        "EUR paid on a supported return from here to each home");
     supported_ = setup.schema.add<std::uint8_t>(kSupportedReturnColumn,
                                                 "1 + return-support programme of a return not yet handled; 0 none");
   }
 
   void initialise(World& world) override {
+    programme_field_ = world.field_schema().find(return_programme_lever().name);
+    incentive_field_ = world.field_schema().find(return_incentive_lever().name);
     if (programmes_.empty()) return;
     job_ = world.schema().find<std::uint8_t>(kJobColumn);
     added_ = world.field_schema().find(kJobsAddedField);
@@ -173,12 +172,7 @@ ModelInfo return_support() {
   info.checks = {window_check("return_support"), place_names_check("return_support", "host_cities"),
                  place_names_check("return_support", "home_cities"),
                  needs_slots_when_used("return_support", {"labour"})};
-  const std::string by_home = "cities + 1 (home city, then the rest of the world)";
   info.state.owns = {
-      owns_field("return_programme", by_home, "code",
-                 "1 + return-support programme for returns from here to each home; 0 none", {Phase::policy}),
-      owns_field(kReturnIncentiveField, by_home, "EUR", "paid on a supported return from here to each home",
-                 {Phase::policy}),
       // Set by migration decisions (decide), cleared here on arrival home.
       owns_column<std::uint8_t>(kSupportedReturnColumn, "code",
                                 "1 + return-support programme of a supported return not yet handled on arrival "
@@ -191,6 +185,9 @@ ModelInfo return_support() {
       optional(writes_field(kJobsAddedField, {Phase::arrive},
                             "adds the reintegration posts to jobs_added_by_policies, which the labour market adds to "
                             "its jobs"))};
+  writes_lever(info.state, return_programme_lever(), {Phase::policy},
+               "names the programme that supports returns from its host cities to its home cities");
+  writes_lever(info.state, return_incentive_lever(), {Phase::policy}, "sets the incentive such a return receives");
   info.series = {
       {"supported_returns", "persons", "Returnees arriving home with return support during the step", true, SeriesKind::flow},
       {"reintegration_placements", "persons", "Supported returnees placed in a job on arrival during the step", true, SeriesKind::flow},

@@ -24,8 +24,7 @@ ChannelOdds BehaviouralMigration::access(const World& world, const StepTables& t
     }
     acc.family = t.family[origin * n + j];
     acc.work = std::min(1.0, world.fields().at(visa_, j)[static_cast<std::size_t>(skill)] * visa_multiplier_[i * n + j]);
-    if (pathway_)
-      acc.pathway = static_cast<std::uint8_t>(world.fields().at(*pathway_, j)[i * kSkillLevels + static_cast<std::size_t>(skill)]);
+    acc.pathway = static_cast<std::uint8_t>(world.fields().at(pathway_, j)[i * kSkillLevels + static_cast<std::size_t>(skill)]);
     if (age_months < study_max_age_months_ && skill > 0) acc.study = world.fields().at(study_, j)[0];
   }
   if (irregular_open_[i * n + j]) acc.irregular = p_.irregular_willingness;

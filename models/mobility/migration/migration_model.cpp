@@ -54,19 +54,19 @@ void BehaviouralMigration::initialise(World& world) {
   outside_ = world.flow("returns_to_rest_of_world");
   for (const auto& name : kChannelNames) channel_id_.push_back(world.channel(name));
   relocation_ = RelocationColumns::find(world);
-  // Policies, when their models are selected.
+  // Levers the instruments set (neutral: no pathway, no return support).
+  move_factor_ = f.find(international_move_lever().name);
+  pathway_ = f.find(legal_pathway_lever().name);
+  return_programme_ = f.find(return_programme_lever().name);
+  incentive_ = f.find(return_incentive_lever().name);
+  // Columns of the instruments' participants, which exist only when an
+  // instrument is in use: a lever above is non-neutral only then.
   if (s.has(kSchemeColumn)) scheme_ = s.find<std::uint8_t>(kSchemeColumn);
-  if (f.has(kLegalPathwayField)) {
-    pathway_ = f.find(kLegalPathwayField);
+  if (s.has(kPathwayApplicationColumn)) {
     application_ = s.find<std::uint8_t>(kPathwayApplicationColumn);
     applied_to_ = s.find<std::uint16_t>(kPathwayDestinationColumn);
   }
-  move_factor_ = f.find(international_move_lever().name);
-  if (f.has(kReturnIncentiveField)) {
-    return_programme_ = f.find("return_programme");
-    incentive_ = f.find(kReturnIncentiveField);
-    supported_ = s.find<std::uint8_t>(kSupportedReturnColumn);
-  }
+  if (s.has(kSupportedReturnColumn)) supported_ = s.find<std::uint8_t>(kSupportedReturnColumn);
   returns_.assign(world.city_count(), 0.0);
   skilled_.assign(world.city_count(), 0.0);
   // The initial adults' first decision opportunities (geometric waits from

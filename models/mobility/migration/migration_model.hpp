@@ -261,7 +261,7 @@ class BehaviouralMigration : public Model {
   RelocationColumns relocation_;
   std::optional<Column<std::uint8_t>> scheme_, application_, supported_;
   std::optional<Column<std::uint16_t>> applied_to_;
-  std::optional<CityField> pathway_, return_programme_, incentive_;
+  CityField pathway_{}, return_programme_{}, incentive_{};  // levers
   CityField move_factor_;  // lever
   std::vector<double> returns_, skilled_;  // agents, last step, by city of departure
 };

@@ -272,10 +272,11 @@ ModelInfo behavioural_migration() {
       reads_field(kWorkPermitStepsField, decide),
       reads_column(kCitizenshipColumn, decide),
       // Recruited earlier in decide by the circular schemes.
-      optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides"),
-      optional(reads_field(kLegalPathwayField, decide), "no legal pathway channel"),
-      optional(reads_field(kReturnIncentiveField, decide), "no return incentive, no supported returns"),
-      optional(reads_field("return_programme", decide), "no return incentive, no supported returns")};
+      optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides")};
+  // What legal pathways and return support set in the policy phase.
+  reads_lever(info.state, legal_pathway_lever(), decide);
+  reads_lever(info.state, return_programme_lever(), decide);
+  reads_lever(info.state, return_incentive_lever(), decide);
   // The savings read and the writes of what a move leaves behind. The job,
   // tenure, return order, arrival and permit end are read here too but
   // declared as writes only: whole columns are declared, and the agents that

@@ -12,7 +12,7 @@ namespace mobsim::models::migration {
 // A return incentive (return support policies) counts towards a target
 // saver's savings, and so brings returns forward.
 double BehaviouralMigration::return_incentive(const ChunkDecisions& c, const AgentDecision& agent) const {
-  return incentive_ && agent.migrant ? c.world.fields().at(*incentive_, c.city)[agent.home] : 0.0;
+  return agent.migrant ? c.world.fields().at(incentive_, c.city)[agent.home] : 0.0;
 }
 
 // Probability that a migrant returns home this step: highest just after
@@ -45,9 +45,9 @@ void BehaviouralMigration::return_home(ChunkDecisions& c, const AgentDecision& a
   }
   if (!legal_open_[i * n + home] && !irregular_open_[i * n + home]) return;  // corridor closed
   if (c.savings[r] + incentive < travel_cost(i, home) && !c.return_due[r]) return;  // cannot afford it yet
-  if (incentive_ && c.world.fields().at(*return_programme_, i)[home] > 0) {
+  if (const double programme = c.world.fields().at(return_programme_, i)[home]; programme > 0) {
     c.savings[r] = static_cast<float>(c.savings[r] + incentive);
-    c.agents.col(*supported_)[r] = static_cast<std::uint8_t>(c.world.fields().at(*return_programme_, i)[home]);
+    c.agents.col(*supported_)[r] = static_cast<std::uint8_t>(programme);
   }
   settle(c.world, c.agents, r, home, kReturn, agent.nationality, agent.draw, c.moves);
   c.returns += 1;
