@@ -167,4 +167,13 @@ inline StateWrite optional(StateWrite write) {
   return write;
 }
 
+// A model that touches other models' state only while its scenario gives it
+// work (instruments in use) or only when they are selected: every read and
+// write it declares so far becomes optional, the reads saying `why`.
+inline void all_optional(StateDecls& state, const std::string& why) {
+  for (auto& read : state.reads)
+    if (!read.optional) read = optional(read, why);
+  for (auto& write : state.writes) write = optional(write);
+}
+
 }  // namespace mobsim::models

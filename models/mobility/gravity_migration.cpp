@@ -135,8 +135,7 @@ ModelInfo gravity_migration() {
   info.params = bound_params().declarations();
   // What a move leaves behind, where the models owning it are selected.
   declare_relocation(info.state, {Phase::decide});
-  for (auto& read : info.state.reads) read = optional(read, "a mover leaves only the employment status behind");
-  for (auto& write : info.state.writes) write = optional(write);
+  all_optional(info.state, "a mover leaves only the employment status behind");
   info.make = [](ModelSetup& setup) { return std::make_unique<GravityMigration>(setup); };
   return info;
 }

@@ -4,6 +4,8 @@
 // by the policies that move people themselves (legal pathways, circular
 // schemes).
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "declare.hpp"
 #include "shared_state.hpp"
@@ -12,6 +14,13 @@
 namespace mobsim::models {
 
 inline const std::string kNextDecisionColumn = "next_decision_step";
+
+// The columns a move resets (leave_behind), besides the decision schedule.
+inline const std::vector<std::string>& left_behind_columns() {
+  static const std::vector<std::string> columns{kJobColumn, kTenureColumn, kReturnDueColumn, kArrivalColumn,
+                                                kPermitEndColumn};
+  return columns;
+}
 
 struct RelocationColumns {
   Column<float> savings{};
@@ -36,7 +45,8 @@ struct RelocationColumns {
   // (a mover then leaves only the employment status behind).
   static std::optional<RelocationColumns> find_if_present(const World& world) {
     const auto& s = world.schema();
-    for (const auto& name : {kSavingsColumn, kJobColumn, kTenureColumn, kReturnDueColumn, kPermitEndColumn, kArrivalColumn})
+    if (!s.has(kSavingsColumn)) return std::nullopt;
+    for (const auto& name : left_behind_columns())
       if (!s.has(name)) return std::nullopt;
     return find(world);
   }
@@ -50,8 +60,7 @@ inline void declare_relocation(StateDecls& state, const std::vector<Phase>& phas
                                ReadTiming savings_timing = ReadTiming::this_step) {
   const std::string why = "a move leaves the job, the home and any order to leave behind (leave_behind)";
   state.reads.push_back(reads_column(kSavingsColumn, phases.front(), savings_timing));
-  for (const auto& column : {kJobColumn, kTenureColumn, kReturnDueColumn, kArrivalColumn, kPermitEndColumn})
-    state.writes.push_back(writes_column(column, phases, why));
+  for (const auto& column : left_behind_columns()) state.writes.push_back(writes_column(column, phases, why));
   state.writes.push_back(optional(writes_column(kNextDecisionColumn, phases, why)));
 }
 

@@ -19,6 +19,9 @@
 
 namespace mobsim::models {
 
+// The source of a policy's terms: the scenario that states them.
+inline const std::string kFromScenario = "scenario";
+
 // A policy is in force during the months [start, end) of the calendar: for
 // the steps that begin in one of those months. Its effects therefore show
 // in the output from the time point after `start` (the state at the end of

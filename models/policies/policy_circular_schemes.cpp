@@ -29,7 +29,6 @@ constexpr Purpose kSelectDraw = purpose("circular.select");
 constexpr Purpose kExpiryDraw = purpose("circular.expiry");  // 0 renewal, 1 overstay, 2 skill gain, 3 can travel
 constexpr std::size_t kMaxSchemes = 32;                      // alumni are a bit mask
 
-const std::string kFromScenario = "scenario";
 const std::string kAssumption = "assumption: ";
 
 // A scheme's terms as its [circular_schemes.NAME] block states them.
@@ -465,14 +464,12 @@ ModelInfo circular_schemes() {
   // Only schemes in use touch other models' state, and they need the labour,
   // housing, legal status and budget models (checked above).
   const std::string unused = "no circular schemes (they need the labour, housing, legal status and budget models)";
-  for (auto& read : info.state.reads) {
+  for (auto& read : info.state.reads)
     // RelocationColumns::find looks savings up, but the schemes never read
     // them (nobody pays for a scheme's journeys): no phase, so that
     // migration, which pays for its moves in decide, need not run first.
     if (read.kind == StateKind::agent_column && read.name == kSavingsColumn) read.phase = std::nullopt;
-    if (!read.optional) read = optional(read, unused);
-  }
-  for (auto& write : info.state.writes) write = optional(write);
+  all_optional(info.state, unused);
   info.entry_series = EntrySeriesDecl{
       "schemes", "circular_schemes",
       {{"applicants", "persons", "Residents of the origin who applied during the step", true, SeriesKind::flow},

@@ -14,6 +14,29 @@ namespace mobsim::models {
 
 namespace {
 
+// A change's terms as its [bloc_changes.NAME] block states them.
+struct ChangeTerms {
+  std::string bloc;
+  bool free_movement;
+  std::vector<std::string> join;
+  std::vector<std::string> leave;
+};
+
+const ParamBindings<ChangeTerms>& change_terms() {
+  static const ParamBindings<ChangeTerms> table{
+      bind(&ChangeTerms::bloc, reference_param("bloc", "blocs", false, "The bloc that changes", kFromScenario)),
+      bind(&ChangeTerms::free_movement,
+           bool_param("free_movement", false, "Whether free movement applies within the bloc in the window",
+                      kFromScenario)),
+      bind(&ChangeTerms::join, reference_param("join", "countries", true,
+                                               "Countries that are members during the window", kFromScenario, false)),
+      bind(&ChangeTerms::leave,
+           reference_param("leave", "countries", true, "Countries that are not members during the window",
+                           kFromScenario, false)),
+  };
+  return table;
+}
+
 struct BlocChange {
   std::string bloc;
   Window window;
@@ -33,9 +56,10 @@ class FreeMovementBlocs : public Model {
     members_.assign(blocs_.size(), std::vector<bool>(countries.size(), false));
     for (std::size_t k = 0; k < countries.size(); ++k)
       for (const auto& bloc : spec.find_entry("countries", countries[k])->names("blocs")) members_[bloc_index(bloc)][k] = true;
-    for (const auto& e : spec.entries("bloc_changes"))
-      changes_.push_back(BlocChange{e.text("bloc"), window_of(e, clock_), e.flag("free_movement"), e.names("join"),
-                                    e.names("leave")});
+    for (const auto& e : spec.entries("bloc_changes")) {
+      const ChangeTerms terms = change_terms().read(e);
+      changes_.push_back(BlocChange{terms.bloc, window_of(e, clock_), terms.free_movement, terms.join, terms.leave});
+    }
     field_ = setup.fields.add(kFreeMovementField, static_cast<std::uint32_t>(countries.size() + 1),
                               "1 where a nationality may settle freely");
   }
@@ -110,12 +134,7 @@ ModelInfo free_movement_blocs() {
   changes.entry_noun = "bloc change";
   changes.is_policy = true;
   changes.meaning = "Policy: a bloc's free movement switched off or on, or its membership changed, for a time window";
-  const std::string scen = "scenario";
-  changes.fields = {reference_param("bloc", "blocs", false, "The bloc that changes", scen),
-                    bool_param("free_movement", false, "Whether free movement applies within the bloc in the window", scen),
-                    reference_param("join", "countries", true, "Countries that are members during the window", scen, false),
-                    reference_param("leave", "countries", true, "Countries that are not members during the window", scen,
-                                    false)};
+  changes.fields = change_terms().declarations();
   for (auto& f : window_fields("the change")) changes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(changes));
   info.fields = {

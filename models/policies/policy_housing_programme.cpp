@@ -15,6 +15,33 @@ namespace mobsim::models {
 
 namespace {
 
+// A programme's terms as its [housing_programmes.NAME] block states them.
+struct ProgrammeTerms {
+  std::string city;
+  double dwellings_per_year;
+  double social_share;
+  double public_share_of_new_construction;
+};
+
+const ParamBindings<ProgrammeTerms>& programme_terms() {
+  static const ParamBindings<ProgrammeTerms> table{
+      bind(&ProgrammeTerms::city, reference_param("city", "cities", false, "City of the programme", kFromScenario)),
+      bind(&ProgrammeTerms::dwellings_per_year,
+           real_param("dwellings_per_year", "dwellings per year", 0.0, 0.0, 1.0e6,
+                      "Dwellings the programme adds each year (built or bought and converted)", kFromScenario)),
+      bind(&ProgrammeTerms::social_share,
+           share_param("social_share", 1.0, "Share of the programme's dwellings that are social (public) housing",
+                       kFromScenario)),
+      bind(
+          &ProgrammeTerms::public_share_of_new_construction,
+          share_param("public_share_of_new_construction", 0.0,
+                      "Least share of all ordinary new construction that must be public housing (0: no rule)",
+                      "seed 002: a Barcelona law obliges developers to reserve 40% of newly built properties as public "
+                      "housing")),
+  };
+  return table;
+}
+
 struct Programme {
   std::size_t city;
   Window window;
@@ -24,10 +51,12 @@ struct Programme {
 class HousingProgrammes : public Model {
  public:
   explicit HousingProgrammes(ModelSetup& setup) : clock_(setup.clock) {
-    for (const auto& e : setup.spec.entries("housing_programmes"))
-      if (const auto city = city_of_run(setup.geography, e.text("city")))
-        programmes_.push_back(Programme{*city, window_of(e, clock_), e.real("dwellings_per_year"),
-                                        e.real("social_share"), e.real("public_share_of_new_construction")});
+    for (const auto& e : setup.spec.entries("housing_programmes")) {
+      const ProgrammeTerms terms = programme_terms().read(e);
+      if (const auto city = city_of_run(setup.geography, terms.city))
+        programmes_.push_back(Programme{*city, window_of(e, clock_), terms.dwellings_per_year, terms.social_share,
+                                        terms.public_share_of_new_construction});
+    }
     dwellings_field_ = setup.fields.find(programme_dwellings_lever().name);
     rule_field_ = setup.fields.find(public_construction_share_lever().name);
   }
@@ -66,16 +95,7 @@ ModelInfo housing_programmes() {
   programmes.entry_noun = "housing programme";
   programmes.is_policy = true;
   programmes.meaning = "Policy: dwellings added each year and a least public share of new construction in a city";
-  const std::string scen = "scenario";
-  programmes.fields = {
-      reference_param("city", "cities", false, "City of the programme", scen),
-      real_param("dwellings_per_year", "dwellings per year", 0.0, 0.0, 1.0e6,
-                 "Dwellings the programme adds each year (built or bought and converted)", scen),
-      share_param("social_share", 1.0, "Share of the programme's dwellings that are social (public) housing", scen),
-      share_param("public_share_of_new_construction", 0.0,
-                  "Least share of all ordinary new construction that must be public housing (0: no rule)",
-                  "seed 002: a Barcelona law obliges developers to reserve 40% of newly built properties as public "
-                  "housing")};
+  programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("housing_programmes")};

@@ -19,6 +19,29 @@ namespace {
 
 constexpr Purpose kSelectDraw = purpose("job_programme.select");
 
+// A programme's terms as its [job_programmes.NAME] block states them.
+struct ProgrammeTerms {
+  std::string city;
+  std::string sector;
+  double jobs_per_year;
+  bool include_inactive;
+};
+
+const ParamBindings<ProgrammeTerms>& programme_terms() {
+  static const ParamBindings<ProgrammeTerms> table{
+      bind(&ProgrammeTerms::city, reference_param("city", "cities", false, "City of the programme", kFromScenario)),
+      bind(&ProgrammeTerms::sector, reference_param("sector", "sectors", false, "Sector of the jobs", kFromScenario)),
+      bind(&ProgrammeTerms::jobs_per_year, real_param("jobs_per_year", "persons per year", std::nullopt, 0.0, 1.0e7,
+                                                      "Jobs the programme creates each year", kFromScenario)),
+      bind(&ProgrammeTerms::include_inactive,
+           bool_param("include_inactive", true,
+                      "Whether members of the group outside the labour force (of working age) may take "
+                      "the jobs, besides the unemployed",
+                      "assumption: youth programmes recruit discouraged young people too")),
+  };
+  return table;
+}
+
 struct Programme {
   std::size_t city;
   std::size_t sector;
@@ -33,11 +56,13 @@ class JobProgrammes : public Model {
  public:
   explicit JobProgrammes(ModelSetup& setup) : clock_(setup.clock) {
     const Sectors sectors(setup.spec);
-    for (const auto& e : setup.spec.entries("job_programmes"))
-      if (const auto city = city_of_run(setup.geography, e.text("city")))
-        programmes_.push_back(Programme{*city, static_cast<std::size_t>(sectors.index(e.text("sector"))),
-                                        window_of(e, clock_), e.real("jobs_per_year"), target_group_of(e),
-                                        e.flag("include_inactive")});
+    for (const auto& e : setup.spec.entries("job_programmes")) {
+      const ProgrammeTerms terms = programme_terms().read(e);
+      if (const auto city = city_of_run(setup.geography, terms.city))
+        programmes_.push_back(Programme{*city, static_cast<std::size_t>(sectors.index(terms.sector)),
+                                        window_of(e, clock_), terms.jobs_per_year, target_group_of(e),
+                                        terms.include_inactive});
+    }
     hires_.assign(setup.geography.city_count(), 0.0);
   }
 
@@ -119,16 +144,8 @@ ModelInfo job_programmes() {
   programmes.entry_noun = "job programme";
   programmes.is_policy = true;
   programmes.meaning = "Policy: jobs created each year in a city and sector, filled from a target group";
-  const std::string scen = "scenario";
-  programmes.fields = {reference_param("city", "cities", false, "City of the programme", scen),
-                       reference_param("sector", "sectors", false, "Sector of the jobs", scen),
-                       real_param("jobs_per_year", "persons per year", std::nullopt, 0.0, 1.0e7,
-                                  "Jobs the programme creates each year", scen),
-                       bool_param("include_inactive", true,
-                                  "Whether members of the group outside the labour force (of working age) may take "
-                                  "the jobs, besides the unemployed",
-                                  "assumption: youth programmes recruit discouraged young people too")};
-  for (auto& f : target_group_fields(15, 64, scen)) programmes.fields.push_back(std::move(f));
+  programmes.fields = programme_terms().declarations();
+  for (auto& f : target_group_fields(15, 64, kFromScenario)) programmes.fields.push_back(std::move(f));
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("job_programmes"), target_group_check("job_programmes"),

@@ -23,6 +23,38 @@ namespace {
 
 constexpr Purpose kSelectDraw = purpose("legal_pathways.select");
 
+// A pathway's terms as its [legal_pathways.NAME] block states them.
+struct PathwayTerms {
+  std::vector<std::string> origins;
+  std::vector<std::string> destinations;
+  std::int64_t annual_quota;
+  std::string min_skill;
+  double permit_years;
+  double cost_eur;
+};
+
+const ParamBindings<PathwayTerms>& pathway_terms() {
+  static const ParamBindings<PathwayTerms> table{
+      bind(&PathwayTerms::origins,
+           text_list_param("origins", std::nullopt, "Origin cities, countries or continents", kFromScenario)),
+      bind(&PathwayTerms::destinations,
+           text_list_param("destinations", std::nullopt, "Destination cities, countries or continents", kFromScenario)),
+      bind(&PathwayTerms::annual_quota,
+           integer_param("annual_quota", "persons per year", 0, 0, 1.0e8,
+                         "Visas per calendar year (rounded down to whole agents)", kFromScenario)),
+      bind(&PathwayTerms::min_skill,
+           choice_param("min_skill", {"low", "medium", "high"}, "low",
+                        "Least skill level of applicants (high: highly skilled only)", kFromScenario)),
+      bind(&PathwayTerms::permit_years,
+           real_param("permit_years", "years", 2.0, 0.1, 20.0, "Validity of the work permit granted",
+                      "assumption: EU Blue Card and national work visas, 1-4 years")),
+      bind(&PathwayTerms::cost_eur,
+           real_param("cost_eur", "EUR", 300.0, 0.0, 1.0e5, "Fees and travel an admitted applicant pays",
+                      "assumption: visa fees and a flight")),
+  };
+  return table;
+}
+
 struct Pathway {
   Window window;
   std::vector<bool> origins, destinations;  // [city]
@@ -41,15 +73,15 @@ class LegalPathways : public Model {
     const auto& spec = setup.spec;
     const auto ppa = spec.integer("run.people_per_agent");
     for (const auto& e : spec.entries("legal_pathways")) {
+      const PathwayTerms terms = pathway_terms().read(e);
       Pathway p;
       p.window = window_of(e, clock_);
-      p.origins = cities_named(geography_, e.names("origins"));
-      p.destinations = cities_named(geography_, e.names("destinations"));
-      p.quota_agents = e.integer("annual_quota") / ppa;  // rounded down: never above the quota in persons
-      const std::string& skill = e.text("min_skill");
-      p.min_skill = skill == "high" ? 2 : skill == "medium" ? 1 : 0;
-      p.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * e.real("permit_years") / clock_.step_months)));
-      p.cost_eur = e.real("cost_eur");
+      p.origins = cities_named(geography_, terms.origins);
+      p.destinations = cities_named(geography_, terms.destinations);
+      p.quota_agents = terms.annual_quota / ppa;  // rounded down: never above the quota in persons
+      p.min_skill = terms.min_skill == "high" ? 2 : terms.min_skill == "medium" ? 1 : 0;
+      p.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * terms.permit_years / clock_.step_months)));
+      p.cost_eur = terms.cost_eur;
       pathways_.push_back(std::move(p));
     }
     if (pathways_.empty()) return;  // idle: no columns, no field
@@ -182,17 +214,7 @@ ModelInfo legal_pathways() {
   pathways.entry_noun = "legal pathway";
   pathways.is_policy = true;
   pathways.meaning = "Policy: an annual visa quota from origin to destination cities for people of a least skill";
-  const std::string scen = "scenario";
-  pathways.fields = {text_list_param("origins", std::nullopt, "Origin cities, countries or continents", scen),
-                     text_list_param("destinations", std::nullopt, "Destination cities, countries or continents", scen),
-                     integer_param("annual_quota", "persons per year", 0, 0, 1.0e8,
-                                   "Visas per calendar year (rounded down to whole agents)", scen),
-                     choice_param("min_skill", {"low", "medium", "high"}, "low",
-                                  "Least skill level of applicants (high: highly skilled only)", scen),
-                     real_param("permit_years", "years", 2.0, 0.1, 20.0, "Validity of the work permit granted",
-                                "assumption: EU Blue Card and national work visas, 1-4 years"),
-                     real_param("cost_eur", "EUR", 300.0, 0.0, 1.0e5,
-                                "Fees and travel an admitted applicant pays", "assumption: visa fees and a flight")};
+  pathways.fields = pathway_terms().declarations();
   for (auto& f : window_fields("the pathway")) pathways.fields.push_back(std::move(f));
   info.collections.push_back(std::move(pathways));
   info.checks = {window_check("legal_pathways"), quota_scale_check("legal_pathways", "annual_quota"), output_name_check("legal_pathways"), place_names_check("legal_pathways", "origins"),
@@ -225,9 +247,7 @@ ModelInfo legal_pathways() {
   // Only pathways in use relocate anyone, and they need the legal status,
   // budget, labour and housing models (checked above).
   const std::string unused = "no legal pathways (they need the legal status, budget, labour and housing models)";
-  for (auto& read : info.state.reads)
-    if (!read.optional) read = optional(read, unused);
-  for (auto& write : info.state.writes) write = optional(write);
+  all_optional(info.state, unused);
   info.entry_series = EntrySeriesDecl{
       "pathways", "legal_pathways",
       {{"applicants", "persons", "Applications to the pathway during the step", true, SeriesKind::flow},

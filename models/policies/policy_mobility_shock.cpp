@@ -14,6 +14,32 @@ namespace mobsim::models {
 
 namespace {
 
+// A shock's terms as its [mobility_shocks.NAME] block states them.
+struct ShockTerms {
+  std::vector<std::string> cities;
+  double international_move_factor;
+  std::vector<std::string> sectors;
+  double sector_demand_factor;
+};
+
+const ParamBindings<ShockTerms>& shock_terms() {
+  static const ParamBindings<ShockTerms> table{
+      bind(&ShockTerms::cities,
+           text_list_param("cities", std::vector<std::string>{},
+                           "Cities (or countries, continents) affected; empty: every city", kFromScenario)),
+      bind(&ShockTerms::international_move_factor,
+           share_param("international_move_factor", 0.0,
+                       "Share of international moves into or out of an affected city that can still take place",
+                       kFromScenario)),
+      bind(&ShockTerms::sectors,
+           reference_param("sectors", "sectors", true, "Sectors whose labour demand changes", kFromScenario, false)),
+      bind(&ShockTerms::sector_demand_factor,
+           real_param("sector_demand_factor", "1", 1.0, 0.0, 5.0, "Labour demand of those sectors relative to normal",
+                      kFromScenario)),
+  };
+  return table;
+}
+
 struct Shock {
   Window window;
   std::vector<bool> cities;
@@ -28,14 +54,15 @@ class MobilityShocks : public Model {
     const Sectors sectors(setup.spec);
     sector_count_ = sectors.size();
     for (const auto& e : setup.spec.entries("mobility_shocks")) {
+      const ShockTerms terms = shock_terms().read(e);
       Shock s;
       s.window = window_of(e, clock_);
-      s.cities = e.names("cities").empty() ? std::vector<bool>(setup.geography.city_count(), true)
-                                            : cities_named(setup.geography, e.names("cities"));
-      s.move_factor = e.real("international_move_factor");
+      s.cities = terms.cities.empty() ? std::vector<bool>(setup.geography.city_count(), true)
+                                      : cities_named(setup.geography, terms.cities);
+      s.move_factor = terms.international_move_factor;
       s.sectors.assign(sector_count_, false);
-      for (const auto& name : e.names("sectors")) s.sectors[static_cast<std::size_t>(sectors.index(name))] = true;
-      s.demand_factor = e.real("sector_demand_factor");
+      for (const auto& name : terms.sectors) s.sectors[static_cast<std::size_t>(sectors.index(name))] = true;
+      s.demand_factor = terms.sector_demand_factor;
       shocks_.push_back(std::move(s));
     }
     move_field_ = setup.fields.find(international_move_lever().name);
@@ -80,14 +107,7 @@ ModelInfo mobility_shocks() {
   shocks.is_policy = true;
   shocks.meaning = "Policy: a window in which only a share of international moves can happen, optionally with a "
                    "sector demand shock";
-  const std::string scen = "scenario";
-  shocks.fields = {
-      text_list_param("cities", std::vector<std::string>{},
-                      "Cities (or countries, continents) affected; empty: every city", scen),
-      share_param("international_move_factor", 0.0,
-                  "Share of international moves into or out of an affected city that can still take place", scen),
-      reference_param("sectors", "sectors", true, "Sectors whose labour demand changes", scen, false),
-      real_param("sector_demand_factor", "1", 1.0, 0.0, 5.0, "Labour demand of those sectors relative to normal", scen)};
+  shocks.fields = shock_terms().declarations();
   for (auto& f : window_fields("the shock")) shocks.fields.push_back(std::move(f));
   info.collections.push_back(std::move(shocks));
   info.checks = {window_check("mobility_shocks"), place_names_check("mobility_shocks", "cities")};

@@ -17,6 +17,37 @@ namespace {
 
 constexpr Purpose kSelectDraw = purpose("regularisation.select");
 
+// A regularisation's terms as its [regularisations.NAME] block states them.
+struct RegularisationTerms {
+  std::string city;
+  std::string date;
+  double min_residence_years;
+  double share;
+  double permit_years;
+};
+
+const ParamBindings<RegularisationTerms>& regularisation_terms() {
+  static const ParamBindings<RegularisationTerms> table{
+      bind(&RegularisationTerms::city,
+           reference_param("city", "cities", false, "City whose irregular residents are regularised", kFromScenario)),
+      bind(&RegularisationTerms::date,
+           month_param("date", std::nullopt, "Month in which permits are granted", kFromScenario)),
+      bind(&RegularisationTerms::min_residence_years,
+           real_param("min_residence_years", "years", 1.0, 0.0, 50.0,
+                      "Least time lived in the city to be eligible (residents present at the start qualify)",
+                      "assumption: Spain's 2005 regularisation required registration six months before; Italy's "
+                      "2020 one required presence before 8 March 2020")),
+      bind(&RegularisationTerms::share,
+           share_param("share", 1.0, "Share of the eligible who receive a permit",
+                       "assumption: Spain 2005 granted about 85% of about 690,000 applications")),
+      bind(&RegularisationTerms::permit_years,
+           real_param("permit_years", "years", 1.0, 0.1, 20.0,
+                      "Validity of the work permit granted (renewed like any work permit)",
+                      "assumption: Spain's 2005 permits were valid one year")),
+  };
+  return table;
+}
+
 struct Regularisation {
   std::size_t city;
   std::uint32_t step;  // the step in which it happens
@@ -30,15 +61,16 @@ class Regularisations : public Model {
   explicit Regularisations(ModelSetup& setup) : clock_(setup.clock) {
     const auto& spec = setup.spec;
     for (const auto& e : spec.entries("regularisations")) {
-      const auto city = city_of_run(setup.geography, e.text("city"));
-      const int month = clock_.months_until(e.text("date"));
+      const RegularisationTerms terms = regularisation_terms().read(e);
+      const auto city = city_of_run(setup.geography, terms.city);
+      const int month = clock_.months_until(terms.date);
       if (!city || month < 0) continue;  // not in this run
       Regularisation r;
       r.city = *city;
       r.step = static_cast<std::uint32_t>(month / clock_.step_months + 1);
-      r.min_residence_steps = static_cast<int>(std::ceil(12.0 * e.real("min_residence_years") / clock_.step_months));
-      r.share = e.real("share");
-      r.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * e.real("permit_years") / clock_.step_months)));
+      r.min_residence_steps = static_cast<int>(std::ceil(12.0 * terms.min_residence_years / clock_.step_months));
+      r.share = terms.share;
+      r.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * terms.permit_years / clock_.step_months)));
       regularisations_.push_back(r);
     }
     eligible_.assign(setup.geography.city_count(), 0.0);
@@ -120,18 +152,7 @@ ModelInfo regularisations() {
   regs.entry_noun = "regularisation";
   regs.is_policy = true;
   regs.meaning = "Policy: irregular residents of a city with a minimum stay receive a permit at a date";
-  const std::string scen = "scenario";
-  regs.fields = {reference_param("city", "cities", false, "City whose irregular residents are regularised", scen),
-                 month_param("date", std::nullopt, "Month in which permits are granted", scen),
-                 real_param("min_residence_years", "years", 1.0, 0.0, 50.0,
-                            "Least time lived in the city to be eligible (residents present at the start qualify)",
-                            "assumption: Spain's 2005 regularisation required registration six months before; Italy's "
-                            "2020 one required presence before 8 March 2020"),
-                 share_param("share", 1.0, "Share of the eligible who receive a permit",
-                             "assumption: Spain 2005 granted about 85% of about 690,000 applications"),
-                 real_param("permit_years", "years", 1.0, 0.1, 20.0,
-                            "Validity of the work permit granted (renewed like any work permit)",
-                            "assumption: Spain's 2005 permits were valid one year")};
+  regs.fields = regularisation_terms().declarations();
   info.collections.push_back(std::move(regs));
   info.checks = {needs_slots_when_used("regularisations", {"legal_status"}), date_check("regularisations", "date")};
   // Only regularisations in use touch the state, and they need the legal

@@ -18,6 +18,40 @@ namespace {
 
 constexpr Purpose kPlacementDraw = purpose("return_support.placement");
 
+// A programme's terms as its [return_support.NAME] block states them.
+struct ProgrammeTerms {
+  std::vector<std::string> host_cities;
+  std::vector<std::string> home_cities;
+  double incentive_eur;
+  double reintegration_job_probability;
+  std::vector<std::string> reintegration_sectors;
+};
+
+const ParamBindings<ProgrammeTerms>& programme_terms() {
+  static const ParamBindings<ProgrammeTerms> table{
+      bind(&ProgrammeTerms::host_cities,
+           text_list_param("host_cities", std::vector<std::string>{},
+                           "Cities (or countries, continents) whose migrants are offered support; empty: all",
+                           kFromScenario)),
+      bind(&ProgrammeTerms::home_cities,
+           text_list_param("home_cities", std::vector<std::string>{},
+                           "Home cities (or countries, continents) the support is for; empty: all", kFromScenario)),
+      bind(&ProgrammeTerms::incentive_eur,
+           real_param("incentive_eur", "EUR", 1500.0, 0.0, 1.0e5, "Payment on return",
+                      "assumption: IOM assisted voluntary return and reintegration packages are typically "
+                      "EUR 1,000-3,000 in cash and in kind")),
+      bind(&ProgrammeTerms::reintegration_job_probability,
+           share_param("reintegration_job_probability", 0.3,
+                       "Probability that a supported returnee is placed in a job on arrival home",
+                       "assumption: IOM reintegration surveys report about a third of returnees in work "
+                       "or self-employment through the programme")),
+      bind(&ProgrammeTerms::reintegration_sectors,
+           reference_param("reintegration_sectors", "sectors", true,
+                           "Sectors of the placements (empty: the informal sector)", kFromScenario, false)),
+  };
+  return table;
+}
+
 struct Programme {
   Window window;
   std::vector<bool> hosts, homes;  // [city]; homes[C]: the rest of the world
@@ -32,14 +66,15 @@ class ReturnSupport : public Model {
     const Sectors sectors(setup.spec);
     const std::size_t n = geography_.city_count();
     for (const auto& e : setup.spec.entries("return_support")) {
+      const ProgrammeTerms terms = programme_terms().read(e);
       Programme p;
       p.window = window_of(e, clock_);
-      p.hosts = e.names("host_cities").empty() ? std::vector<bool>(n, true) : cities_named(geography_, e.names("host_cities"));
-      p.homes = e.names("home_cities").empty() ? std::vector<bool>(n, true) : cities_named(geography_, e.names("home_cities"));
+      p.hosts = terms.host_cities.empty() ? std::vector<bool>(n, true) : cities_named(geography_, terms.host_cities);
+      p.homes = terms.home_cities.empty() ? std::vector<bool>(n, true) : cities_named(geography_, terms.home_cities);
       p.homes.push_back(false);  // no reintegration support outside the simulated cities
-      p.incentive_eur = e.real("incentive_eur");
-      p.placement_probability = e.real("reintegration_job_probability");
-      for (const auto& s : e.names("reintegration_sectors")) p.sectors.push_back(static_cast<std::size_t>(sectors.index(s)));
+      p.incentive_eur = terms.incentive_eur;
+      p.placement_probability = terms.reintegration_job_probability;
+      for (const auto& s : terms.reintegration_sectors) p.sectors.push_back(static_cast<std::size_t>(sectors.index(s)));
       if (p.sectors.empty())
         p.sectors.push_back(sectors.informal_sector >= 0 ? static_cast<std::size_t>(sectors.informal_sector) : 0);
       programmes_.push_back(std::move(p));
@@ -152,21 +187,7 @@ ModelInfo return_support() {
   programmes.entry_noun = "return support programme";
   programmes.is_policy = true;
   programmes.meaning = "Policy: an incentive paid to migrants who return home and job placement on arrival";
-  const std::string scen = "scenario";
-  programmes.fields = {text_list_param("host_cities", std::vector<std::string>{},
-                                       "Cities (or countries, continents) whose migrants are offered support; empty: all",
-                                       scen),
-                       text_list_param("home_cities", std::vector<std::string>{},
-                                       "Home cities (or countries, continents) the support is for; empty: all", scen),
-                       real_param("incentive_eur", "EUR", 1500.0, 0.0, 1.0e5, "Payment on return",
-                                  "assumption: IOM assisted voluntary return and reintegration packages are typically "
-                                  "EUR 1,000-3,000 in cash and in kind"),
-                       share_param("reintegration_job_probability", 0.3,
-                                   "Probability that a supported returnee is placed in a job on arrival home",
-                                   "assumption: IOM reintegration surveys report about a third of returnees in work "
-                                   "or self-employment through the programme"),
-                       reference_param("reintegration_sectors", "sectors", true,
-                                       "Sectors of the placements (empty: the informal sector)", scen, false)};
+  programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("return_support"), place_names_check("return_support", "host_cities"),

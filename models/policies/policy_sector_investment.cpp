@@ -15,6 +15,28 @@ namespace mobsim::models {
 
 namespace {
 
+// An investment's terms as its [sector_investments.NAME] block states them.
+struct InvestmentTerms {
+  std::string city;
+  std::string sector;
+  double demand_factor;
+};
+
+const ParamBindings<InvestmentTerms>& investment_terms() {
+  static const ParamBindings<InvestmentTerms> table{
+      bind(&InvestmentTerms::city, reference_param("city", "cities", false, "City of the programme", kFromScenario)),
+      bind(&InvestmentTerms::sector,
+           reference_param("sector", "sectors", false, "Sector whose labour demand the programme changes",
+                           kFromScenario)),
+      bind(
+          &InvestmentTerms::demand_factor,
+          real_param("demand_factor", "1", std::nullopt, 0.0, 5.0,
+                     "Labour demand of the sector relative to normal while the programme runs (1.1: a tenth more jobs)",
+                     kFromScenario)),
+  };
+  return table;
+}
+
 struct Investment {
   std::size_t city;
   std::size_t sector;
@@ -26,10 +48,12 @@ class SectorInvestment : public Model {
  public:
   explicit SectorInvestment(ModelSetup& setup) : clock_(setup.clock) {
     const Sectors sectors(setup.spec);
-    for (const auto& e : setup.spec.entries("sector_investments"))
-      if (const auto city = city_of_run(setup.geography, e.text("city")))
-        investments_.push_back(Investment{*city, static_cast<std::size_t>(sectors.index(e.text("sector"))),
-                                          window_of(e, clock_), e.real("demand_factor")});
+    for (const auto& e : setup.spec.entries("sector_investments")) {
+      const InvestmentTerms terms = investment_terms().read(e);
+      if (const auto city = city_of_run(setup.geography, terms.city))
+        investments_.push_back(Investment{*city, static_cast<std::size_t>(sectors.index(terms.sector)),
+                                          window_of(e, clock_), terms.demand_factor});
+    }
     demand_field_ = setup.fields.find(sector_demand_lever().name);
   }
 
@@ -59,13 +83,7 @@ ModelInfo sector_investment() {
   investments.entry_noun = "sector investment";
   investments.is_policy = true;
   investments.meaning = "Policy: a city programme that changes labour demand in one sector while it runs";
-  const std::string scen = "scenario";
-  investments.fields = {
-      reference_param("city", "cities", false, "City of the programme", scen),
-      reference_param("sector", "sectors", false, "Sector whose labour demand the programme changes", scen),
-      real_param("demand_factor", "1", std::nullopt, 0.0, 5.0,
-                 "Labour demand of the sector relative to normal while the programme runs (1.1: a tenth more jobs)",
-                 scen)};
+  investments.fields = investment_terms().declarations();
   for (auto& f : window_fields("the programme")) investments.fields.push_back(std::move(f));
   info.collections.push_back(std::move(investments));
   info.checks = {window_check("sector_investments")};

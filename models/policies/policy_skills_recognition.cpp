@@ -12,6 +12,24 @@ namespace mobsim::models {
 
 namespace {
 
+// A programme's terms as its [skills_recognition.NAME] block states them.
+struct ProgrammeTerms {
+  std::string city;
+  double penalty_reduction;
+};
+
+const ParamBindings<ProgrammeTerms>& programme_terms() {
+  static const ParamBindings<ProgrammeTerms> table{
+      bind(&ProgrammeTerms::city, reference_param("city", "cities", false, "City of the programme", kFromScenario)),
+      bind(&ProgrammeTerms::penalty_reduction,
+           share_param("penalty_reduction", 0.5,
+                       "Share by which the city's recognition penalty falls while the programme runs",
+                       "assumption: recognition offices and bridging courses (Barcelona's SAIER, "
+                       "Mannheim; seed 002) roughly halve non-recognition for those who use them")),
+  };
+  return table;
+}
+
 struct Programme {
   std::size_t city;
   Window window;
@@ -21,9 +39,11 @@ struct Programme {
 class SkillsRecognition : public Model {
  public:
   explicit SkillsRecognition(ModelSetup& setup) : clock_(setup.clock) {
-    for (const auto& e : setup.spec.entries("skills_recognition"))
-      if (const auto city = city_of_run(setup.geography, e.text("city")))
-        programmes_.push_back(Programme{*city, window_of(e, clock_), e.real("penalty_reduction")});
+    for (const auto& e : setup.spec.entries("skills_recognition")) {
+      const ProgrammeTerms terms = programme_terms().read(e);
+      if (const auto city = city_of_run(setup.geography, terms.city))
+        programmes_.push_back(Programme{*city, window_of(e, clock_), terms.penalty_reduction});
+    }
     field_ = setup.fields.find(recognition_reduction_lever().name);
   }
 
@@ -58,12 +78,7 @@ ModelInfo skills_recognition() {
   programmes.entry_noun = "skills recognition programme";
   programmes.is_policy = true;
   programmes.meaning = "Policy: lower probability that a foreign qualification is not recognised in a city";
-  const std::string scen = "scenario";
-  programmes.fields = {reference_param("city", "cities", false, "City of the programme", scen),
-                       share_param("penalty_reduction", 0.5,
-                                   "Share by which the city's recognition penalty falls while the programme runs",
-                                   "assumption: recognition offices and bridging courses (Barcelona's SAIER, "
-                                   "Mannheim; seed 002) roughly halve non-recognition for those who use them")};
+  programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));
   info.collections.push_back(std::move(programmes));
   info.checks = {window_check("skills_recognition")};

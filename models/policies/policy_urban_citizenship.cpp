@@ -18,6 +18,47 @@ namespace mobsim::models {
 
 namespace {
 
+// A card scheme's terms as its [urban_citizenship.NAME] block states them.
+struct CardTerms {
+  std::string city;
+  double take_up_share;
+  double service_access;
+  double formal_employment_access;
+};
+
+const ParamBindings<CardTerms>& card_terms() {
+  static const ParamBindings<CardTerms> table{
+      bind(&CardTerms::city, reference_param("city", "cities", false, "City issuing the card", kFromScenario)),
+      bind(&CardTerms::take_up_share,
+           share_param("take_up_share", 0.8, "Share of undocumented residents who hold the card",
+                       "assumption: take-up of New York's IDNYC and similar municipal cards is high among "
+                       "undocumented residents once banks and city services accept them")),
+      bind(&CardTerms::service_access, share_param("service_access", 1.0, "Access of card holders to public services",
+                                                   "seed 002: Zürich's card would give access to all public services")),
+      bind(&CardTerms::formal_employment_access,
+           share_param("formal_employment_access", 0.6,
+                       "Probability that a formal employer hires an undocumented card holder",
+                       "assumption: a city card proves identity and residence but not a work permit; "
+                       "employers' sanctions still apply")),
+  };
+  return table;
+}
+
+struct Params {
+  double formal_employment_access;
+};
+
+const ParamBindings<Params>& bound_params() {
+  static const ParamBindings<Params> table{bind(
+      &Params::formal_employment_access,
+      share_param("undocumented.formal_employment_access", 0.2,
+                  "Probability that a formal employer hires an undocumented job seeker (the others can work only "
+                  "informally)",
+                  "assumption: most undocumented migrants in Europe work in the informal economy (Clandestino 2009; "
+                  "ILO 2018 on migrant workers); a minority hold formal jobs with borrowed or expired papers"))};
+  return table;
+}
+
 struct CityId {
   std::size_t city;
   Window window;
@@ -28,13 +69,15 @@ class UndocumentedAccess : public Model {
  public:
   explicit UndocumentedAccess(ModelSetup& setup) : clock_(setup.clock) {
     const auto& spec = setup.spec;
-    formal_baseline_ = spec.real("undocumented.formal_employment_access");
+    formal_baseline_ = bound_params().read(spec).formal_employment_access;
     for (const auto& city : setup.geography.cities())
       service_baseline_.push_back(spec.find_entry("cities", city.name)->real("undocumented_service_access"));
-    for (const auto& e : spec.entries("urban_citizenship"))
-      if (const auto city = city_of_run(setup.geography, e.text("city")))
-        schemes_.push_back(CityId{*city, window_of(e, clock_), e.real("take_up_share"), e.real("service_access"),
-                                  e.real("formal_employment_access")});
+    for (const auto& e : spec.entries("urban_citizenship")) {
+      const CardTerms terms = card_terms().read(e);
+      if (const auto city = city_of_run(setup.geography, terms.city))
+        schemes_.push_back(CityId{*city, window_of(e, clock_), terms.take_up_share, terms.service_access,
+                                  terms.formal_employment_access});
+    }
     formal_field_ = setup.fields.find(undocumented_formal_access_lever().name);
     service_field_ = setup.fields.find(undocumented_service_access_lever().name);
   }
@@ -76,11 +119,7 @@ ModelInfo undocumented_access() {
   info.summary = "undocumented residents' access to formal work and services; urban citizenship (city ID cards)";
   info.is_default = true;
   info.phases = {Phase::policy};
-  info.params = {share_param(
-      "undocumented.formal_employment_access", 0.2,
-      "Probability that a formal employer hires an undocumented job seeker (the others can work only informally)",
-      "assumption: most undocumented migrants in Europe work in the informal economy (Clandestino 2009; ILO 2018 "
-      "on migrant workers); a minority hold formal jobs with borrowed or expired papers")};
+  info.params = bound_params().declarations();
   info.fields = {{"cities", share_param("undocumented_service_access", 0.0,
                                         "Share of undocumented residents with access to public services (benefits, "
                                         "social housing) whatever their status",
@@ -92,17 +131,7 @@ ModelInfo undocumented_access() {
   ids.is_policy = true;
   ids.meaning = "Policy: a city ID card for all residents, giving undocumented holders access to services and "
                 "formal employment";
-  const std::string scen = "scenario";
-  ids.fields = {reference_param("city", "cities", false, "City issuing the card", scen),
-                share_param("take_up_share", 0.8, "Share of undocumented residents who hold the card",
-                            "assumption: take-up of New York's IDNYC and similar municipal cards is high among "
-                            "undocumented residents once banks and city services accept them"),
-                share_param("service_access", 1.0, "Access of card holders to public services",
-                            "seed 002: Zürich's card would give access to all public services"),
-                share_param("formal_employment_access", 0.6,
-                            "Probability that a formal employer hires an undocumented card holder",
-                            "assumption: a city card proves identity and residence but not a work permit; "
-                            "employers' sanctions still apply")};
+  ids.fields = card_terms().declarations();
   for (auto& f : window_fields("the card scheme")) ids.fields.push_back(std::move(f));
   info.collections.push_back(std::move(ids));
   info.checks = {window_check("urban_citizenship")};

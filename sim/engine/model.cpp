@@ -168,23 +168,19 @@ std::vector<ScenarioCheck> ModelRegistry::checks() const {
     };
     std::vector<const ModelInfo*> everyone;
     for (const auto& m : models_) everyone.push_back(&m);
-    auto complain = [&](const ModelInfo* m, const char* verb, StateKind kind, const std::string& name) {
-      if (m->state.uses_lever(name) || !owners(chosen, kind, name).empty()) return;  // levers always exist
+    std::vector<ContractModel> selection;
+    for (const auto* m : chosen) selection.push_back(ContractModel{m->slot + "=" + m->name, m->phases, &m->state});
+    for (const auto& missing : unprovided(selection)) {
+      const ModelInfo* m = chosen[missing.model];
       std::string could;
-      for (const auto* o : owners(everyone, kind, name))
+      for (const auto* o : owners(everyone, missing.kind, missing.name))
         could += (could.empty() ? "" : " or ") + ("models." + o->slot + " = \"" + o->name + "\"");
       const std::string key = "models." + m->slot;
       diags.push_back(Diagnostic{spec.setting(key).where, key,
-                                 key + " = \"" + m->name + "\" " + verb + " the " + name_of(kind) + " '" + name +
-                                     "', which no selected model provides" +
+                                 key + " = \"" + m->name + "\" " + (missing.is_read ? "reads" : "writes") + " the " +
+                                     name_of(missing.kind) + " '" + missing.name + "', which no selected model provides" +
                                      (could.empty() ? std::string() : "; " + could + " provides it"),
                                  ""});
-    };
-    for (const auto* m : chosen) {
-      for (const auto& r : m->state.reads)
-        if (!r.optional) complain(m, "reads", r.kind, r.name);
-      for (const auto& w : m->state.writes)
-        if (!w.optional) complain(m, "writes", w.kind, w.name);
     }
   });
   for (const auto& m : models_) all.insert(all.end(), m.checks.begin(), m.checks.end());

@@ -100,18 +100,27 @@ void check_phases_acted(const ContractModel& m, const std::vector<Phase>& phases
 
 }  // namespace
 
+std::vector<MissingProvider> unprovided(const std::vector<ContractModel>& models) {
+  std::vector<MissingProvider> out;
+  const Index ix = index_of(models);
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    const StateDecls* state = models[m].state;
+    if (state == nullptr) continue;
+    auto check = [&](bool required, bool is_read, StateKind kind, const std::string& name) {
+      if (required && !state->uses_lever(name) && ix.owner.count({kind, name}) == 0)
+        out.push_back(MissingProvider{m, is_read, kind, name});
+    };
+    for (const auto& r : state->reads) check(!r.optional, true, r.kind, r.name);
+    for (const auto& w : state->writes) check(!w.optional, false, w.kind, w.name);
+  }
+  return out;
+}
+
 std::vector<std::string> missing_providers(const std::vector<ContractModel>& models) {
   std::vector<std::string> out;
-  const Index ix = index_of(models);
-  for (const auto& m : models) {
-    if (m.state == nullptr) continue;
-    for (const auto& r : m.state->reads)
-      if (!r.optional && !m.state->uses_lever(r.name) && ix.owner.count({r.kind, r.name}) == 0)
-        out.push_back(m.label + " reads " + what(r.kind, r.name) + ", which no selected model provides");
-    for (const auto& w : m.state->writes)
-      if (!w.optional && !m.state->uses_lever(w.name) && ix.owner.count({w.kind, w.name}) == 0)
-        out.push_back(m.label + " writes " + what(w.kind, w.name) + ", which no selected model provides");
-  }
+  for (const auto& missing : unprovided(models))
+    out.push_back(models[missing.model].label + (missing.is_read ? " reads " : " writes ") +
+                  what(missing.kind, missing.name) + ", which no selected model provides");
   return out;
 }
 

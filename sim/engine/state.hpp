@@ -144,8 +144,18 @@ struct RunPlan {
 // models not ordered by a declaration keep their selection (slot) order.
 RunPlan plan_run(const std::vector<ContractModel>& models);
 
-// The required reads of `models` that no model among them owns, as
-// "label reads KIND 'name'" messages (empty when every read has a provider).
+// A required read or write of a model that no model among the selection
+// owns (levers always exist and need no owner).
+struct MissingProvider {
+  std::size_t model;  // index into the selection
+  bool is_read;
+  StateKind kind;
+  std::string name;
+};
+std::vector<MissingProvider> unprovided(const std::vector<ContractModel>& models);
+
+// The same as "label reads KIND 'name', which no selected model provides"
+// messages (empty when everything has a provider).
 std::vector<std::string> missing_providers(const std::vector<ContractModel>& models);
 
 // Throws std::logic_error when a model created or looked up state it did not
