@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "declare.hpp"
+#include "newcomers.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -57,8 +58,7 @@ class HinterlandArrivals : public Model {
   HinterlandArrivals(ModelSetup& setup, bool labour_linked) : clock_(setup.clock), labour_linked_(labour_linked) {
     const auto& spec = setup.spec;
     const Params p = bound_params().read(spec);
-    min_age_months_ = p.min_age_years * 12;
-    age_span_months_ = (p.max_age_years + 1) * 12 - min_age_months_;
+    ages_ = NewcomerAges(p.min_age_years, p.max_age_years);
     male_share_ = p.male_share;
     high_skill_ = p.high_skill_share;
     medium_skill_ = p.medium_skill_share;
@@ -91,12 +91,9 @@ class HinterlandArrivals : public Model {
       const CoreColumns a = core_columns(agents);
       for (std::size_t r = first; r < first + count; ++r) {
         const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
-        a.origin[r] = geo.hinterland_place(c);
-        a.age_months[r] = static_cast<std::uint16_t>(min_age_months_ + static_cast<int>(d.unit(0) * age_span_months_));
-        a.sex[r] = code(d.unit(1) < male_share_ ? Sex::male : Sex::female);
-        const double u = d.unit(2);
-        a.skill[r] = code(u < high_skill_ ? Skill::high : u < high_skill_ + medium_skill_ ? Skill::medium : Skill::low);
-        a.employment[r] = code(Employment::unemployed);
+        draw_newcomer(a, r, d, geo.hinterland_place(c), ages_, male_share_, high_skill_, medium_skill_);
+        // Citizens of the country; they bring no savings and no arrival step
+        // (they count as settled residents, like those present at the start).
         a.legal_status[r] = code(LegalStatus::citizen);
       }
     });
@@ -114,8 +111,7 @@ class HinterlandArrivals : public Model {
   CityField skill_wage_, unemployment_;
   std::vector<double> reference_income_;
   std::vector<double> rate_per_year_;  // arrivals per resident per year
-  int min_age_months_ = 0;
-  int age_span_months_ = 0;
+  NewcomerAges ages_;
   double male_share_ = 0.5, high_skill_ = 0, medium_skill_ = 0;
   FlowId flow_ = 0;
 };

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "declare.hpp"
+#include "newcomers.hpp"
 #include "levers.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -56,11 +57,13 @@ struct CityInflow {
 
 class RestOfWorldImmigration : public Model {
  public:
-  explicit RestOfWorldImmigration(ModelSetup& setup) : clock_(setup.clock), geography_(setup.geography) {
+  explicit RestOfWorldImmigration(ModelSetup& setup)
+      : clock_(setup.clock),
+        geography_(setup.geography),
+        ages_(bound_params().read(setup.spec).min_age_years, bound_params().read(setup.spec).max_age_years) {
     const auto& spec = setup.spec;
     const Params p = bound_params().read(spec);
-    min_age_months_ = p.min_age_years * 12;
-    age_span_months_ = (p.max_age_years + 1) * 12 - min_age_months_;
+    ages_ = NewcomerAges(p.min_age_years, p.max_age_years);
     male_share_ = p.male_share;
     savings_months_ = p.savings_months;
     for (const auto& city : setup.geography.cities()) {
@@ -113,12 +116,7 @@ class RestOfWorldImmigration : public Model {
       const double living = living_ ? world.fields().at(*living_, c)[0] : 0.0;
       for (std::size_t r = first; r < first + count; ++r) {
         const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
-        a.origin[r] = geography_.rest_of_world_place();
-        a.age_months[r] = static_cast<std::uint16_t>(min_age_months_ + static_cast<int>(d.unit(0) * age_span_months_));
-        a.sex[r] = code(d.unit(1) < male_share_ ? Sex::male : Sex::female);
-        const double u = d.unit(2);
-        a.skill[r] = code(u < in.high_skill ? Skill::high : u < in.high_skill + in.medium_skill ? Skill::medium : Skill::low);
-        a.employment[r] = code(Employment::unemployed);
+        draw_newcomer(a, r, d, geography_.rest_of_world_place(), ages_, male_share_, in.high_skill, in.medium_skill);
         LegalStatus status = in.cumulative_status.back().second;
         for (const auto& [p, s] : in.cumulative_status)
           if (d.unit(3) <= p) {
@@ -143,7 +141,7 @@ class RestOfWorldImmigration : public Model {
   const Clock& clock_;
   const Geography& geography_;
   std::vector<CityInflow> cities_;
-  int min_age_months_ = 0, age_span_months_ = 0;
+  NewcomerAges ages_;
   std::optional<CityField> permit_steps_;  // with the legal status model
   double male_share_ = 0.5, savings_months_ = 0;
   FlowId flow_ = 0;
