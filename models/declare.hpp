@@ -3,6 +3,7 @@
 // to the members they fill with `bind` (param_binding.hpp).
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "param.hpp"
@@ -174,6 +175,26 @@ inline void all_optional(StateDecls& state, const std::string& why) {
   for (auto& read : state.reads)
     if (!read.optional) read = optional(read, why);
   for (auto& write : state.writes) write = optional(write);
+}
+
+// The same declaration without a default: every entry must give it (the
+// range and unit stay those of the default's type).
+inline ParamDecl required(ParamDecl decl) {
+  decl.default_value = std::monostate{};
+  return decl;
+}
+
+// The source of the city data fields: scenarios/data/cities.toml, whose
+// figures cite their own sources.
+inline const std::string kCityData = "city data (scenarios/data/cities.toml)";
+
+// Declarations a model adds to a collection it does not own (the city
+// data), as ModelInfo::fields lists them.
+inline std::vector<std::pair<std::string, ParamDecl>> with_collection(const std::string& collection,
+                                                                      std::vector<ParamDecl> decls) {
+  std::vector<std::pair<std::string, ParamDecl>> out;
+  for (auto& decl : decls) out.emplace_back(collection, std::move(decl));
+  return out;
 }
 
 }  // namespace mobsim::models

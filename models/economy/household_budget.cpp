@@ -41,6 +41,27 @@ const ParamBindings<Params>& bound_params() {
   return table;
 }
 
+// What the city data give the budget (scenarios/data/cities.toml).
+struct CityData {
+  double living_cost_eur_per_month;
+  double unemployment_benefit_replacement;
+  double pension_replacement;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::living_cost_eur_per_month,
+           real_param("living_cost_eur_per_month", "EUR per month", std::nullopt, 0.0, 1.0e4,
+                      "Basic monthly consumption of an adult, rent excluded", kCityData)),
+      bind(&CityData::unemployment_benefit_replacement,
+           share_param("unemployment_benefit_replacement", std::nullopt,
+                       "Unemployment benefit as a share of the mean wage (0 where there is none)", kCityData)),
+      bind(&CityData::pension_replacement,
+           share_param("pension_replacement", std::nullopt, "Old-age income as a share of the mean wage", kCityData)),
+  };
+  return table;
+}
+
 struct CityBudget {
   double benefit = 0;      // EUR per month
   double pension = 0;      // EUR per month
@@ -56,9 +77,11 @@ class HouseholdBudget : public Model {
     adult_months_ = p.adult_age_years * 12;
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
+      const CityData data = city_data().read(e);
+      // The mean wage is the labour market's city datum (labour_market.cpp).
       const double wage = e.real("mean_wage_eur_per_month");
-      cities_.push_back({e.real("unemployment_benefit_replacement") * wage, e.real("pension_replacement") * wage,
-                         e.real("living_cost_eur_per_month")});
+      cities_.push_back({data.unemployment_benefit_replacement * wage, data.pension_replacement * wage,
+                         data.living_cost_eur_per_month});
     }
     savings_ = setup.schema.add<float>(kSavingsColumn, "savings in EUR, never negative");
     income_ = setup.schema.add<float>(kIncomeColumn, "income of the current month in EUR");
@@ -169,14 +192,7 @@ ModelInfo household_budget() {
   info.is_default = true;
   info.phases = {Phase::income};
   info.params = bound_params().declarations();
-  const std::string data = "city data (scenarios/data/cities.toml)";
-  info.fields = {
-      {"cities", real_param("living_cost_eur_per_month", "EUR per month", std::nullopt, 0.0, 1.0e4,
-                            "Basic monthly consumption of an adult, rent excluded", data)},
-      {"cities", share_param("unemployment_benefit_replacement", std::nullopt,
-                             "Unemployment benefit as a share of the mean wage (0 where there is none)", data)},
-      {"cities", share_param("pension_replacement", std::nullopt, "Old-age income as a share of the mean wage", data)},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   // The per-city amounts and the adult age are set once, in initialise: written in no phase.
   info.state.owns = {
       owns_column<float>(kSavingsColumn, "EUR", "savings, never negative", {Phase::income}),

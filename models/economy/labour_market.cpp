@@ -72,6 +72,27 @@ const ParamBindings<Params>& bound_params() {
   return table;
 }
 
+// What the city data give the labour market (scenarios/data/cities.toml).
+struct CityData {
+  std::string sector_profile;
+  double mean_wage_eur_per_month;
+  double recognition_penalty;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::sector_profile,
+           reference_param("sector_profile", "sector_profiles", false, "Employment shares by sector", kCityData)),
+      bind(&CityData::mean_wage_eur_per_month,
+           real_param("mean_wage_eur_per_month", "EUR per month", std::nullopt, 1.0, 1.0e5,
+                      "Mean gross monthly earnings of formal employees", kCityData)),
+      bind(&CityData::recognition_penalty,
+           share_param("recognition_penalty", std::nullopt,
+                       "Probability that a foreign qualification is not recognised when hiring", kCityData)),
+  };
+  return table;
+}
+
 struct CityLabour {
   std::vector<double> jobs;     // [K * 3], in agents
   std::vector<double> profile;  // employment share of each sector at the start
@@ -115,23 +136,24 @@ class LabourMarket : public Model {
     const std::size_t segments = sectors_.size() * kSkillLevels;
     for (const auto& city : setup.geography.cities()) {
       const auto& entry = *spec.find_entry("cities", city.name);
-      const auto& shares = spec.find_entry("sector_profiles", entry.text("sector_profile"))->real_table("employment_shares");
+      const CityData data = city_data().read(entry);
+      const auto& shares = spec.find_entry("sector_profiles", data.sector_profile)->real_table("employment_shares");
       CityLabour c;
       c.jobs.assign(segments, 0.0);
       for (const auto& name : sectors_.names) c.profile.push_back(shares.count(name) ? shares.at(name) : 0.0);
       // Sector growth = the profile's total job growth + the sector's
       // deviation from the employment-weighted mean deviation.
-      const auto& profile = *spec.find_entry("sector_profiles", entry.text("sector_profile"));
+      const auto& profile = *spec.find_entry("sector_profiles", data.sector_profile);
       double mean_deviation = 0;
       for (std::size_t k = 0; k < sectors_.size(); ++k)
         mean_deviation += c.profile[k] * sectors_.relative_demand_growth_per_year[k];
       for (std::size_t k = 0; k < sectors_.size(); ++k)
         c.growth_per_year.push_back(profile.real("job_growth_per_year") + sectors_.relative_demand_growth_per_year[k] -
                                     mean_deviation);
-      c.mean_wage_data = entry.real("mean_wage_eur_per_month");
+      c.mean_wage_data = data.mean_wage_eur_per_month;
       const double e = entry.real("employment_rate_15_64"), u = entry.real("unemployment_rate");
       c.participation = std::min(1.0, e / (1.0 - u));
-      penalty_.push_back(entry.real("recognition_penalty"));
+      penalty_.push_back(data.recognition_penalty);
       cities_.push_back(std::move(c));
     }
     job_ = setup.schema.add<std::uint8_t>(kJobColumn, "job held: 1 + sector * 3 + skill level of the job; 0 none");
@@ -661,14 +683,7 @@ ModelInfo labour_market() {
       text_param("job_growth_source", std::string(""), "Where the job growth comes from", data),
       text_param("source", std::string(""), "Where the shares come from", data)};
   info.collections.push_back(std::move(profiles));
-  const std::string city_data = "city data (scenarios/data/cities.toml)";
-  info.fields = {
-      {"cities", reference_param("sector_profile", "sector_profiles", false, "Employment shares by sector", city_data)},
-      {"cities", real_param("mean_wage_eur_per_month", "EUR per month", std::nullopt, 1.0, 1.0e5,
-                            "Mean gross monthly earnings of formal employees", city_data)},
-      {"cities", share_param("recognition_penalty", std::nullopt,
-                             "Probability that a foreign qualification is not recognised when hiring", city_data)},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   info.series = {
       {"employed", "persons", "Employed residents", true, SeriesKind::stock},
       {"unemployed", "persons", "Unemployed residents (ILO: without work, seeking)", true, SeriesKind::stock},

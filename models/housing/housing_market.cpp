@@ -111,6 +111,38 @@ const ParamBindings<Params>& bound_params() {
   return table;
 }
 
+// What the city data give the housing market (scenarios/data/cities.toml).
+struct CityData {
+  double rent_eur_per_person_month;
+  double social_housing_share;
+  double informal_housing_share;
+  double housing_vacancy_rate;
+  double construction_per_year;
+  double persons_per_dwelling;
+  double homeless_share;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::rent_eur_per_person_month,
+           real_param("rent_eur_per_person_month", "EUR per person per month", std::nullopt, 0.0, 1.0e4,
+                      "Market rent of formal private housing per person", kCityData)),
+      bind(&CityData::social_housing_share,
+           share_param("social_housing_share", std::nullopt, "Share of residents in social housing", kCityData)),
+      bind(&CityData::informal_housing_share, share_param("informal_housing_share", std::nullopt,
+                                                          "Share of residents in informal settlements", kCityData)),
+      bind(&CityData::housing_vacancy_rate,
+           share_param("housing_vacancy_rate", std::nullopt, "Vacant share of the formal housing stock", kCityData)),
+      bind(&CityData::construction_per_year, real_param("construction_per_year", "1/year", std::nullopt, 0.0, 0.5,
+                                                        "Growth of the formal housing stock per year", kCityData)),
+      bind(&CityData::persons_per_dwelling,
+           real_param("persons_per_dwelling", "persons", std::nullopt, 1.0, 20.0, "Mean household size", kCityData)),
+      bind(&CityData::homeless_share,
+           share_param("homeless_share", std::nullopt, "Share of residents homeless", kCityData)),
+  };
+  return table;
+}
+
 struct CityHousing {
   std::array<double, 3> capacity{};  // persons (agents), by tenure
   double base_rent = 0;              // EUR per person per month at target occupancy
@@ -127,15 +159,16 @@ class HousingMarket : public Model {
     const auto& spec = setup.spec;
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
+      const CityData data = city_data().read(e);
       CityHousing h;
-      h.base_rent = e.real("rent_eur_per_person_month");
-      h.social_share_of_construction = e.real("social_housing_share");
-      h.construction_per_year = e.real("construction_per_year");
-      h.persons_per_dwelling = e.real("persons_per_dwelling");
-      h.informal_possible = e.real("informal_housing_share") > 0;
+      h.base_rent = data.rent_eur_per_person_month;
+      h.social_share_of_construction = data.social_housing_share;
+      h.construction_per_year = data.construction_per_year;
+      h.persons_per_dwelling = data.persons_per_dwelling;
+      h.informal_possible = data.informal_housing_share > 0;
       cities_.push_back(h);
-      shares_.push_back({e.real("social_housing_share"), e.real("informal_housing_share"), e.real("homeless_share"),
-                         e.real("housing_vacancy_rate")});
+      shares_.push_back({data.social_housing_share, data.informal_housing_share, data.homeless_share,
+                         data.housing_vacancy_rate});
     }
     tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless");
     rent_field_ = setup.fields.add(kRentField, 3, "rent per person by tenure (private, social, informal)");
@@ -432,18 +465,7 @@ ModelInfo housing_market() {
   info.is_default = true;
   info.phases = {Phase::housing, Phase::arrive};
   info.params = bound_params().declarations();
-  const std::string data = "city data (scenarios/data/cities.toml)";
-  info.fields = {
-      {"cities", real_param("rent_eur_per_person_month", "EUR per person per month", std::nullopt, 0.0, 1.0e4,
-                            "Market rent of formal private housing per person", data)},
-      {"cities", share_param("social_housing_share", std::nullopt, "Share of residents in social housing", data)},
-      {"cities", share_param("informal_housing_share", std::nullopt, "Share of residents in informal settlements", data)},
-      {"cities", share_param("housing_vacancy_rate", std::nullopt, "Vacant share of the formal housing stock", data)},
-      {"cities", real_param("construction_per_year", "1/year", std::nullopt, 0.0, 0.5,
-                            "Growth of the formal housing stock per year", data)},
-      {"cities", real_param("persons_per_dwelling", "persons", std::nullopt, 1.0, 20.0, "Mean household size", data)},
-      {"cities", share_param("homeless_share", std::nullopt, "Share of residents homeless", data)},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   info.series = {
       {"rent_index", "1", "Rent index of formal private housing (1 at target occupancy)", false, SeriesKind::rate, true},
       {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true, SeriesKind::stock},
@@ -452,7 +474,8 @@ ModelInfo housing_market() {
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& c : spec.entries("cities")) {
-      const double total = c.real("social_housing_share") + c.real("informal_housing_share") + c.real("homeless_share");
+      const CityData data = city_data().read(c);
+      const double total = data.social_housing_share + data.informal_housing_share + data.homeless_share;
       if (total >= 1.0)
         diags.push_back(Diagnostic{c.field("social_housing_share").where, "cities." + c.name + ".social_housing_share",
                                    "social + informal + homeless shares leave nobody in private housing", ""});

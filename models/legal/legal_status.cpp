@@ -81,6 +81,56 @@ struct StepRules {
   double irregular_return_per_step;
 };
 
+// What the city data give the legal status model (scenarios/data/cities.toml).
+struct CityData {
+  double work_visa_grant_rate_low;
+  double work_visa_grant_rate_medium;
+  double work_visa_grant_rate_high;
+  double study_visa_grant_rate;
+  double asylum_recognition_rate;
+  std::int64_t asylum_decision_months;
+  double irregular_share_of_foreign_born;
+  double asylum_seeker_share_of_foreign_born;
+  double work_permit_share_of_foreign_born;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::work_visa_grant_rate_low,
+           share_param("work_visa_grant_rate_low", std::nullopt,
+                       "Probability that a low-skill applicant without free movement gets a work visa", kCityData)),
+      bind(&CityData::work_visa_grant_rate_medium,
+           share_param("work_visa_grant_rate_medium", std::nullopt, "Same, medium skill", kCityData)),
+      bind(&CityData::work_visa_grant_rate_high,
+           share_param("work_visa_grant_rate_high", std::nullopt, "Same, high skill", kCityData)),
+      bind(&CityData::study_visa_grant_rate,
+           share_param("study_visa_grant_rate", std::nullopt, "Probability that a study visa is granted", kCityData)),
+      bind(&CityData::asylum_recognition_rate,
+           share_param("asylum_recognition_rate", std::nullopt,
+                       "First-instance recognition rate of asylum claims (refugee and subsidiary protection)",
+                       kCityData)),
+      bind(&CityData::asylum_decision_months,
+           required(integer_param("asylum_decision_months", "months", 12, 1, 120,
+                                  "Typical months until a first-instance asylum decision", kCityData))),
+      bind(&CityData::irregular_share_of_foreign_born,
+           share_param("irregular_share_of_foreign_born", 0.08,
+                       "Share of foreign-born residents without papers at the start",
+                       "assumption: Clandestino (2009) and Pew (2019) put irregular migrants at 0.4-1.2% of the "
+                       "EU population, i.e. roughly 5-10% of foreign-born residents; Zürich estimates about "
+                       "10,000 (seed 002)")),
+      bind(&CityData::asylum_seeker_share_of_foreign_born,
+           share_param("asylum_seeker_share_of_foreign_born", 0.02,
+                       "Share of foreign-born residents with a pending asylum claim at the start",
+                       "assumption: Eurostat migr_asypenctza, about 0.9 million pending claims in the EU (2022)")),
+      bind(&CityData::work_permit_share_of_foreign_born,
+           share_param("work_permit_share_of_foreign_born", 0.15,
+                       "Share of foreign-born residents holding a temporary work permit at the start",
+                       "assumption: Eurostat migr_resvalid, first and temporary permits are a minority of valid "
+                       "permits")),
+  };
+  return table;
+}
+
 struct CityRules {
   std::array<double, kSkillLevels> work_visa{};
   double study_visa = 0;
@@ -113,15 +163,16 @@ class LegalStatusModel : public Model {
     p_.irregular_return_per_step = 1.0 - std::exp(-params.irregular_return_per_year * dt);
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
+      const CityData data = city_data().read(e);
       CityRules r;
-      r.work_visa = {e.real("work_visa_grant_rate_low"), e.real("work_visa_grant_rate_medium"),
-                     e.real("work_visa_grant_rate_high")};
-      r.study_visa = e.real("study_visa_grant_rate");
-      r.asylum_recognition = e.real("asylum_recognition_rate");
-      r.asylum_decision_months = static_cast<double>(e.integer("asylum_decision_months"));
-      r.irregular_share = e.real("irregular_share_of_foreign_born");
-      r.asylum_share = e.real("asylum_seeker_share_of_foreign_born");
-      r.work_permit_share = e.real("work_permit_share_of_foreign_born");
+      r.work_visa = {data.work_visa_grant_rate_low, data.work_visa_grant_rate_medium,
+                     data.work_visa_grant_rate_high};
+      r.study_visa = data.study_visa_grant_rate;
+      r.asylum_recognition = data.asylum_recognition_rate;
+      r.asylum_decision_months = static_cast<double>(data.asylum_decision_months);
+      r.irregular_share = data.irregular_share_of_foreign_born;
+      r.asylum_share = data.asylum_seeker_share_of_foreign_born;
+      r.work_permit_share = data.work_permit_share_of_foreign_born;
       rules_.push_back(r);
     }
     citizenship_ = setup.schema.add<std::uint8_t>(kCitizenshipColumn, "0 of the birth country; k+1 naturalised in country k");
@@ -306,33 +357,7 @@ ModelInfo legal_status_model() {
   info.is_default = true;
   info.phases = {Phase::status};
   info.params = bound_params().declarations();
-  const std::string city_data = "city data (scenarios/data/cities.toml)";
-  ParamDecl decision = integer_param("asylum_decision_months", "months", 12, 1, 120,
-                                     "Typical months until a first-instance asylum decision", city_data);
-  decision.default_value = std::monostate{};
-  info.fields = {
-      {"cities", share_param("work_visa_grant_rate_low", std::nullopt,
-                             "Probability that a low-skill applicant without free movement gets a work visa", city_data)},
-      {"cities", share_param("work_visa_grant_rate_medium", std::nullopt, "Same, medium skill", city_data)},
-      {"cities", share_param("work_visa_grant_rate_high", std::nullopt, "Same, high skill", city_data)},
-      {"cities", share_param("study_visa_grant_rate", std::nullopt, "Probability that a study visa is granted", city_data)},
-      {"cities", share_param("asylum_recognition_rate", std::nullopt,
-                             "First-instance recognition rate of asylum claims (refugee and subsidiary protection)",
-                             city_data)},
-      {"cities", decision},
-      {"cities", share_param("irregular_share_of_foreign_born", 0.08,
-                             "Share of foreign-born residents without papers at the start",
-                             "assumption: Clandestino (2009) and Pew (2019) put irregular migrants at 0.4-1.2% of the "
-                             "EU population, i.e. roughly 5-10% of foreign-born residents; Zürich estimates about "
-                             "10,000 (seed 002)")},
-      {"cities", share_param("asylum_seeker_share_of_foreign_born", 0.02,
-                             "Share of foreign-born residents with a pending asylum claim at the start",
-                             "assumption: Eurostat migr_asypenctza, about 0.9 million pending claims in the EU (2022)")},
-      {"cities", share_param("work_permit_share_of_foreign_born", 0.15,
-                             "Share of foreign-born residents holding a temporary work permit at the start",
-                             "assumption: Eurostat migr_resvalid, first and temporary permits are a minority of valid "
-                             "permits")},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   info.series = {
       {"irregular_residents", "persons", "Residents without legal status", true, SeriesKind::stock, true},
       {"asylum_seekers", "persons", "Residents with a pending asylum claim", true, SeriesKind::stock},

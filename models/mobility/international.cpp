@@ -48,6 +48,23 @@ const ParamBindings<Params>& bound_params() {
   return table;
 }
 
+// What the city data give arrivals from the rest of the world (scenarios/data/cities.toml).
+struct CityData {
+  double immigration_from_rest_of_world_per_1000;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(
+          &CityData::immigration_from_rest_of_world_per_1000,
+          real_param("immigration_from_rest_of_world_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 200.0,
+                     "Gross arrivals from countries outside the simulated cities per 1000 residents "
+                     "per year",
+                     "city data (scenarios/data/cities.toml)")),
+  };
+  return table;
+}
+
 struct CityInflow {
   double rate_per_year = 0;  // arrivals per resident per year
   double high_skill = 0, medium_skill = 0;
@@ -69,7 +86,8 @@ class RestOfWorldImmigration : public Model {
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       CityInflow in;
-      in.rate_per_year = e.real("immigration_from_rest_of_world_per_1000") / 1000.0;
+      in.rate_per_year = city_data().read(e).immigration_from_rest_of_world_per_1000 / 1000.0;
+      // The skills of the residents (census_population.cpp's city data).
       in.high_skill = e.real("high_skill_share");
       in.medium_skill = e.real("medium_skill_share");
       const auto& shares = spec.find_entry("continents", city.continent)->real_table("entry_status");
@@ -172,16 +190,13 @@ ModelInfo rest_of_world_immigration() {
   info.flows = {FlowDecl{"immigration_from_rest_of_world", true,
                          "Arrivals from countries outside the simulated cities during the step", true}};
   info.params = bound_params().declarations();
-  info.fields = {{"continents", status_table("entry_status",
-                                            "Shares of arrivals from countries outside the simulated cities by legal "
-                                            "status on arrival (keys: free_mover, work_permit, temporary_permit, "
-                                            "student, asylum_seeker, refugee, irregular; normalised)",
-                                            "continent data (scenarios/data/continents.toml)")},
-                 {"cities", real_param("immigration_from_rest_of_world_per_1000", "per 1000 residents per year",
-                                       std::nullopt, 0.0, 200.0,
-                                       "Gross arrivals from countries outside the simulated cities per 1000 residents "
-                                       "per year",
-                                       "city data (scenarios/data/cities.toml)")}};
+  info.fields.emplace_back("continents",
+                           status_table("entry_status",
+                                        "Shares of arrivals from countries outside the simulated cities by legal "
+                                        "status on arrival (keys: free_mover, work_permit, temporary_permit, "
+                                        "student, asylum_seeker, refugee, irregular; normalised)",
+                                        "continent data (scenarios/data/continents.toml)"));
+  for (auto& field : with_collection("cities", city_data().declarations())) info.fields.push_back(std::move(field));
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     const Params p = bound_params().read(spec);
     if (p.max_age_years < p.min_age_years)

@@ -18,6 +18,48 @@ constexpr int kOpenGroupWidthMonths = 15 * 12;  // 80+ is spread over 80-94
 constexpr Purpose kInitDraw = purpose("population.init");
 constexpr Purpose kInitDraw2 = purpose("population.init.2");
 
+// A reference to an entry of [age_profiles], declared as text so that the
+// docs say "text" like the city data file.
+ParamDecl age_profile_field() {
+  ParamDecl decl = text_param("age_profile", std::nullopt, "Age profile of the residents (a name of [age_profiles])",
+                              kCityData);
+  decl.type = ParamType::reference;
+  decl.collection = "age_profiles";
+  return decl;
+}
+
+// What the city data give the initial population (scenarios/data/cities.toml).
+struct CityData {
+  std::string age_profile;
+  double employment_rate_15_64;
+  double unemployment_rate;
+  double high_skill_share;
+  double medium_skill_share;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::age_profile, age_profile_field()),
+      bind(&CityData::employment_rate_15_64,
+           share_param("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
+                       "assumption: ILOSTAT modelled estimates put employment-to-population ratios of the "
+                       "cities' countries between about 0.45 and 0.8")),
+      bind(&CityData::unemployment_rate,
+           share_param("unemployment_rate", 0.08,
+                       "Unemployed share of the labour force (employed + unemployed) at the start",
+                       "assumption: ILOSTAT modelled estimates for the cities' countries range from about 3% "
+                       "to 30% (South Africa); 8% is a middle value")),
+      bind(&CityData::high_skill_share,
+           share_param("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
+                       "assumption: UNESCO UIS / Eurostat tertiary attainment of adults ranges from under 5% "
+                       "to over 40% across the cities' countries")),
+      bind(&CityData::medium_skill_share,
+           share_param("medium_skill_share", 0.4, "Share of residents with upper-secondary education (medium skill)",
+                       "assumption: as high_skill_share; the rest are low skill")),
+  };
+  return table;
+}
+
 struct CityShares {
   std::array<double, kAgeGroups> cumulative_age{};       // all residents
   std::array<double, kAgeGroups> cumulative_age_15p{};   // residents 15 and older (foreign-born)
@@ -105,16 +147,17 @@ class CensusPopulation : public Model {
     const auto ppa = spec.integer("run.people_per_agent");
     for (const auto& city : setup.geography.cities()) {
       const CollectionEntry& entry = *spec.find_entry("cities", city.name);
-      const auto& profile = spec.find_entry("age_profiles", entry.text("age_profile"))->reals("shares_by_5y_group");
+      const CityData data = city_data().read(entry);
+      const auto& profile = spec.find_entry("age_profiles", data.age_profile)->reals("shares_by_5y_group");
       CityShares s;
       s.cumulative_age = cumulative(profile, 0);
       s.cumulative_age_15p = cumulative(profile, 3);
       s.agents = agents_for(city.population, ppa);
       s.foreign_born_agents = std::llround(city.foreign_born_share * static_cast<double>(s.agents));
-      s.employment_rate = entry.real("employment_rate_15_64");
-      s.unemployment_rate = entry.real("unemployment_rate");
-      s.high_skill = entry.real("high_skill_share");
-      s.medium_skill = entry.real("medium_skill_share");
+      s.employment_rate = data.employment_rate_15_64;
+      s.unemployment_rate = data.unemployment_rate;
+      s.high_skill = data.high_skill_share;
+      s.medium_skill = data.medium_skill_share;
       cities_.push_back(s);
     }
   }
@@ -197,26 +240,7 @@ ModelInfo census_population() {
   profiles.fields.push_back(text_param("source", std::string(""), "Where the shares come from", "age profile data"));
   info.collections.push_back(std::move(profiles));
 
-  ParamDecl profile_ref = text_param("age_profile", std::nullopt, "Age profile of the residents (a name of "
-                                     "[age_profiles])", "city data (scenarios/data/cities.toml)");
-  profile_ref.type = ParamType::reference;
-  profile_ref.collection = "age_profiles";
-  info.fields = {
-      {"cities", profile_ref},
-      {"cities", share_param("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
-                            "assumption: ILOSTAT modelled estimates put employment-to-population ratios of the "
-                            "cities' countries between about 0.45 and 0.8")},
-      {"cities", share_param("unemployment_rate", 0.08,
-                            "Unemployed share of the labour force (employed + unemployed) at the start",
-                            "assumption: ILOSTAT modelled estimates for the cities' countries range from about 3% "
-                            "to 30% (South Africa); 8% is a middle value")},
-      {"cities", share_param("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
-                            "assumption: UNESCO UIS / Eurostat tertiary attainment of adults ranges from under 5% "
-                            "to over 40% across the cities' countries")},
-      {"cities", share_param("medium_skill_share", 0.4,
-                            "Share of residents with upper-secondary education (medium skill)",
-                            "assumption: as high_skill_share; the rest are low skill")},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& p : spec.entries("age_profiles")) {
       double total = 0;

@@ -63,6 +63,24 @@ const ParamBindings<Params>& bound_params() {
 }
 
 // Ages in months, as the agents carry them.
+// What the city data give demography (scenarios/data/cities.toml).
+struct CityData {
+  double crude_birth_rate_per_1000;
+  double crude_death_rate_per_1000;
+};
+
+const ParamBindings<CityData>& city_data() {
+  static const ParamBindings<CityData> table{
+      bind(&CityData::crude_birth_rate_per_1000,
+           real_param("crude_birth_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 80.0,
+                      "Live births per 1000 residents per year", "city data (scenarios/data/cities.toml)")),
+      bind(&CityData::crude_death_rate_per_1000,
+           real_param("crude_death_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 60.0,
+                      "Deaths per 1000 residents per year", "city data (scenarios/data/cities.toml)")),
+  };
+  return table;
+}
+
 struct AgeRules {
   int max_age_months;
   int fertile_min_months;
@@ -86,9 +104,9 @@ class CrudeRateDemography : public Model {
     next_ = setup.schema.add<std::uint16_t>("next_demography_check",
                                             "step of the next demographic check (low 15 bits; top bit: an opportunity)");
     for (const auto& city : setup.geography.cities()) {
-      const auto& entry = *spec.find_entry("cities", city.name);
-      crude_birth_rate_.push_back(entry.real("crude_birth_rate_per_1000") / 1000.0);
-      crude_death_rate_.push_back(entry.real("crude_death_rate_per_1000") / 1000.0);
+      const CityData data = city_data().read(*spec.find_entry("cities", city.name));
+      crude_birth_rate_.push_back(data.crude_birth_rate_per_1000 / 1000.0);
+      crude_death_rate_.push_back(data.crude_death_rate_per_1000 / 1000.0);
     }
   }
 
@@ -283,12 +301,7 @@ ModelInfo crude_rate_demography() {
   info.is_default = true;
   info.phases = {Phase::demography};
   info.params = bound_params().declarations();
-  info.fields = {
-      {"cities", real_param("crude_birth_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 80.0,
-                            "Live births per 1000 residents per year", "city data (scenarios/data/cities.toml)")},
-      {"cities", real_param("crude_death_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 60.0,
-                            "Deaths per 1000 residents per year", "city data (scenarios/data/cities.toml)")},
-  };
+  info.fields = with_collection("cities", city_data().declarations());
   info.flows = {
       FlowDecl{"births", true, "Live births during the step", false},
       FlowDecl{"deaths", false, "Deaths during the step", false},
