@@ -188,6 +188,10 @@ inline ParamDecl required(ParamDecl decl) {
 // figures cite their own sources.
 inline const std::string kCityData = "city data (scenarios/data/cities.toml)";
 
+// The start of a source that is a modelling assumption, followed by its
+// reasoning (or alone where the meaning says it all).
+inline const std::string kAssumption = "assumption: ";
+
 // Declarations a model adds to a collection it does not own (the city
 // data), as ModelInfo::fields lists them.
 inline std::vector<std::pair<std::string, ParamDecl>> with_collection(const std::string& collection,

@@ -29,8 +29,6 @@ constexpr Purpose kSelectDraw = purpose("circular.select");
 constexpr Purpose kExpiryDraw = purpose("circular.expiry");  // 0 renewal, 1 overstay, 2 skill gain, 3 can travel
 constexpr std::size_t kMaxSchemes = 32;                      // alumni are a bit mask
 
-const std::string kAssumption = "assumption: ";
-
 // A scheme's terms as its [circular_schemes.NAME] block states them.
 struct SchemeTerms {
   std::string origin, destination, sector;

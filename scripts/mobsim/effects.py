@@ -51,9 +51,7 @@ def horizon(run):
     labelled by the date of that time point, e.g. '2035-01'."""
     last = run.series.sizes["time"] - 1
     year_steps = max(1, 12 // run.step_months)
-    months = int(run.series["months"].values[last])
-    first_month = int(run.start[:4]) * 12 + int(run.start[5:7]) - 1
-    end = first_month + months
+    end = run.start_month + int(run.series["months"].values[last])
     return Period(f"{end // 12:04d}-{end % 12 + 1:02d}", last - year_steps + 1 if last >= year_steps else 1, last)
 
 
@@ -62,16 +60,16 @@ def calendar_year(run, year):
     ValueError when none did."""
     hits = np.flatnonzero(run.step_years(run.series) == year)
     if not len(hits):
-        years = run.step_years(run.series)[1:]
-        raise ValueError(f"year {year} is outside the runs ({years.min()} to {years.max()})")
+        years = run.years_with_steps()
+        raise ValueError(f"year {year} is outside the runs ({years[0]} to {years[-1]})")
     return Period(str(year), int(hits[0]), int(hits[-1]))
 
 
 def whole_run(run):
     """Every step of the run, labelled by its first and last calendar years,
     e.g. '2025-2034'."""
-    years = run.step_years(run.series)[1:]
-    return Period(f"{years.min()}-{years.max()}", 1, run.series.sizes["time"] - 1)
+    years = run.years_with_steps()
+    return Period(f"{years[0]}-{years[-1]}", 1, run.series.sizes["time"] - 1)
 
 
 def period_values(da, kind, period):

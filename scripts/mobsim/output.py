@@ -114,13 +114,22 @@ class Run:
         """
         return da.quantile(list(q), dim="replicate")
 
+    @property
+    def start_month(self):
+        """The start as a count of months from year 0 (2025-01 is 2025 * 12)."""
+        return int(self.start[:4]) * 12 + int(self.start[5:7]) - 1
+
     def step_years(self, da):
         """Calendar year in which each time point's step ran (int array over
         `time`; -1 for index 0, the initial state, which ends no step)."""
         months = da["months"].values
-        first = int(self.start[:4]) * 12 + int(self.start[5:7]) - 1
-        years = (first + months - self.step_months) // 12
+        years = (self.start_month + months - self.step_months) // 12
         return np.where(months > 0, years, -1)
+
+    def years_with_steps(self):
+        """Calendar years in which at least one step of the run ran, in order."""
+        years = self.step_years(self.series)
+        return sorted(set(years[years >= 0].tolist()))
 
     def year_total(self, da, year):
         """Sum of a flow over the steps that ran in calendar `year` (the step
@@ -155,8 +164,7 @@ class Run:
 
         >>> run.at_year_end(run.series.population, 2034)   # residents on 1 January 2035
         """
-        first = int(self.start[:4]) * 12 + int(self.start[5:7]) - 1
-        wanted = (year + 1) * 12 - first
+        wanted = (year + 1) * 12 - self.start_month
         hits = np.flatnonzero(da["months"].values == wanted)
         if not len(hits):
             raise ValueError(f"{self.name} has no time point on 1 January {year + 1}")

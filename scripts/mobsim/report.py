@@ -339,9 +339,8 @@ def month_year(date):
 
 
 def step_year_span(run):
-    years = run.step_years(run.series)
-    years = years[years >= 0]
-    return f"{years.min()}–{years.max()}" if len(years) else "(no steps)"
+    years = run.years_with_steps()
+    return f"{years[0]}–{years[-1]}" if years else "(no steps)"
 
 
 # --------------------------------------------------------------------------
@@ -362,11 +361,7 @@ def quantiles(values, q):
 def chart_years(run):
     """Calendar years drawn in yearly charts: the complete years, or all
     years with a step if none is complete (short runs)."""
-    years = run.complete_years()
-    if not years:
-        steps = run.step_years(run.series)
-        years = sorted(set(steps[steps >= 0].tolist()))
-    return years
+    return run.complete_years() or run.years_with_steps()
 
 
 def yearly_band(run, da, years):

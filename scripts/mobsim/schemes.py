@@ -21,12 +21,6 @@ from .output import open_run
 SCHEME_FLOWS = ("applicants", "departures", "returns", "overstays", "skill_gains", "remittances")
 
 
-def scheme_years(run):
-    """Calendar years with at least one step of the run."""
-    years = run.step_years(run.series)
-    return sorted(set(years[years >= 0].tolist()))
-
-
 def yearly_means(run, name, years):
     """{year: {quantity: mean over replicates}} of scheme `name`: its flows
     summed over the year, `participants_abroad` at the year's end."""
@@ -56,7 +50,7 @@ def city_effect_text(base, scen, series, city, period, scale=1.0, decimals=0, un
 def print_scheme(base, scen, name):
     block = scen.scenario["circular_schemes"][name]
     origin, destination = block["origin"], block["destination"]
-    years = scheme_years(scen)
+    years = scen.years_with_steps()
     print(f"scheme {name}: {origin} -> {destination}, sector {block['sector']}, "
           f"quota {block['annual_quota']} a year from {block['start']}; {scen.replicates} replicate(s)")
     youth_title = f"youth unemp. {origin} % (base -> scen, diff pp [90%])"

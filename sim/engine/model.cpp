@@ -168,9 +168,7 @@ std::vector<ScenarioCheck> ModelRegistry::checks() const {
     };
     std::vector<const ModelInfo*> everyone;
     for (const auto& m : models_) everyone.push_back(&m);
-    std::vector<ContractModel> selection;
-    for (const auto* m : chosen) selection.push_back(ContractModel{m->slot + "=" + m->name, m->phases, &m->state});
-    for (const auto& missing : unprovided(selection)) {
+    for (const auto& missing : unprovided(contract_of(chosen))) {
       const ModelInfo* m = chosen[missing.model];
       std::string could;
       for (const auto* o : owners(everyone, missing.kind, missing.name))

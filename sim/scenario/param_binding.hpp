@@ -6,15 +6,18 @@
 // reads come from the same table, and no read function can fall out of step
 // with them.
 //
-//   struct Params { double matching_elasticity; std::int64_t entry_age_years; };
-//   const ParamBindings<Params> kParams{
-//       bind(&Params::matching_elasticity, share_param("labour.matching_elasticity", 0.5, ...)),
-//       bind(&Params::entry_age_years, integer_param("labour.entry_age_years", "years", 15, ...))};
-//   info.params = kParams.declarations();      // in the model's ModelInfo
-//   p_ = kParams.read(spec);                   // in the model's constructor
+//   struct Params { double matching_elasticity; int entry_age_years; };
+//   const ParamBindings<Params>& bound_params() {   // built on first use, after static initialisation
+//     static const ParamBindings<Params> table{
+//         bind(&Params::matching_elasticity, share_param("labour.matching_elasticity", 0.5, ...)),
+//         bind(&Params::entry_age_years, integer_param("labour.entry_age_years", "years", 15, ...))};
+//     return table;
+//   }
+//   info.params = bound_params().declarations();   // in the model's ModelInfo
+//   p_ = bound_params().read(spec);                 // in the model's constructor
 //
 // Collection fields bind the same way and are read from an entry
-// (`kFields.read(entry)`). A member of the wrong type for its declaration
+// (`city_data().read(entry)`). A member of the wrong type for its declaration
 // is a programming error: reading it throws std::logic_error naming the key.
 #include <cstdint>
 #include <functional>

@@ -14,10 +14,6 @@
 
 namespace mobsim::models {
 
-namespace {
-const std::string kAssumption = "assumption: ";
-}  // namespace
-
 namespace migration {
 
 const ParamBindings<Params>& bound_params() {
