@@ -187,6 +187,8 @@ inline ParamDecl required(ParamDecl decl) {
 // The source of the city data fields: scenarios/data/cities.toml, whose
 // figures cite their own sources.
 inline const std::string kCityData = "city data (scenarios/data/cities.toml)";
+// The same for the country data.
+inline const std::string kCountryData = "country data (scenarios/data/countries.toml)";
 
 // The start of a source that is a modelling assumption, followed by its
 // reasoning (or alone where the meaning says it all).

@@ -443,7 +443,8 @@ class LabourMarket : public Model {
     // employed, unemployed, youth_unemployment_rate, informal_employed, mean_wage, vacancies, unemployment_rate
     const auto chunks = make_chunks(world);
     struct Tally {
-      double employed = 0, unemployed = 0, youth_unemployed = 0, youth_labour_force = 0, informal = 0, wages = 0;
+      double employed = 0, unemployed = 0, youth_unemployed = 0, youth_labour_force = 0, informal = 0;
+      double formal_wages = 0;  // of formal jobs: the data's mean wage is formal employees' mean earnings
     };
     std::vector<Tally> tallies(chunks.size());
     std::vector<std::vector<double>> filled(chunks.size());
@@ -473,8 +474,10 @@ class LabourMarket : public Model {
         const auto count = static_cast<double>(by_job[seg + 1]);
         filled[k][seg] = count;
         t.employed += count;
-        t.wages += count * wage[seg];
-        if (sectors_.informal[seg / kSkillLevels]) t.informal += count;
+        if (sectors_.informal[seg / kSkillLevels])
+          t.informal += count;
+        else
+          t.formal_wages += count * wage[seg];
       }
       t.unemployed = static_cast<double>(unemployed_all);
       t.youth_unemployed = static_cast<double>(unemployed_youth);
@@ -490,7 +493,7 @@ class LabourMarket : public Model {
       t.youth_unemployed += tallies[k].youth_unemployed;
       t.youth_labour_force += tallies[k].youth_labour_force;
       t.informal += tallies[k].informal;
-      t.wages += tallies[k].wages;
+      t.formal_wages += tallies[k].formal_wages;
       for (std::size_t seg = 0; seg < segments; ++seg) city_filled[chunks[k].city][seg] += filled[k][seg];
     }
     const double scale = static_cast<double>(world.people_per_agent());
@@ -499,7 +502,8 @@ class LabourMarket : public Model {
       unemployed[c] = city[c].unemployed * scale;
       youth_unemployment_rate[c] = city[c].youth_labour_force > 0 ? city[c].youth_unemployed / city[c].youth_labour_force : 0.0;
       informal_employed[c] = city[c].informal * scale;
-      mean_wage[c] = city[c].employed > 0 ? city[c].wages / city[c].employed : 0.0;
+      const double formal = city[c].employed - city[c].informal;
+      mean_wage[c] = formal > 0 ? city[c].formal_wages / formal : 0.0;
       double open = 0;
       const auto jobs = world.fields().at(jobs_field_, c);
       for (std::size_t seg = 0; seg < jobs.size(); ++seg) open += std::max(0.0, jobs[seg] - city_filled[c][seg]);
@@ -689,7 +693,7 @@ ModelInfo labour_market() {
       {"unemployed", "persons", "Unemployed residents (ILO: without work, seeking)", true, SeriesKind::stock},
       {"youth_unemployment_rate", "1", "Unemployed / labour force, residents aged 15-24", false, SeriesKind::rate, true},
       {"informal_employed", "persons", "Residents employed in the informal sector", true, SeriesKind::stock},
-      {"mean_wage", "EUR per month", "Mean monthly wage of the employed", false, SeriesKind::rate, true},
+      {"mean_wage", "EUR per month", "Mean monthly wage of formal employees (the informal sector left out)", false, SeriesKind::rate, true},
       {"vacancies", "persons", "Open jobs (labour demand not met)", true, SeriesKind::stock, true},
       {"unemployment_rate", "1", "Unemployed / labour force (residents aged 15 and over)", false, SeriesKind::rate, true},
   };

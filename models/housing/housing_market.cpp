@@ -32,7 +32,6 @@ std::size_t capacity_index(std::uint8_t tenure) { return static_cast<std::size_t
 
 struct Params {
   double rent_elasticity;
-  double target_occupancy;
   double social_rent_share;
   double informal_rent_share;
   double social_allocation_per_month;
@@ -50,14 +49,10 @@ const ParamBindings<Params>& bound_params() {
       bind(&Params::rent_elasticity,
            real_param(
                "housing.rent_elasticity", "1", 3.0, 0.0, 20.0,
-               "Rent index = (occupancy / target occupancy) ^ elasticity, for formal private housing",
+               "Rent index = (occupancy / occupancy at the start) ^ elasticity, for formal private housing",
                "assumption: rents respond strongly to vacancy near full occupancy; with 3, a fall of the vacancy "
                "rate from 5% to 2% raises rents by about 10%, the order seen in tight European markets (OECD 2021 "
                "Brick by Brick)")),
-      bind(&Params::target_occupancy,
-           share_param("housing.target_occupancy", 0.95,
-                       "Occupancy of formal private housing at which the rent index is 1",
-                       "assumption: a natural vacancy rate of about 5% (OECD housing statistics)")),
       bind(&Params::social_rent_share,
            share_param(
                "housing.social_rent_share", 0.5, "Social rent as a share of the private rent at index 1",
@@ -151,6 +146,9 @@ struct CityHousing {
   double persons_per_dwelling = 1;
   bool informal_possible = false;
   double rent_index = 1;
+  // Occupancy of formal private housing at the start (1 - vacancy rate): the
+  // data's rent is the rent of the market as observed, so the index is 1 there.
+  double reference_occupancy = 1;
 };
 
 class HousingMarket : public Model {
@@ -166,6 +164,7 @@ class HousingMarket : public Model {
       h.construction_per_year = data.construction_per_year;
       h.persons_per_dwelling = data.persons_per_dwelling;
       h.informal_possible = data.informal_housing_share > 0;
+      h.reference_occupancy = 1.0 - data.housing_vacancy_rate;
       cities_.push_back(h);
       shares_.push_back({data.social_housing_share, data.informal_housing_share, data.homeless_share,
                          data.housing_vacancy_rate});
@@ -436,7 +435,7 @@ class HousingMarket : public Model {
 
   void update_rent(World& world, std::size_t c, const std::array<double, 4>& occupied) {
     CityHousing& h = cities_[c];
-    h.rent_index = rent_index(occupied[kPrivate], h.capacity[kPrivate], p_.target_occupancy, p_.rent_elasticity);
+    h.rent_index = rent_index(occupied[kPrivate], h.capacity[kPrivate], h.reference_occupancy, p_.rent_elasticity);
     auto rent = world.fields().at(rent_field_, c);
     rent[kPrivate] = h.base_rent * h.rent_index;
     rent[kSocial] = h.base_rent * p_.social_rent_share;

@@ -8,11 +8,12 @@
 
 namespace mobsim::models {
 
-// Rent index of formal private housing: (occupancy / target)^elasticity,
-// within [0.25, 4]; occupancy = occupants / capacity (1 when there is no capacity).
-inline double rent_index(double occupants, double capacity, double target_occupancy, double elasticity) {
+// Rent index of formal private housing: (occupancy / reference)^elasticity,
+// within [0.25, 4]; occupancy = occupants / capacity (1 when there is no
+// capacity); the reference is the occupancy at which the data's rent holds.
+inline double rent_index(double occupants, double capacity, double reference_occupancy, double elasticity) {
   const double occupancy = capacity > 0 ? occupants / capacity : 1.0;
-  return std::clamp(std::pow(occupancy / target_occupancy, elasticity), 0.25, 4.0);
+  return std::clamp(std::pow(occupancy / reference_occupancy, elasticity), 0.25, 4.0);
 }
 
 }  // namespace mobsim::models

@@ -26,7 +26,7 @@ constexpr Purpose kStatusDraw = purpose("legal.status");
 struct Params {
   double work_permit_years, permanent_after_years, refugee_permanent_after_years;
   double renewal_probability_employed, renewal_probability_unemployed, overstay_probability;
-  double naturalisation_per_year, rejected_asylum_return_probability, irregular_return_per_year;
+  double rejected_asylum_return_probability, irregular_return_per_year;
 };
 
 const ParamBindings<Params>& bound_params() {
@@ -53,10 +53,6 @@ const ParamBindings<Params>& bound_params() {
           share_param("legal.overstay_probability", 0.4,
                       "Probability that a holder whose permit was not renewed stays on without papers",
                       "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)")),
-      bind(&Params::naturalisation_per_year,
-           real_param("legal.naturalisation_per_year", "1/year", 0.02, 0.0, 1.0,
-                      "Yearly hazard that a permanent resident naturalises",
-                      "Eurostat migr_acq: naturalisations are about 2% of the foreign population per year in the EU")),
       bind(&Params::rejected_asylum_return_probability,
            share_param("legal.rejected_asylum_return_probability", 0.3,
                        "Probability that a rejected asylum seeker leaves (otherwise stays without papers)",
@@ -76,7 +72,6 @@ struct StepRules {
   double renewal_employed;
   double renewal_unemployed;
   double overstay;
-  double naturalisation_per_step;
   double rejected_return;
   double irregular_return_per_step;
 };
@@ -92,6 +87,7 @@ struct CityData {
   double irregular_share_of_foreign_born;
   double asylum_seeker_share_of_foreign_born;
   double work_permit_share_of_foreign_born;
+  double refugee_share_of_foreign_born;
 };
 
 const ParamBindings<CityData>& city_data() {
@@ -119,14 +115,34 @@ const ParamBindings<CityData>& city_data() {
                        "EU population, i.e. roughly 5-10% of foreign-born residents; Zürich estimates about "
                        "10,000 (seed 002)")),
       bind(&CityData::asylum_seeker_share_of_foreign_born,
-           share_param("asylum_seeker_share_of_foreign_born", 0.02,
-                       "Share of foreign-born residents with a pending asylum claim at the start",
-                       "assumption: Eurostat migr_asypenctza, about 0.9 million pending claims in the EU (2022)")),
+           share_param("asylum_seeker_share_of_foreign_born", std::nullopt,
+                       "Share of foreign-born residents with a pending asylum claim at the start", kCityData)),
       bind(&CityData::work_permit_share_of_foreign_born,
            share_param("work_permit_share_of_foreign_born", 0.15,
                        "Share of foreign-born residents holding a temporary work permit at the start",
                        "assumption: Eurostat migr_resvalid, first and temporary permits are a minority of valid "
                        "permits")),
+      bind(&CityData::refugee_share_of_foreign_born,
+           share_param("refugee_share_of_foreign_born", std::nullopt,
+                       "Share of foreign-born residents with refugee status, subsidiary or temporary protection at "
+                       "the start",
+                       kCityData)),
+  };
+  return table;
+}
+
+// What the country data give the legal status model (scenarios/data/countries.toml).
+struct CountryData {
+  double naturalisation_rate_per_year;
+};
+
+const ParamBindings<CountryData>& country_data() {
+  static const ParamBindings<CountryData> table{
+      bind(&CountryData::naturalisation_rate_per_year,
+           real_param("naturalisation_rate_per_year", "1/year", std::nullopt, 0.0, 1.0,
+                      "Acquisitions of citizenship per resident non-national per year; the yearly hazard that a "
+                      "permanent resident naturalises",
+                      kCountryData)),
   };
   return table;
 }
@@ -139,6 +155,8 @@ struct CityRules {
   double irregular_share = 0;  // of foreign-born residents at the start
   double asylum_share = 0;
   double work_permit_share = 0;
+  double refugee_share = 0;
+  double naturalisation_per_step = 0;
 };
 
 int steps_for_months(double months, int step_months) {
@@ -158,7 +176,6 @@ class LegalStatusModel : public Model {
     p_.renewal_employed = params.renewal_probability_employed;
     p_.renewal_unemployed = params.renewal_probability_unemployed;
     p_.overstay = params.overstay_probability;
-    p_.naturalisation_per_step = 1.0 - std::exp(-params.naturalisation_per_year * dt);
     p_.rejected_return = params.rejected_asylum_return_probability;
     p_.irregular_return_per_step = 1.0 - std::exp(-params.irregular_return_per_year * dt);
     for (const auto& city : setup.geography.cities()) {
@@ -173,6 +190,9 @@ class LegalStatusModel : public Model {
       r.irregular_share = data.irregular_share_of_foreign_born;
       r.asylum_share = data.asylum_seeker_share_of_foreign_born;
       r.work_permit_share = data.work_permit_share_of_foreign_born;
+      r.refugee_share = data.refugee_share_of_foreign_born;
+      const CountryData country = country_data().read(*spec.find_entry("countries", city.country));
+      r.naturalisation_per_step = 1.0 - std::exp(-country.naturalisation_rate_per_year * dt);
       rules_.push_back(r);
     }
     citizenship_ = setup.schema.add<std::uint8_t>(kCitizenshipColumn, "0 of the birth country; k+1 naturalised in country k");
@@ -191,10 +211,33 @@ class LegalStatusModel : public Model {
       publish(world, c);
       world.fields().at(permit_steps_field_, c)[0] = p_.work_permit_steps;
     }
-    // Naturalised foreign-born residents hold their city's citizenship; some
-    // foreign-born residents start without papers, as asylum seekers or on a
-    // work permit, as the city data say.
-    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+    // Naturalised foreign-born residents hold their city's citizenship. The
+    // city data give the other statuses as shares of all foreign-born
+    // residents, so among those without citizenship they are drawn with
+    // probabilities share * foreign-born / non-citizen foreign-born.
+    const auto chunks = make_chunks(world);
+    std::vector<std::array<std::int64_t, 2>> tally(chunks.size(), std::array<std::int64_t, 2>{});
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto origin = world.agents(ch.city).col(core::origin);
+      const auto legal = world.agents(ch.city).col(core::legal_status);
+      for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
+        if (!geography_.foreign_born(origin[row], ch.city)) continue;
+        tally[k][0] += 1;
+        tally[k][1] += legal[row] != code(LegalStatus::citizen);
+      }
+    });
+    std::vector<std::array<std::int64_t, 2>> per_city(world.city_count(), std::array<std::int64_t, 2>{});
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (int i = 0; i < 2; ++i) per_city[chunks[k].city][static_cast<std::size_t>(i)] += tally[k][static_cast<std::size_t>(i)];
+    std::vector<std::array<double, 4>> thresholds(world.city_count());  // cumulative: irregular, asylum, refugee, work
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const CityRules& r = rules_[c];
+      const double scale = per_city[c][1] > 0 ? static_cast<double>(per_city[c][0]) / static_cast<double>(per_city[c][1]) : 0.0;
+      double cum = 0;
+      const std::array<double, 4> shares{r.irregular_share, r.asylum_share, r.refugee_share, r.work_permit_share};
+      for (std::size_t i = 0; i < 4; ++i) thresholds[c][i] = cum += shares[i] * scale;
+    }
+    parallel_for_chunks(chunks, [&](std::size_t, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       const auto id = a.col(core::id);
       const auto origin = a.col(core::origin);
@@ -202,6 +245,7 @@ class LegalStatusModel : public Model {
       auto citizenship = a.col(citizenship_);
       auto permit_end = a.col(permit_end_);
       const CityRules& r = rules_[ch.city];
+      const auto& t = thresholds[ch.city];
       const auto country = geography_.city(ch.city).country_index;
       for (std::uint32_t row = ch.begin; row < ch.end; ++row) {
         if (!geography_.foreign_born(origin[row], ch.city)) continue;
@@ -211,13 +255,15 @@ class LegalStatusModel : public Model {
         }
         const Draw d = world.rng().agent(id[row], 0, kInitDraw);
         const double u = d.unit(0);
-        if (u < r.irregular_share) {
+        if (u < t[0]) {
           legal[row] = code(LegalStatus::irregular);
-        } else if (u < r.irregular_share + r.asylum_share) {
+        } else if (u < t[1]) {
           legal[row] = code(LegalStatus::asylum_seeker);
           permit_end[row] = static_cast<std::uint16_t>(
               1 + d.unit(1) * steps_for_months(r.asylum_decision_months, world.clock().step_months));
-        } else if (u < r.irregular_share + r.asylum_share + r.work_permit_share) {
+        } else if (u < t[2]) {
+          legal[row] = code(LegalStatus::refugee);
+        } else if (u < t[3]) {
           legal[row] = code(LegalStatus::work_permit);
           permit_end[row] = static_cast<std::uint16_t>(1 + d.unit(1) * p_.work_permit_steps);
         }
@@ -295,7 +341,7 @@ class LegalStatusModel : public Model {
             break;
           case LegalStatus::permanent_resident:
           case LegalStatus::free_mover:
-            if (status == LegalStatus::permanent_resident && d.unit(2) < p_.naturalisation_per_step) {
+            if (status == LegalStatus::permanent_resident && d.unit(2) < r.naturalisation_per_step) {
               legal[row] = code(LegalStatus::citizen);
               citizenship[row] = static_cast<std::uint8_t>(geography_.city(ch.city).country_index + 1);
             }
@@ -358,6 +404,7 @@ ModelInfo legal_status_model() {
   info.phases = {Phase::status};
   info.params = bound_params().declarations();
   info.fields = with_collection("cities", city_data().declarations());
+  for (auto& field : with_collection("countries", country_data().declarations())) info.fields.push_back(std::move(field));
   info.series = {
       {"irregular_residents", "persons", "Residents without legal status", true, SeriesKind::stock, true},
       {"asylum_seekers", "persons", "Residents with a pending asylum claim", true, SeriesKind::stock},
@@ -365,12 +412,21 @@ ModelInfo legal_status_model() {
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& c : spec.entries("cities")) {
+      // The statuses are drawn among foreign-born residents without the
+      // country's citizenship, who are this share of the foreign-born.
+      const auto* country = spec.find_entry("countries", c.text("country"));
+      const double non_citizens =
+          country != nullptr && country->fields.count("foreign_born_citizen_share") > 0 ? 1.0 - country->real("foreign_born_citizen_share") : 1.0;
       if (c.real("irregular_share_of_foreign_born") + c.real("asylum_seeker_share_of_foreign_born") +
-              c.real("work_permit_share_of_foreign_born") >
-          1.0)
+              c.real("refugee_share_of_foreign_born") + c.real("work_permit_share_of_foreign_born") >
+          non_citizens + 1e-12)
         diags.push_back(Diagnostic{c.field("work_permit_share_of_foreign_born").where,
                                    "cities." + c.name + ".work_permit_share_of_foreign_born",
-                                   "irregular + asylum seeker + work permit shares exceed 1", ""});
+                                   "irregular + asylum seeker + refugee + work permit shares exceed the share of "
+                                   "foreign-born residents without citizenship (1 - countries." +
+                                       c.text("country") + ".foreign_born_citizen_share = " +
+                                       to_toml_text(Value{non_citizens}) + ")",
+                                   ""});
     }
   });
   const std::vector<Phase> status_phase{Phase::status};

@@ -31,8 +31,11 @@ ParamDecl age_profile_field() {
 // What the city data give the initial population (scenarios/data/cities.toml).
 struct CityData {
   std::string age_profile;
+  double migrant_share;
+  std::string migrant_share_measure;
   double employment_rate_15_64;
   double unemployment_rate;
+  double youth_unemployment_rate;
   double high_skill_share;
   double medium_skill_share;
 };
@@ -40,6 +43,14 @@ struct CityData {
 const ParamBindings<CityData>& city_data() {
   static const ParamBindings<CityData> table{
       bind(&CityData::age_profile, age_profile_field()),
+      bind(&CityData::migrant_share,
+           share_param("migrant_share", std::nullopt,
+                       "Share of residents who are migrants, as migrant_share_measure defines them", kCityData)),
+      bind(&CityData::migrant_share_measure,
+           required(choice_param("migrant_share_measure", {"foreign_born", "foreign_national"}, "",
+                        "What migrant_share counts: residents born abroad, or residents without the country's "
+                        "nationality (converted to foreign-born with the country's nationality shares)",
+                        kCityData))),
       bind(&CityData::employment_rate_15_64,
            share_param("employment_rate_15_64", 0.6, "Employed share of residents aged 15-64 at the start",
                        "assumption: ILOSTAT modelled estimates put employment-to-population ratios of the "
@@ -49,6 +60,9 @@ const ParamBindings<CityData>& city_data() {
                        "Unemployed share of the labour force (employed + unemployed) at the start",
                        "assumption: ILOSTAT modelled estimates for the cities' countries range from about 3% "
                        "to 30% (South Africa); 8% is a middle value")),
+      bind(&CityData::youth_unemployment_rate,
+           share_param("youth_unemployment_rate", std::nullopt,
+                       "Unemployed share of the labour force aged 15-24 at the start", kCityData)),
       bind(&CityData::high_skill_share,
            share_param("high_skill_share", 0.2, "Share of residents with tertiary education (high skill)",
                        "assumption: UNESCO UIS / Eurostat tertiary attainment of adults ranges from under 5% "
@@ -60,15 +74,47 @@ const ParamBindings<CityData>& city_data() {
   return table;
 }
 
+// What the country data give the initial population (scenarios/data/countries.toml).
+struct CountryData {
+  double foreign_born_citizen_share;
+  double foreign_national_born_in_country_share;
+};
+
+const ParamBindings<CountryData>& country_data() {
+  static const ParamBindings<CountryData> table{
+      bind(&CountryData::foreign_born_citizen_share,
+           share_param("foreign_born_citizen_share", std::nullopt,
+                       "Share of foreign-born residents who hold the country's nationality", kCountryData)),
+      bind(&CountryData::foreign_national_born_in_country_share,
+           share_param("foreign_national_born_in_country_share", std::nullopt,
+                       "Share of the country's foreign nationals who were born in the country (used to convert a "
+                       "foreign-national share into a foreign-born share)",
+                       kCountryData)),
+  };
+  return table;
+}
+
+// Foreign-born share of a city's residents from its migrant figure: a
+// foreign-national share counts foreign-born non-nationals plus foreign
+// nationals born in the country; foreign-born residents are non-nationals
+// and naturalised in the country's proportions.
+double foreign_born_share(const CityData& city, const CountryData& country) {
+  if (city.migrant_share_measure == "foreign_born") return city.migrant_share;
+  return city.migrant_share * (1.0 - country.foreign_national_born_in_country_share) /
+         (1.0 - country.foreign_born_citizen_share);
+}
+
 struct CityShares {
   std::array<double, kAgeGroups> cumulative_age{};       // all residents
   std::array<double, kAgeGroups> cumulative_age_15p{};   // residents 15 and older (foreign-born)
   std::int64_t agents = 0;
   std::int64_t foreign_born_agents = 0;
-  double employment_rate = 0;
-  double unemployment_rate = 0;
+  double participation = 0;                  // labour force / residents aged 15-64
+  double youth_unemployment_rate = 0;        // aged 15-24
+  double adult_unemployment_rate = 0;        // aged 25-64, so that the whole rate is the city's
   double high_skill = 0;
   double medium_skill = 0;
+  double citizen_share_of_foreign_born = 0;
 };
 
 std::array<double, kAgeGroups> cumulative(const std::vector<double>& shares, std::size_t first_group) {
@@ -84,6 +130,17 @@ std::array<double, kAgeGroups> cumulative(const std::vector<double>& shares, std
   return cum;
 }
 
+// The unemployment rate of residents aged 25-64 that, with the youth rate
+// for 15-24, gives the city's rate for 15-64 under the age profile (labour
+// force participation being the same at every working age).
+double adult_unemployment_rate(const CityData& data, const std::vector<double>& profile) {
+  double youth = 0, adult = 0;
+  for (std::size_t g = 3; g < 5; ++g) youth += profile[g];   // 15-24
+  for (std::size_t g = 5; g < 13; ++g) adult += profile[g];  // 25-64
+  if (adult <= 0) return data.unemployment_rate;
+  return (data.unemployment_rate * (youth + adult) - data.youth_unemployment_rate * youth) / adult;
+}
+
 std::uint16_t draw_age_months(const std::array<double, kAgeGroups>& cum, double u_group, double u_within) {
   std::size_t g = 0;
   while (g + 1 < kAgeGroups && u_group > cum[g]) ++g;
@@ -92,7 +149,7 @@ std::uint16_t draw_age_months(const std::array<double, kAgeGroups>& cum, double 
 }
 
 struct Params {
-  double male_share, foreign_born_from_simulated_share, diaspora_distance_elasticity, foreign_born_citizen_share;
+  double male_share, foreign_born_from_simulated_share, diaspora_distance_elasticity;
 };
 
 const ParamBindings<Params>& bound_params() {
@@ -111,11 +168,6 @@ const ParamBindings<Params>& bound_params() {
            real_param("population.diaspora_distance_elasticity", "1", 1.0, 0.0, 5.0,
                       "Foreign-born residents from simulated cities come from city j with weight P_j / d^e",
                       "assumption: gravity regularity of migrant stocks (Poot et al. 2016)")),
-      bind(&Params::foreign_born_citizen_share,
-           share_param("population.foreign_born_citizen_share", 0.3,
-                       "Share of foreign-born residents who hold the citizenship of their city's country",
-                       "assumption: OECD/EU (2023) Indicators of Immigrant Integration report naturalisation among "
-                       "settled immigrants of very different levels; 0.3 is a middle value")),
   };
   return table;
 }
@@ -126,7 +178,6 @@ class CensusPopulation : public Model {
     const auto& spec = setup.spec;
     const Params p = bound_params().read(spec);
     male_share_ = p.male_share;
-    naturalised_share_ = p.foreign_born_citizen_share;
     from_simulated_share_ = p.foreign_born_from_simulated_share;
     // Foreign-born residents born in another simulated city come from cities
     // of other countries with gravity weights P_j / d_ij^e.
@@ -153,9 +204,14 @@ class CensusPopulation : public Model {
       s.cumulative_age = cumulative(profile, 0);
       s.cumulative_age_15p = cumulative(profile, 3);
       s.agents = agents_for(city.population, ppa);
-      s.foreign_born_agents = std::llround(city.foreign_born_share * static_cast<double>(s.agents));
-      s.employment_rate = data.employment_rate_15_64;
-      s.unemployment_rate = data.unemployment_rate;
+      const CountryData country = country_data().read(*spec.find_entry("countries", city.country));
+      s.foreign_born_agents =
+          std::min(s.agents, static_cast<std::int64_t>(std::llround(foreign_born_share(data, country) *
+                                                                    static_cast<double>(s.agents))));
+      s.citizen_share_of_foreign_born = country.foreign_born_citizen_share;
+      s.participation = data.employment_rate_15_64 / (1.0 - data.unemployment_rate);
+      s.youth_unemployment_rate = data.youth_unemployment_rate;
+      s.adult_unemployment_rate = adult_unemployment_rate(data, profile);
       s.high_skill = data.high_skill_share;
       s.medium_skill = data.medium_skill_share;
       cities_.push_back(s);
@@ -173,8 +229,6 @@ class CensusPopulation : public Model {
     parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
       const CityShares& s = cities_[ch.city];
       const CoreColumns a = core_columns(world.agents(ch.city));
-      // P(unemployed) among 15-64 so that unemployed / (employed + unemployed) = unemployment_rate.
-      const double p_unemployed = s.employment_rate * s.unemployment_rate / (1.0 - s.unemployment_rate);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
         const Draw d = world.rng().agent(a.id[r], 0, kInitDraw);
         const Draw e = world.rng().agent(a.id[r], 0, kInitDraw2);
@@ -187,13 +241,15 @@ class CensusPopulation : public Model {
         a.skill[r] = code(u_skill < s.high_skill                    ? Skill::high
                           : u_skill < s.high_skill + s.medium_skill ? Skill::medium
                                                                     : Skill::low);
+        // Residents aged 15-64 take part in the labour force with one
+        // probability; the unemployed among them at the rate of their age.
         const bool working_age = a.age_months[r] >= 15 * 12 && a.age_months[r] < 65 * 12;
+        const double u_rate = a.age_months[r] < 25 * 12 ? s.youth_unemployment_rate : s.adult_unemployment_rate;
         const double u_work = e.unit(0);
-        a.employment[r] = code(!working_age                               ? Employment::inactive
-                               : u_work < s.employment_rate                ? Employment::employed
-                               : u_work < s.employment_rate + p_unemployed ? Employment::unemployed
-                                                                           : Employment::inactive);
-        a.legal_status[r] = code(!foreign || e.unit(1) < naturalised_share_ ? LegalStatus::citizen
+        a.employment[r] = code(!working_age || u_work >= s.participation ? Employment::inactive
+                               : u_work < s.participation * (1.0 - u_rate) ? Employment::employed
+                                                                          : Employment::unemployed);
+        a.legal_status[r] = code(!foreign || e.unit(1) < s.citizen_share_of_foreign_born ? LegalStatus::citizen
                                                                             : LegalStatus::permanent_resident);
       }
     });
@@ -212,7 +268,6 @@ class CensusPopulation : public Model {
   std::vector<std::vector<std::pair<double, std::uint16_t>>> diaspora_origins_;  // cumulative weights
   double from_simulated_share_ = 0;
   double male_share_ = 0.5;
-  double naturalised_share_ = 0;
 };
 
 }  // namespace
@@ -241,6 +296,7 @@ ModelInfo census_population() {
   info.collections.push_back(std::move(profiles));
 
   info.fields = with_collection("cities", city_data().declarations());
+  for (auto& field : with_collection("countries", country_data().declarations())) info.fields.push_back(std::move(field));
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& p : spec.entries("age_profiles")) {
       double total = 0;
@@ -250,6 +306,19 @@ ModelInfo census_population() {
                                    "shares sum to " + to_toml_text(Value{total}) + ", not 1", ""});
     }
     for (const auto& c : spec.entries("cities")) {
+      const auto* country = spec.find_entry("countries", c.text("country"));
+      if (country != nullptr && foreign_born_share(city_data().read(c), country_data().read(*country)) > 1.0 + 1e-12)
+        diags.push_back(Diagnostic{c.field("migrant_share").where, "cities." + c.name + ".migrant_share",
+                                   "the foreign-national share converts to a foreign-born share above 1 with the "
+                                   "country's foreign_born_citizen_share and foreign_national_born_in_country_share",
+                                   ""});
+      const auto* profile = spec.find_entry("age_profiles", c.text("age_profile"));
+      if (profile != nullptr && adult_unemployment_rate(city_data().read(c), profile->reals("shares_by_5y_group")) < 0)
+        diags.push_back(Diagnostic{c.field("youth_unemployment_rate").where,
+                                   "cities." + c.name + ".youth_unemployment_rate",
+                                   "is too high for the city's unemployment_rate: residents aged 25-64 would need a "
+                                   "negative unemployment rate",
+                                   ""});
       if (c.real("high_skill_share") + c.real("medium_skill_share") > 1.0 + 1e-12)
         diags.push_back(Diagnostic{c.field("medium_skill_share").where, "cities." + c.name + ".medium_skill_share",
                                    "high_skill_share + medium_skill_share exceeds 1", ""});

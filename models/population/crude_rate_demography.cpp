@@ -1,7 +1,8 @@
 // Ageing, deaths and births. Mortality follows a Gompertz-Makeham age
 // schedule scaled per city so that the initial population dies at the city's
-// crude death rate; women of fertile age give birth at the rate that
-// reproduces the city's crude birth rate in the initial population.
+// crude death rate; women of fertile age give birth at the same rate at every
+// fertile age, the rate that gives the city's total fertility rate (births
+// per woman over a life at these rates).
 //
 // Draws are made only at "demographic opportunities" (thinning): each agent
 // has one per step with a probability q that bounds its chance of dying or
@@ -65,15 +66,16 @@ const ParamBindings<Params>& bound_params() {
 // Ages in months, as the agents carry them.
 // What the city data give demography (scenarios/data/cities.toml).
 struct CityData {
-  double crude_birth_rate_per_1000;
+  double total_fertility_rate;
   double crude_death_rate_per_1000;
 };
 
 const ParamBindings<CityData>& city_data() {
   static const ParamBindings<CityData> table{
-      bind(&CityData::crude_birth_rate_per_1000,
-           real_param("crude_birth_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 80.0,
-                      "Live births per 1000 residents per year", "city data (scenarios/data/cities.toml)")),
+      bind(&CityData::total_fertility_rate,
+           real_param("total_fertility_rate", "births per woman", std::nullopt, 0.0, 10.0,
+                      "Births a woman would have over her fertile years at the city's current rates",
+                      "city data (scenarios/data/cities.toml)")),
       bind(&CityData::crude_death_rate_per_1000,
            real_param("crude_death_rate_per_1000", "per 1000 residents per year", std::nullopt, 0.0, 60.0,
                       "Deaths per 1000 residents per year", "city data (scenarios/data/cities.toml)")),
@@ -105,7 +107,7 @@ class CrudeRateDemography : public Model {
                                             "step of the next demographic check (low 15 bits; top bit: an opportunity)");
     for (const auto& city : setup.geography.cities()) {
       const CityData data = city_data().read(*spec.find_entry("cities", city.name));
-      crude_birth_rate_.push_back(data.crude_birth_rate_per_1000 / 1000.0);
+      total_fertility_rate_.push_back(data.total_fertility_rate);
       crude_death_rate_.push_back(data.crude_death_rate_per_1000 / 1000.0);
     }
   }
@@ -119,24 +121,15 @@ class CrudeRateDemography : public Model {
     deaths_ = world.flow("deaths");
     births_ = world.flow("births");
     const std::size_t n = world.city_count();
-    // Mean relative hazard and number of fertile women in the initial population.
+    // Mean relative hazard of the initial population.
     const auto chunks = make_chunks(world);
     std::vector<double> hazard_sum(chunks.size(), 0.0);
-    std::vector<std::int64_t> women(chunks.size(), 0);
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto age = world.agents(ch.city).col(core::age_months);
-      const auto sex = world.agents(ch.city).col(core::sex);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        hazard_sum[k] += relative_hazard(age[r]);
-        women[k] += sex[r] == code(Sex::female) && fertile(age[r]);
-      }
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) hazard_sum[k] += relative_hazard(age[r]);
     });
     std::vector<double> mean_hazard(n, 0.0);
-    std::vector<std::int64_t> fertile_women(n, 0);
-    for (std::size_t k = 0; k < chunks.size(); ++k) {
-      mean_hazard[chunks[k].city] += hazard_sum[k];
-      fertile_women[chunks[k].city] += women[k];
-    }
+    for (std::size_t k = 0; k < chunks.size(); ++k) mean_hazard[chunks[k].city] += hazard_sum[k];
     const double dt = clock_.years_per_step();
     death_probability_.assign(n, std::vector<double>(static_cast<std::size_t>(ages_.max_age_months) + 1, 1.0));
     birth_probability_.assign(n, 0.0);
@@ -147,7 +140,7 @@ class CrudeRateDemography : public Model {
       for (int a = 0; a < ages_.max_age_months; ++a)
         death_probability_[c][static_cast<std::size_t>(a)] = 1.0 - std::exp(-scale * relative_hazard(a) * dt);
       const double fertility_per_woman =
-          fertile_women[c] > 0 ? crude_birth_rate_[c] * agents / static_cast<double>(fertile_women[c]) : 0.0;
+          total_fertility_rate_[c] / static_cast<double>(p_.fertile_max_age_years - p_.fertile_min_age_years + 1);
       birth_probability_[c] = 1.0 - std::exp(-fertility_per_woman * dt);
     }
     // Opportunity probability per band of ages and sex: bounds the chance
@@ -179,6 +172,22 @@ class CrudeRateDemography : public Model {
       for (std::uint32_t r = ch.begin; r < ch.end; ++r)
         next[r] = schedule(0, age[r], sex[r], draws.unit(1, r - ch.begin));
     });
+  }
+
+  // women_of_fertile_age: with births, the simulated births per woman.
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& women = out["women_of_fertile_age"];
+    const auto chunks = make_chunks(world);
+    std::vector<std::int64_t> per_chunk(chunks.size(), 0);
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const auto age = world.agents(ch.city).col(core::age_months);
+      const auto sex = world.agents(ch.city).col(core::sex);
+      std::int64_t count = 0;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) count += (sex[r] == code(Sex::female)) & fertile(age[r]);
+      per_chunk[k] = count;
+    });
+    const double scale = static_cast<double>(world.people_per_agent());
+    for (std::size_t k = 0; k < chunks.size(); ++k) women[chunks[k].city] += static_cast<double>(per_chunk[k]) * scale;
   }
 
   void run(Phase, World& world) override {
@@ -279,7 +288,8 @@ class CrudeRateDemography : public Model {
   const Clock& clock_;
   Params p_;
   AgeRules ages_;
-  std::vector<double> crude_birth_rate_, crude_death_rate_;  // per person per year
+  std::vector<double> total_fertility_rate_;                 // births per woman
+  std::vector<double> crude_death_rate_;                     // per person per year
   std::vector<std::vector<double>> death_probability_;       // [city][age in months], per step
   std::vector<double> birth_probability_;                    // [city], per fertile woman per step
   FlowId deaths_ = 0, births_ = 0;
@@ -297,11 +307,17 @@ ModelInfo crude_rate_demography() {
   info.slot_meaning = "Ageing, deaths and births";
   info.name = "crude_rates";
   info.summary = "Gompertz-Makeham mortality scaled to each city's crude death rate; births to women of fertile "
-                 "age at the rate that reproduces the city's crude birth rate";
+                 "age at one rate that gives the city's total fertility rate";
   info.is_default = true;
   info.phases = {Phase::demography};
   info.params = bound_params().declarations();
   info.fields = with_collection("cities", city_data().declarations());
+  info.series = {
+      {"women_of_fertile_age", "persons",
+       "Women of fertile age (demography.fertile_min_age_years to fertile_max_age_years); births / women * "
+       "(fertile years) over a year is the simulated total fertility rate",
+       true, SeriesKind::stock},
+  };
   info.flows = {
       FlowDecl{"births", true, "Live births during the step", false},
       FlowDecl{"deaths", false, "Deaths during the step", false},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine_params.hpp"
+
 namespace mobsim {
 
 double great_circle_km(double lat1_deg, double lon1_deg, double lat2_deg, double lon2_deg) {
@@ -29,8 +31,7 @@ Geography::Geography(const ScenarioSpec& spec) {
     c.continent = e.text("continent");
     c.latitude_deg = e.real("latitude_deg");
     c.longitude_deg = e.real("longitude_deg");
-    c.population = e.integer("population");
-    c.foreign_born_share = e.real("foreign_born_share");
+    c.population = population_at_start(e, spec);
     auto it = std::find(countries_.begin(), countries_.end(), c.country);
     if (it == countries_.end()) {
       countries_.push_back(c.country);

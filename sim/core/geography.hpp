@@ -18,8 +18,7 @@ struct City {
   std::string continent;
   double latitude_deg = 0;
   double longitude_deg = 0;
-  std::int64_t population = 0;  // persons at the start of the run
-  double foreign_born_share = 0;
+  std::int64_t population = 0;  // persons at the start of the run (projected from the data's year)
   std::uint16_t country_index = 0;
 };
 

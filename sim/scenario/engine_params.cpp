@@ -61,11 +61,14 @@ void declare_engine_params(ParamTable& t) {
   c.fields.push_back(
       decl("longitude_deg", P::real, "degrees east", std::monostate{}, -180, 180, "Longitude of the centre", data));
   c.fields.push_back(decl("population", P::integer, "persons", std::monostate{}, 1, 1.0e9,
-                          "Residents at the start of the run", data));
+                          "Residents in the middle of population_year (projected to run.start with "
+                          "population_growth_per_year)",
+                          data));
   c.fields.push_back(decl("population_year", P::integer, "year", std::monostate{}, 1900, 2100,
-                          "Reference year of the population figure", data));
-  c.fields.push_back(decl("foreign_born_share", P::real, "1", std::monostate{}, 0, 1,
-                          "Share of residents born in another country", data));
+                          "Reference year of the population figure (taken as its 1 July)", data));
+  c.fields.push_back(decl("population_growth_per_year", P::real, "1/year", std::monostate{}, -0.2, 0.2,
+                          "Growth rate that carries the population figure from its reference year to run.start",
+                          data));
   c.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
                           "Source of each figure, keyed by field name", data));
   t.add_collection(std::move(c));
@@ -85,6 +88,18 @@ void declare_engine_params(ParamTable& t) {
   continents.fields.push_back(decl("sources", P::text_table, "-", TextTable{}, none, none,
                                    "Source of each figure, keyed by field name", "continent data"));
   t.add_collection(std::move(continents));
+}
+
+double years_from_reference(const CollectionEntry& city, const ScenarioSpec& spec) {
+  const std::string& start = spec.text("run.start");  // validated "YYYY-MM"
+  const double start_year = std::stod(start.substr(0, 4)) + (std::stod(start.substr(5, 2)) - 1.0) / 12.0;
+  return start_year - (static_cast<double>(city.integer("population_year")) + 0.5);
+}
+
+std::int64_t population_at_start(const CollectionEntry& city, const ScenarioSpec& spec) {
+  const double growth = city.real("population_growth_per_year");
+  return std::llround(static_cast<double>(city.integer("population")) *
+                      std::pow(1.0 + growth, years_from_reference(city, spec)));
 }
 
 std::int64_t agents_for(std::int64_t population, std::int64_t people_per_agent) {
@@ -120,9 +135,9 @@ std::vector<ScenarioCheck> engine_checks() {
     std::string empty_cities;
     for (const auto& name : names) {
       const auto* city = spec.find_entry("cities", name);
-      if (city != nullptr && agents_for(city->integer("population"), ppa) < 1)
+      if (city != nullptr && agents_for(population_at_start(*city, spec), ppa) < 1)
         empty_cities += (empty_cities.empty() ? "" : ", ") + name + " (" +
-                        std::to_string(city->integer("population")) + " persons)";
+                        std::to_string(population_at_start(*city, spec)) + " persons)";
     }
     if (!empty_cities.empty())
       diags.push_back(Diagnostic{spec.setting("run.people_per_agent").where, "run.people_per_agent",

@@ -264,7 +264,7 @@ def test_a_memory_limit_is_exit_4_with_what_the_run_needs(tmp_path):
     assert "warning: the address-space limit (ulimit -v) of 450 MiB is below what this run is expected to need" \
         in done.stderr
     assert "mobsim: error: out of memory: this run needs about" in done.stderr
-    assert "for 6,495,250 agents; try a larger run.people_per_agent" in done.stderr
+    assert "for 7,263,787 agents; try a larger run.people_per_agent" in done.stderr
     assert listing(tmp_path) == ["out.h5"] and out.read_bytes() == OLD
 
 

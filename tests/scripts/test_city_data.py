@@ -18,7 +18,9 @@ TABLE_1 = {
     "Zürich": (434_000, 0.32),
 }
 
-SOURCED = ["population", "foreign_born_share", "coordinates", "crude_birth_rate_per_1000",
+SOURCED = ["population", "population_growth_per_year", "migrant_share", "migrant_share_measure", "coordinates",
+           "total_fertility_rate", "youth_unemployment_rate", "refugee_share_of_foreign_born",
+           "asylum_seeker_share_of_foreign_born",
            "crude_death_rate_per_1000", "age_profile", "hinterland_inflow_per_1000",
            "immigration_from_rest_of_world_per_1000", "sector_profile", "mean_wage_eur_per_month",
            "living_cost_eur_per_month", "rent_eur_per_person_month", "unemployment_benefit_replacement",
@@ -42,7 +44,7 @@ def test_table_1_figures_are_copied_exactly():
     cities = load()
     for name, (population, share) in TABLE_1.items():
         assert cities[name]["population"] == population, name
-        assert cities[name]["foreign_born_share"] == share, name
+        assert cities[name]["migrant_share"] == share, name
         assert "Table 1" in cities[name]["sources"]["population"], name
 
 
@@ -50,3 +52,28 @@ def test_every_figure_has_a_source():
     for name, city in load().items():
         for key in SOURCED:
             assert city["sources"].get(key, "").strip(), f"{name}: no source for {key}"
+
+
+def _markdown_rows(text, header):
+    """Rows of the markdown table whose header line starts with `header`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_sector_tables_of_the_data_readme_match_sectors_toml():
+    with open(os.path.join(SOURCE, "scenarios", "data", "sectors.toml"), "rb") as f:
+        data = tomllib.load(f)
+    readme = open(os.path.join(SOURCE, "scenarios", "data", "README.md")).read()
+    sectors = {row[0]: [float(x) for x in row[1:]] for row in _markdown_rows(readme, "| sector | wage index")}
+    assert sorted(sectors) == sorted(data["sectors"])
+    for name, s in data["sectors"].items():
+        assert sectors[name] == [s["wage_index"], s["separation_rate_per_year"],
+                                 s["relative_demand_growth_per_year"]], name
+    profiles = {row[0]: float(row[1]) for row in _markdown_rows(readme, "| profile | job growth")}
+    assert profiles == {name: p["job_growth_per_year"] for name, p in data["sector_profiles"].items()}

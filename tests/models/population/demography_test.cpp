@@ -38,10 +38,9 @@ TEST(Demography, FirstStepDeathsAndBirthsMatchTheirExpectation) {
     const auto& data = test::entry_of(spec, "cities", world.geography().city(c).name);
     const auto age = world.agents(c).col(core::age_months);
     const auto sex = world.agents(c).col(core::sex);
-    double mean_mu = 0, women = 0, women_next = 0;
+    double mean_mu = 0, women_next = 0;
     for (std::size_t r = 0; r < age.size(); ++r) {
       mean_mu += mu(age[r]);
-      women += sex[r] == code(Sex::female) && fertile(age[r]);
       women_next += sex[r] == code(Sex::female) && fertile(age[r] + 1);
     }
     const double agents = static_cast<double>(age.size());
@@ -52,7 +51,8 @@ TEST(Demography, FirstStepDeathsAndBirthsMatchTheirExpectation) {
       expected_deaths[c] += p;
       var_deaths[c] += p * (1 - p);
     }
-    const double p_birth = 1.0 - std::exp(-data.real("crude_birth_rate_per_1000") / 1000.0 * agents / women / 12.0);
+    // One rate at every fertile age (15-49, 35 years) that gives the city's total fertility rate.
+    const double p_birth = 1.0 - std::exp(-data.real("total_fertility_rate") / 35.0 / 12.0);
     expected_births[c] = women_next * p_birth;
     var_births[c] = women_next * p_birth * (1 - p_birth);
   }

@@ -74,7 +74,7 @@ TEST(Accounting, WithZeroRatesNobodyIsBornDiesOrArrives) {
   std::vector<std::string> overrides{"models.migration=none", "models.international=none", "demography.makeham_per_year=0",
                                      "demography.gompertz_level_per_year=0"};
   for (const char* city : {"Freetown", "Dakar", "Milan", "Paris"}) {
-    overrides.push_back(std::string("cities.") + city + ".crude_birth_rate_per_1000=0");
+    overrides.push_back(std::string("cities.") + city + ".total_fertility_rate=0");
     overrides.push_back(std::string("cities.") + city + ".hinterland_inflow_per_1000=0");
   }
   const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), overrides));

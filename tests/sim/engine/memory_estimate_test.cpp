@@ -23,10 +23,14 @@ TEST(MemoryEstimate, GrowsWithAgentsAndWithReplicatesRunAtOnce) {
   const ScenarioSpec fine = test::load(test::scenario_path("baseline.toml"), {"run.people_per_agent=1"});
   const Engine coarse_engine(coarse, test::registry()), fine_engine(fine, test::registry());
   const MemoryEstimate one = fine_engine.memory_estimate(1);
-  EXPECT_EQ(one.agents_at_start, 25'981'000);  // the 2025 populations of the 24 cities
+  EXPECT_EQ(one.agents_at_start, 29'055'139);  // the 24 cities' populations projected to 1 January 2025
   EXPECT_EQ(one.state_bytes_per_agent, 40u);
-  // The full-scale measurement it is calibrated on: 1,372,520 kB (bench/README.md).
-  EXPECT_NEAR(static_cast<double>(one.peak_bytes) / 1024.0, 1'372'520.0, 0.01 * 1'372'520.0);
+  // The full-scale measurement (bench/README.md, issue 12): 1,481,048 kB at
+  // most for ten years at 1:1. The estimate may be above it, by a few
+  // per cent, never below.
+  const double measured_kb = 1'481'048.0;
+  EXPECT_GE(static_cast<double>(one.peak_bytes) / 1024.0, measured_kb);
+  EXPECT_LE(static_cast<double>(one.peak_bytes) / 1024.0, 1.05 * measured_kb);
   EXPECT_NEAR(static_cast<double>(coarse_engine.memory_estimate(1).peak_bytes),
               static_cast<double>(one.peak_bytes) / 100.0, 0.01 * static_cast<double>(one.peak_bytes) / 100.0);
   const ScenarioSpec four = test::load(test::scenario_path("baseline.toml"), {"run.replicates=4"});

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""The plausibility suite: run the baseline and read it against the
+published figures in scenarios/data/observed.toml (docs/VALIDATION.md).
+
+Usage:
+  scripts/validation.py [--mobsim build/mobsim] [--write | --check]
+  scripts/validation.py --from OUT.h5      (evaluate an existing run)
+
+Without --from it runs scenarios/baseline.toml at the suite's settings
+(RUN_SETTINGS below: 1 agent per 50 residents, 2 replicates, the whole
+2025-2035 horizon) into a temporary file. Prints one line per check.
+--write rewrites docs/VALIDATION.md; --check fails when it differs from what
+this run gives. Exit code 0 when every enforced check is within its
+tolerance (and the doc is current with --check), 1 otherwise, 2 on bad usage
+or a malformed observed-figures file.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from mobsim import open_run  # noqa: E402
+from mobsim import plausibility  # noqa: E402
+
+OBSERVED = os.path.join(ROOT, "scenarios", "data", "observed.toml")
+DOC = os.path.join(ROOT, "docs", "VALIDATION.md")
+SCENARIO = os.path.join(ROOT, "scenarios", "baseline.toml")
+# Coarse enough for a few seconds on two cores, fine enough that the smallest
+# city (Entebbe) has over a thousand agents.
+RUN_SETTINGS = {"people_per_agent": 50, "replicates": 2}
+
+
+def run_baseline(mobsim, output, threads=None):
+    command = [mobsim, "run", SCENARIO, "-o", output, "--overwrite", "--no-summary",
+               "--replicates", str(RUN_SETTINGS["replicates"]),
+               "--set", f"run.people_per_agent={RUN_SETTINGS['people_per_agent']}"]
+    if threads:
+        command += ["--threads", str(threads)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
+def describe(run):
+    return (f"`scenarios/baseline.toml`, seed {run.seed}, {run.people_per_agent} residents per agent, "
+            f"{len(run.replicate_seeds)} replicates, {run.start} for {run.series.sizes['time'] - 1} months "
+            f"(simulated values are means over replicates).")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mobsim", default=os.path.join(ROOT, "build", "mobsim"))
+    parser.add_argument("--from", dest="existing", help="evaluate this output file instead of running")
+    parser.add_argument("--observed", default=OBSERVED)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", action="store_true", help="rewrite docs/VALIDATION.md")
+    group.add_argument("--check", action="store_true", help="fail when docs/VALIDATION.md is stale")
+    args = parser.parse_args(argv)
+    try:
+        checks = plausibility.load_checks(args.observed)
+    except (ValueError, OSError) as e:
+        print(f"validation.py: {e}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.existing
+        if path is None:
+            path = os.path.join(tmp, "baseline.h5")
+            run_baseline(args.mobsim, path)
+        run = open_run(path)
+        results = plausibility.evaluate(run, checks)
+        text = plausibility.markdown(results, describe(run)) + "\n"
+    print(plausibility.summary_table(results))
+    status = 0
+    failing = [r for r in results if not r.within and not r.check.known_gap]
+    if failing:
+        print(f"{len(failing)} check(s) outside their tolerance", file=sys.stderr)
+        status = 1
+    if args.write:
+        with open(DOC, "w") as f:
+            f.write(text)
+    elif args.check:
+        current = open(DOC).read() if os.path.exists(DOC) else ""
+        if current != text:
+            print("docs/VALIDATION.md is stale: regenerate with scripts/validation.py --write", file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The plausibility suite: the baseline read against published figures
+(scenarios/data/observed.toml). Every enforced check must be within its
+tolerance, and docs/VALIDATION.md must show what this build gives."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+SOURCE = os.environ.get("MOBSIM_SOURCE_DIR", ".")
+sys.path.insert(0, os.path.join(SOURCE, "scripts"))
+import validation  # noqa: E402
+from mobsim import open_run, plausibility  # noqa: E402
+
+MOBSIM = os.environ.get("MOBSIM", "build/mobsim")
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("validation") / "baseline.h5")
+    validation.run_baseline(MOBSIM, path)
+    return path
+
+
+def test_every_enforced_check_is_within_its_tolerance_and_the_doc_is_current(baseline):
+    done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", baseline,
+                           "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_doc_is_generated_from_a_fresh_run_not_an_old_file(baseline):
+    # --check on the suite's own run (above) and on a fresh one must agree:
+    # the run is deterministic, so the doc says what any build of this tree gives.
+    run = open_run(baseline)
+    results = plausibility.evaluate(run, plausibility.load_checks(validation.OBSERVED))
+    text = plausibility.markdown(results, validation.describe(run)) + "\n"
+    assert open(validation.DOC).read() == text
+
+
+def test_a_figure_the_model_misses_fails_the_suite(baseline, tmp_path):
+    observed = tmp_path / "observed.toml"
+    observed.write_text('[[check]]\nquantity = "growth_per_year"\ncity = "Milan"\nvalue = 0.05\ntolerance = 0.005\n'
+                        'source = "a test: Milan growing 5% a year"\n')
+    done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", baseline,
+                           "--observed", str(observed)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "BAD Milan" in done.stdout and "1 check(s) outside their tolerance" in done.stderr
+
+
+def test_a_malformed_check_is_refused_with_its_place_and_key(tmp_path):
+    observed = tmp_path / "observed.toml"
+    observed.write_text('[[check]]\nquantity = "growth_per_yer"\ncity = "Milan"\nvalue = 0.01\ntolerance = 0.005\n'
+                        'source = "x"\n')
+    done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", "unused.h5",
+                           "--observed", str(observed)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "check[0].quantity: unknown quantity 'growth_per_yer'" in done.stderr
+
+
+def test_every_observed_figure_has_a_source_and_a_role():
+    for check in plausibility.load_checks(validation.OBSERVED):
+        assert check.source.strip(), check.where
+        assert check.role in ("calibration", "validation"), check.where
