@@ -1,6 +1,8 @@
-// Monthly budget of every adult: income (wage, unemployment benefit or
-// old-age income) minus living costs and rent goes into savings, which can
-// never fall below zero (spending adjusts). Savings pay for moving.
+// Monthly budget of every adult: income (wage, unemployment benefit, an
+// asylum seeker's reception allowance or old-age income) minus living costs
+// and rent goes into savings, which can never fall below zero (spending
+// adjusts). Savings pay for moving. Residents without papers get no cash:
+// the services a city opens to them are in kind.
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -8,7 +10,6 @@
 #include <span>
 
 #include "declare.hpp"
-#include "levers.hpp"
 #include "household_budget.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -24,6 +25,7 @@ constexpr int kNobodyRetires = 1 << 20;
 struct Params {
   double initial_savings_months;
   int adult_age_years;
+  double asylum_allowance_share;
 };
 
 const ParamBindings<Params>& bound_params() {
@@ -37,6 +39,14 @@ const ParamBindings<Params>& bound_params() {
            integer_param("budget.adult_age_years", "years", 18, 12, 25,
                          "Age from which agents have their own budget (children live on their families')",
                          "assumption")),
+      bind(&Params::asylum_allowance_share,
+           share_param("budget.asylum_allowance_share", 1.0,
+                       "Reception allowance of an asylum seeker out of work, as a share of the city's living cost "
+                       "(instead of unemployment benefit)",
+                       "Reception Conditions Directive 2013/33/EU, art. 17: material reception conditions (food, "
+                       "clothing, a daily expenses allowance, in kind or in cash) ensure an adequate standard of "
+                       "living; assumption: they cover the living cost, so 1 (housing in reception centres is not "
+                       "modelled: rent is paid like other residents')")),
   };
   return table;
 }
@@ -74,6 +84,7 @@ class HouseholdBudget : public Model {
     const auto& spec = setup.spec;
     const Params p = bound_params().read(spec);
     initial_savings_months_ = p.initial_savings_months;
+    asylum_allowance_share_ = p.asylum_allowance_share;
     adult_months_ = p.adult_age_years * 12;
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
@@ -139,7 +150,6 @@ class HouseholdBudget : public Model {
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
     if (world.field_schema().has(kRetirementAgeField)) retirement_ = world.field_schema().find(kRetirementAgeField);
-    service_access_ = world.field_schema().find(undocumented_service_access_lever().name);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
@@ -163,7 +173,7 @@ class HouseholdBudget : public Model {
       for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
     }
     in.benefit = static_cast<float>(cities_[c].benefit);
-    in.undocumented_access = static_cast<float>(world.fields().at(service_access_, c)[0]);
+    in.asylum_allowance = static_cast<float>(asylum_allowance_share_ * cities_[c].living_cost);
     in.pension = static_cast<float>(cities_[c].pension);
     in.fallback_wage = static_cast<float>(cities_[c].living_cost);
     in.pension_age_months = retirement_ ? static_cast<int>(world.fields().at(*retirement_, c)[0]) : kNobodyRetires;
@@ -172,13 +182,13 @@ class HouseholdBudget : public Model {
 
   const Clock& clock_;
   double initial_savings_months_ = 0;
+  double asylum_allowance_share_ = 1;
   int adult_months_ = 0;
   std::vector<CityBudget> cities_;
   Column<float> savings_{}, income_{};
   CityField benefit_field_, pension_field_, living_field_, adult_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
   std::optional<CityField> wage_, rent_, remitted_, retirement_;
-  CityField service_access_;  // lever
 };
 
 }  // namespace
@@ -217,7 +227,6 @@ ModelInfo household_budget() {
       optional(reads_field(kRetirementAgeField, Phase::income),
                "nobody retires, so nobody draws old-age income"),
   };
-  reads_lever(info.state, undocumented_service_access_lever(), Phase::income);
   info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };
   return info;
 }

@@ -16,17 +16,22 @@ struct Incomes {
   std::span<const std::uint16_t> age;
   std::array<float, 64> wage_by_job{};    // [job code]: 0 for no job
   std::array<float, 5> rent_by_tenure{};  // [tenure code]: 0 unhoused or homeless
-  float benefit = 0, pension = 0, fallback_wage = 0, undocumented_access = 0;
+  float benefit = 0, pension = 0, fallback_wage = 0, asylum_allowance = 0;
   int pension_age_months = 0;
 
+  // Unemployment benefit goes to the unemployed with papers other than
+  // asylum seekers: residents without papers get services in kind (health
+  // care, schooling, shelter; not income), asylum seekers out of work the
+  // reception allowance instead.
   float monthly(std::uint32_t r) const {
     const std::uint8_t e = employment[r];
     const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
-    // Undocumented residents: the expected benefit given the city's access.
-    const float entitled = legal[r] == code(LegalStatus::irregular) ? undocumented_access : 1.0f;
+    const bool asylum = legal[r] == code(LegalStatus::asylum_seeker);
+    const float entitled = static_cast<float>((legal[r] != code(LegalStatus::irregular)) & !asylum);
     const float benefits = static_cast<float>(e == code(Employment::unemployed)) * entitled * benefit;
+    const float reception = static_cast<float>(asylum & (e != code(Employment::employed))) * asylum_allowance;
     const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
-    return wage + benefits + old_age;
+    return wage + benefits + reception + old_age;
   }
   float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
 };

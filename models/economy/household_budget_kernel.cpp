@@ -41,12 +41,13 @@ __attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes&
   const __m256i unemployed = _mm256_set1_epi32(code(Employment::unemployed));
   const __m256i inactive = _mm256_set1_epi32(code(Employment::inactive));
   const __m256i irregular = _mm256_set1_epi32(code(LegalStatus::irregular));
+  const __m256i asylum_seeker = _mm256_set1_epi32(code(LegalStatus::asylum_seeker));
   // age >= a  <=>  age > a - 1 (ages are small non-negative integers).
   const __m256i adult_below = _mm256_set1_epi32(step.adult_months - 1);
   const __m256i pension_below = _mm256_set1_epi32(in.pension_age_months - 1);
   const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
   const __m256 benefit = _mm256_set1_ps(in.benefit), pension = _mm256_set1_ps(in.pension);
-  const __m256 access = _mm256_set1_ps(in.undocumented_access);
+  const __m256 allowance = _mm256_set1_ps(in.asylum_allowance);
   const __m256 fallback = _mm256_set1_ps(in.fallback_wage);
   const __m256 living = _mm256_set1_ps(step.living), received = _mm256_set1_ps(step.received);
   const __m256 months = _mm256_set1_ps(step.step_months);
@@ -58,13 +59,16 @@ __attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes&
         _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.age.data() + r)));
     const __m256 wage = jobs ? _mm256_i32gather_ps(in.wage_by_job.data(), load8_u8(in.job.data() + r), 4)
                              : _mm256_mul_ps(equal_as_one(e, employed), fallback);
-    const __m256 entitled =
-        _mm256_blendv_ps(one, access, _mm256_castsi256_ps(_mm256_cmpeq_epi32(load8_u8(in.legal.data() + r), irregular)));
+    const __m256i legal = load8_u8(in.legal.data() + r);
+    const __m256 asylum = equal_as_one(legal, asylum_seeker);
+    const __m256 entitled = _mm256_sub_ps(_mm256_sub_ps(one, equal_as_one(legal, irregular)), asylum);
     const __m256 benefits = _mm256_mul_ps(_mm256_mul_ps(equal_as_one(e, unemployed), entitled), benefit);
+    const __m256 reception = _mm256_mul_ps(_mm256_mul_ps(asylum, _mm256_sub_ps(one, equal_as_one(e, employed))), allowance);
     const __m256 retired = _mm256_and_ps(
         _mm256_castsi256_ps(_mm256_and_si256(_mm256_cmpeq_epi32(e, inactive), _mm256_cmpgt_epi32(age, pension_below))),
         one);
-    const __m256 earned = _mm256_add_ps(_mm256_add_ps(wage, benefits), _mm256_mul_ps(retired, pension));
+    const __m256 earned =
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(wage, benefits), reception), _mm256_mul_ps(retired, pension));
     const __m256 rent = tenures ? _mm256_i32gather_ps(in.rent_by_tenure.data(), load8_u8(in.tenure.data() + r), 4) : zero;
     const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(earned, living), rent), months);
     const __m256 balance = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(savings + r), received), net);

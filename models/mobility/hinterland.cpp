@@ -24,7 +24,7 @@ constexpr const char* kYoungArrivals =
 
 struct Params {
   int min_age_years, max_age_years;
-  double male_share, high_skill_share, medium_skill_share, income_elasticity;
+  double male_share, high_skill_share, medium_skill_share, income_elasticity, savings_months;
 };
 
 const ParamBindings<Params>& bound_params() {
@@ -49,6 +49,13 @@ const ParamBindings<Params>& bound_params() {
                      "low-skill newcomer (wage x (1 - unemployment rate)), relative to the start",
                      "Harris & Todaro (1970): rural-urban migration responds to expected urban income; unit elasticity "
                      "is an assumption")),
+      bind(&Params::savings_months,
+           real_param("hinterland.savings_months", "months of living cost and rent", 3.0, 0.0, 120.0,
+                      "Savings an arrival from the hinterland brings, in months of the city's living cost plus formal "
+                      "private rent",
+                      "assumption: people moving within their country mostly arrange a job, a study place or "
+                      "family housing first; the same 3 months (two months' deposit and a month's costs) as "
+                      "arrivals from abroad (international.savings_months)")),
   };
   return table;
 }
@@ -63,12 +70,14 @@ class HinterlandArrivals : public Model {
     high_skill_ = p.high_skill_share;
     medium_skill_ = p.medium_skill_share;
     income_elasticity_ = p.income_elasticity;
+    savings_months_ = p.savings_months;
     for (const auto& city : setup.geography.cities())
       rate_per_year_.push_back(spec.find_entry("cities", city.name)->real("hinterland_inflow_per_1000") / 1000.0);
   }
 
   void initialise(World& world) override {
     flow_ = world.flow("hinterland_inflow");
+    arrival_savings_.find(world, savings_months_);
     if (!labour_linked_) return;
     skill_wage_ = world.field_schema().find(kSkillWageField);
     unemployment_ = world.field_schema().find(kUnemploymentRateField);
@@ -89,12 +98,15 @@ class HinterlandArrivals : public Model {
       if (count == 0) return;
       const std::size_t first = world.create_agents(c, count, flow_);
       const CoreColumns a = core_columns(agents);
+      const float savings = arrival_savings_.amount(world, c);
       for (std::size_t r = first; r < first + count; ++r) {
         const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
         draw_newcomer(a, r, d, geo.hinterland_place(c), ages_, male_share_, high_skill_, medium_skill_);
-        // Citizens of the country; they bring no savings and no arrival step
-        // (they count as settled residents, like those present at the start).
+        // Citizens of the country with savings for settling in, and no
+        // arrival step (they count as settled residents, like those present
+        // at the start).
         a.legal_status[r] = code(LegalStatus::citizen);
+        if (arrival_savings_.savings) agents.col(*arrival_savings_.savings)[r] = savings;
       }
     });
   }
@@ -107,7 +119,8 @@ class HinterlandArrivals : public Model {
 
   const Clock& clock_;
   bool labour_linked_ = false;
-  double income_elasticity_ = 0;
+  double income_elasticity_ = 0, savings_months_ = 0;
+  ArrivalSavings arrival_savings_;
   CityField skill_wage_, unemployment_;
   std::vector<double> reference_income_;
   std::vector<double> rate_per_year_;  // arrivals per resident per year
@@ -133,6 +146,7 @@ ModelInfo hinterland_info(bool labour_linked) {
   if (labour_linked)
     info.state.reads = {reads_field(kSkillWageField, Phase::boundary),
                         reads_field(kUnemploymentRateField, Phase::boundary)};
+  ArrivalSavings::declare(info.state, Phase::boundary);
   info.make = [labour_linked](ModelSetup& setup) { return std::make_unique<HinterlandArrivals>(setup, labour_linked); };
   if (labour_linked) return info;  // parameters are declared once, with the constant-rate model
 

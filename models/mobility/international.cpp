@@ -42,8 +42,11 @@ const ParamBindings<Params>& bound_params() {
       bind(&Params::male_share, share_param("international.male_share", 0.5, "Share of men among arrivals",
                                             "Eurostat migr_imm8: immigration to the EU is roughly sex-balanced")),
       bind(&Params::savings_months,
-           real_param("international.savings_months", "months of living cost", 2.0, 0.0, 120.0,
-                      "Savings an arrival brings, in months of the city's living cost", "assumption")),
+           real_param("international.savings_months", "months of living cost and rent", 3.0, 0.0, 120.0,
+                      "Savings an arrival brings, in months of the city's living cost plus formal private rent",
+                      "assumption: residence permits for work, study or family require proof of means of "
+                      "subsistence (for students in Germany a blocked account of EUR 11,208 for 2024, approx.), and "
+                      "arrivals need two months' rent deposit (housing.deposit_months) and a month's costs: 3")),
   };
   return table;
 }
@@ -107,13 +110,12 @@ class RestOfWorldImmigration : public Model {
   void initialise(World& world) override {
     flow_ = world.flow("immigration_from_rest_of_world");
     const auto& s = world.schema();
-    if (s.has(kSavingsColumn)) savings_ = s.find<float>(kSavingsColumn);
+    arrival_savings_.find(world, savings_months_);
     if (s.has(kPermitEndColumn)) {
       permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
       permit_steps_ = world.field_schema().find(kWorkPermitStepsField);
     }
     if (s.has(kArrivalColumn)) arrival_ = s.find<std::uint16_t>(kArrivalColumn);
-    if (world.field_schema().has(kLivingCostField)) living_ = world.field_schema().find(kLivingCostField);
     move_factor_ = world.field_schema().find(international_move_lever().name);
   }
 
@@ -131,7 +133,7 @@ class RestOfWorldImmigration : public Model {
       if (count == 0) return;
       const std::size_t first = world.create_agents(c, count, flow_);
       const CoreColumns a = core_columns(agents);
-      const double living = living_ ? world.fields().at(*living_, c)[0] : 0.0;
+      const float savings = arrival_savings_.amount(world, c);
       for (std::size_t r = first; r < first + count; ++r) {
         const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
         draw_newcomer(a, r, d, geography_.rest_of_world_place(), ages_, male_share_, in.high_skill, in.medium_skill);
@@ -149,7 +151,7 @@ class RestOfWorldImmigration : public Model {
           const int steps = status == LegalStatus::asylum_seeker ? in.decision_steps : permit ? permit_steps : 0;
           world.agents(c).col(*permit_end_)[r] = static_cast<std::uint16_t>(steps > 0 ? step + steps : 0);
         }
-        if (savings_) world.agents(c).col(*savings_)[r] = static_cast<float>(savings_months_ * living);
+        if (arrival_savings_.savings) world.agents(c).col(*arrival_savings_.savings)[r] = savings;
         if (arrival_) world.agents(c).col(*arrival_)[r] = static_cast<std::uint16_t>(step);
       }
     });
@@ -163,9 +165,8 @@ class RestOfWorldImmigration : public Model {
   std::optional<CityField> permit_steps_;  // with the legal status model
   double male_share_ = 0.5, savings_months_ = 0;
   FlowId flow_ = 0;
-  std::optional<Column<float>> savings_;
+  ArrivalSavings arrival_savings_;
   std::optional<Column<std::uint16_t>> permit_end_, arrival_;
-  std::optional<CityField> living_;
   CityField move_factor_;  // lever
 };
 
@@ -226,15 +227,13 @@ ModelInfo rest_of_world_immigration() {
   });
   const std::vector<Phase> boundary_phase{Phase::boundary};
   info.state.writes = {
-      optional(writes_column(kSavingsColumn, boundary_phase, "newcomers bring savings of a few months' living cost")),
       optional(writes_column(kPermitEndColumn, boundary_phase, "newcomers' permit end or asylum decision step")),
       optional(writes_column(kArrivalColumn, boundary_phase, "newcomers' step of arrival")),
   };
   info.state.reads = {
-      // Set once, in the budget's initialise (written in no phase of the step).
-      optional(reads_field(kLivingCostField, Phase::boundary, ReadTiming::last_step), "newcomers bring no savings"),
       optional(reads_field(kWorkPermitStepsField, Phase::boundary), "no permits (no legal status model)"),
   };
+  ArrivalSavings::declare(info.state, Phase::boundary);
   reads_lever(info.state, international_move_lever(), Phase::boundary);
   info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
   return info;

@@ -6,9 +6,13 @@
 // (legal status, a permit, savings, the arrival step) is the arrival
 // model's, stated beside its call of draw_newcomer.
 #include <cstdint>
+#include <optional>
 
 #include "agents.hpp"
+#include "declare.hpp"
 #include "rng.hpp"
+#include "shared_state.hpp"
+#include "world.hpp"
 
 namespace mobsim::models {
 
@@ -34,5 +38,35 @@ inline void draw_newcomer(const CoreColumns& a, std::size_t r, const Draw& d, st
                                                                 : Skill::low);
   a.employment[r] = code(Employment::unemployed);
 }
+
+// What a newcomer brings to live on while settling in: `months` of the
+// city's living cost plus its formal private rent per person (0 for a field
+// that no selected model provides). Enough for two months' deposit and a
+// month's costs at 3 months.
+struct ArrivalSavings {
+  std::optional<Column<float>> savings;
+  std::optional<CityField> living, rent;
+  double months = 0;
+
+  void find(const World& world, double savings_months) {
+    months = savings_months;
+    if (world.schema().has(kSavingsColumn)) savings = world.schema().find<float>(kSavingsColumn);
+    if (world.field_schema().has(kLivingCostField)) living = world.field_schema().find(kLivingCostField);
+    if (world.field_schema().has(kRentField)) rent = world.field_schema().find(kRentField);
+  }
+  float amount(const World& world, std::size_t city) const {
+    const double cost = (living ? world.fields().at(*living, city)[0] : 0.0) +
+                        (rent ? world.fields().at(*rent, city)[0] : 0.0);  // [0]: formal private
+    return static_cast<float>(months * cost);
+  }
+  // The state an arrival model that uses it declares.
+  static void declare(StateDecls& state, Phase phase) {
+    state.writes.push_back(optional(writes_column(kSavingsColumn, {phase}, "newcomers bring savings for settling in")));
+    // The living cost is set once, in the budget's initialise (written in no phase of the step).
+    state.reads.push_back(optional(reads_field(kLivingCostField, phase, ReadTiming::last_step),
+                                   "newcomers' savings leave out living costs"));
+    state.reads.push_back(optional(reads_field(kRentField, phase), "newcomers' savings leave out rent"));
+  }
+};
 
 }  // namespace mobsim::models

@@ -1,5 +1,8 @@
 #include "agents.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include <stdexcept>
 
 namespace mobsim {
@@ -94,6 +97,27 @@ void AgentTable::swap_remove(std::span<const std::uint32_t> ascending_rows) {
         c);
   }
   size_ -= ascending_rows.size();
+}
+
+std::vector<std::uint32_t> AgentTable::rows_after_swap_remove(std::size_t size, std::span<const std::uint32_t> removed,
+                                                              std::vector<std::uint32_t> rows) {
+  // swap_remove fills each hole, from the highest, with the last row.
+  std::unordered_map<std::uint32_t, std::size_t> at;  // current row -> index in rows
+  for (std::size_t i = 0; i < rows.size(); ++i) at[rows[i]] = i;
+  std::size_t n = size;
+  for (auto it = removed.rbegin(); it != removed.rend(); ++it) {
+    --n;
+    const auto last = static_cast<std::uint32_t>(n);
+    if (last == *it) continue;
+    const auto found = at.find(last);
+    if (found == at.end()) continue;
+    const std::size_t i = found->second;
+    at.erase(found);
+    rows[i] = *it;
+    at[*it] = i;
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
 }
 
 void AgentTable::reserve(std::size_t n) {

@@ -138,6 +138,11 @@ class AgentTable {
   // Removes the listed rows (strictly ascending) by moving the last rows into
   // the holes: O(removed), and deterministic for a given list.
   void swap_remove(std::span<const std::uint32_t> ascending_rows);
+  // Where `rows` (ascending, none of them removed) are after swap_remove of
+  // `removed` from a table of `size` rows, ascending: for a second removal
+  // in the same pass.
+  static std::vector<std::uint32_t> rows_after_swap_remove(std::size_t size, std::span<const std::uint32_t> removed,
+                                                           std::vector<std::uint32_t> rows);
   void reserve(std::size_t n);
   void clear();
 

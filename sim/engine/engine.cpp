@@ -51,8 +51,8 @@ const std::vector<SeriesDecl>& core_series() {
       {"population", "persons", "Residents", true, SeriesKind::stock, true},
       {"foreign_born", "persons", "Residents born in another country", true},
       {"foreign_born_share", "1", "Share of residents born in another country", false, SeriesKind::rate, true},
-      {"inflow", "persons", "Arrivals from other simulated cities during the step", true, SeriesKind::flow, true},
-      {"outflow", "persons", "Departures to other simulated cities during the step", true, SeriesKind::flow, true},
+      {"inflow", "persons", "Arrivals from other simulated cities during the step", true, SeriesKind::flow, true, 1},
+      {"outflow", "persons", "Departures to other simulated cities during the step", true, SeriesKind::flow, true, -1},
       {"net_migration", "persons",
        "Arrivals minus departures during the step: other simulated cities, the hinterland, the rest of the world",
        true, SeriesKind::flow, true},
@@ -79,7 +79,7 @@ std::vector<EntryOutput> entry_outputs_for(const std::vector<const ModelInfo*>& 
 
 std::vector<SeriesDecl> series_for(const std::vector<const ModelInfo*>& models) {
   std::vector<SeriesDecl> all = core_series();
-  for (const auto& f : flows_of(models)) all.push_back(SeriesDecl{f.name, "persons", f.long_name, true, SeriesKind::flow});
+  for (const auto& f : flows_of(models)) all.push_back(series_of(f));
   for (const auto* m : models) all.insert(all.end(), m->series.begin(), m->series.end());
   return all;
 }

@@ -38,7 +38,16 @@ struct SeriesDecl {
   bool is_count = true;  // counts are written as integers
   SeriesKind kind = SeriesKind::stock;
   bool headline = false;  // compared by default (`mobsim compare`) and summarised in reports
+  // For the flows in a city's books: +1 adds to its residents (births,
+  // arrivals), -1 takes away (deaths, departures); 0 for every other series.
+  int books_sign = 0;
 };
+
+// The output series of a boundary flow (a flow, counted in persons, with its
+// sign in the books).
+inline SeriesDecl series_of(const FlowDecl& flow) {
+  return SeriesDecl{flow.name, "persons", flow.long_name, true, SeriesKind::flow, false, flow.inward ? 1 : -1};
+}
 
 // Series of one number per time point for each entry of a collection (e.g.
 // each circular migration scheme), written to /GROUP/ENTRY/NAME shaped

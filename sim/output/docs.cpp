@@ -138,13 +138,16 @@ std::string output_series_table(const ModelRegistry& registry) {
   for (const auto& s : core_series()) add(s, "always");
   for (const auto& m : registry.models()) {
     const std::string when = "`models." + m.slot + " = \"" + m.name + "\"`";
-    for (const auto& f : m.flows) add(SeriesDecl{f.name, "persons", f.long_name, true}, when);
+    for (const auto& f : m.flows) add(series_of(f), when);
     for (const auto& s : m.series) add(s, when);
   }
   std::string out =
       "| dataset | dims | dtype | units | kind | long_name | written when |\n"
       "|---|---|---|---|---|---|---|\n";
-  auto kind = [](const SeriesDecl& s) { return std::string(name_of(s.kind)) + (s.headline ? ", headline" : ""); };
+  auto kind = [](const SeriesDecl& s) {
+    return std::string(name_of(s.kind)) + (s.headline ? ", headline" : "") +
+           (s.books_sign > 0 ? ", books +1" : s.books_sign < 0 ? ", books -1" : "");
+  };
   for (const auto& [s, when] : rows)
     out += "| `/series/" + s.name + "` | (replicate, time, city) | " + (s.is_count ? "int64" : "float64") + " | " +
            cell(s.units) + " | " + kind(s) + " | " + cell(s.long_name) + " | " + when + " |\n";

@@ -49,6 +49,8 @@ void series_attributes(hid_t ds, const SeriesDecl& decl) {
   attr_string(ds, "cell_methods", decl.kind == SeriesKind::flow ? "time: sum" : "time: point");
   attr_string(ds, "mobsim_kind", name_of(decl.kind));
   attr_number(ds, "mobsim_headline", static_cast<std::int32_t>(decl.headline ? 1 : 0), H5T_NATIVE_INT32);
+  if (decl.books_sign != 0)
+    attr_number(ds, "mobsim_books_sign", static_cast<std::int32_t>(decl.books_sign), H5T_NATIVE_INT32);
 }
 
 Handle group_creation_plist() {

@@ -173,3 +173,20 @@ def test_series_say_what_their_values_mean(output):
     np.testing.assert_allclose(s.foreign_born_share.values, (s.foreign_born / s.population).values)
     labour_force = s.employed + s.unemployed
     np.testing.assert_allclose(s.unemployment_rate.values, (s.unemployed / labour_force).values)
+
+
+def test_the_books_balance_from_the_sign_attributes_alone(output):
+    """A reader who knows no series name can check the books: the series with
+    a mobsim_books_sign attribute, each times its sign, add up to the change
+    of population at every step and in every city."""
+    with h5py.File(output, "r") as f:
+        series = f["series"]
+        signed = {name: int(ds.attrs["mobsim_books_sign"]) for name, ds in series.items()
+                  if "mobsim_books_sign" in ds.attrs}
+        assert {"births", "deaths", "inflow", "outflow", "internal_out_migration",
+                "emigration_to_rest_of_world"} <= set(signed)
+        assert signed["internal_out_migration"] == -1 and signed["emigration_to_rest_of_world"] == -1
+        population = series["population"][...]
+        change = sum(sign * series[name][...] for name, sign in signed.items())
+        assert (change[:, 1:, :] == population[:, 1:, :] - population[:, :-1, :]).all()
+        assert (f["series/internal_out_migration"][:, 1:, :].sum() > 0)

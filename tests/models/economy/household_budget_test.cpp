@@ -26,7 +26,7 @@ Agents random_agents(std::size_t n, std::uint32_t seed) {
   Agents a;
   for (std::size_t i = 0; i < n; ++i) {
     a.employment.push_back(static_cast<std::uint8_t>(gen() % 3));
-    a.legal.push_back(static_cast<std::uint8_t>(gen() % 5));
+    a.legal.push_back(static_cast<std::uint8_t>(gen() % 9));  // every legal status
     a.job.push_back(a.employment.back() == code(Employment::employed) ? static_cast<std::uint8_t>(1 + gen() % 27) : 0);
     a.tenure.push_back(static_cast<std::uint8_t>(gen() % 5));
     a.age.push_back(static_cast<std::uint16_t>(gen() % 1200));
@@ -49,7 +49,7 @@ models::Incomes incomes_of(const Agents& a, bool with_jobs, bool with_tenure) {
   in.benefit = 410.7f;
   in.pension = 520.3f;
   in.fallback_wage = 900.0f;
-  in.undocumented_access = 0.35f;
+  in.asylum_allowance = 233.3f;
   in.pension_age_months = 65 * 12;
   return in;
 }
@@ -69,12 +69,31 @@ TEST(HouseholdBudget, HandComputedAgent) {
   EXPECT_EQ(a.savings[0], 1000.0f + 20.0f + (wage - 250.0f - 612.5f) * 1.0f);
 }
 
+TEST(HouseholdBudget, BenefitsFollowLegalStatus) {
+  // Unemployed adults: a resident with papers, one without, an asylum
+  // seeker; and an asylum seeker out of the labour force.
+  Agents a = random_agents(4, 3);
+  a.employment = {code(Employment::unemployed), code(Employment::unemployed), code(Employment::unemployed),
+                  code(Employment::inactive)};
+  a.legal = {code(LegalStatus::permanent_resident), code(LegalStatus::irregular), code(LegalStatus::asylum_seeker),
+             code(LegalStatus::asylum_seeker)};
+  a.job = {0, 0, 0, 0};
+  a.age = {30 * 12, 30 * 12, 30 * 12, 30 * 12};
+  const auto in = incomes_of(a, true, false);
+  models::update_budgets(in, models::BudgetStep{18 * 12, 250.0f, 0.0f, 1.0f}, a.savings.data(), a.income.data(), 0, 4);
+  EXPECT_EQ(a.income[0], 410.7f);  // unemployment benefit
+  EXPECT_EQ(a.income[1], 0.0f);    // services in kind only
+  EXPECT_EQ(a.income[2], 233.3f);  // reception allowance, not the benefit
+  EXPECT_EQ(a.income[3], 233.3f);
+}
+
 TEST(HouseholdBudget, SavingsNeverNegativeAndChildrenHaveNoBudget) {
   Agents a = random_agents(2, 2);
   a.employment = {code(Employment::inactive), code(Employment::employed)};
   a.job = {0, 1};
   a.tenure = {1, 1};
   a.age = {30 * 12, 10 * 12};
+  a.legal = {code(LegalStatus::citizen), code(LegalStatus::citizen)};
   a.savings = {10.0f, 500.0f};
   const auto in = incomes_of(a, true, true);
   models::update_budgets(in, models::BudgetStep{18 * 12, 250.0f, 0.0f, 1.0f}, a.savings.data(), a.income.data(), 0, 2);

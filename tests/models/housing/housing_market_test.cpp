@@ -30,7 +30,7 @@ TEST(HousingMarket, LessHousingRaisesRentsAndLowersInflow) {
   // Paris grows (hinterland arrivals) and its rents respond strongly, so that
   // three years without construction make a difference migrants see.
   const std::vector<std::string> common{"run.people_per_agent=200", "run.duration_months=36",
-                                        "cities.Paris.hinterland_inflow_per_1000=20", "housing.rent_elasticity=10"};
+                                        "cities.Paris.hinterland_inflow_per_1000=90", "housing.rent_elasticity=10"};
   auto scarce = common;
   // No new dwellings: the same start (the rent index is 1 at the data's
   // vacancy rate), then a stock that falls behind the population.

@@ -315,12 +315,16 @@ TEST(SectorInvestment, ScalesTheSectorsJobsOnlyInItsCityAndWindow) {
       EXPECT_EQ(sa->world().fields().at(jobs, 3)[seg], sb->world().fields().at(jobs, 3)[seg]) << "step " << t;
     }
     if (t == 5) {
-      Frame fa, fb;
-      sa->observe(fa);
-      sb->observe(fb);
-      const std::size_t employed = test::series_index(a.series(), "employed");
-      employed_in_window = fa.series.at(employed).at(dakar);
-      employed_without = fb.series.at(test::series_index(b.series(), "employed")).at(dakar);
+      // Workers in the sector in Dakar: the new jobs are filled.
+      auto in_sector = [&](const Simulation& sim) {
+        const auto& agents = sim.world().agents(dakar);
+        const auto job = agents.col(sim.world().schema().find<std::uint8_t>(models::kJobColumn));
+        double n = 0;
+        for (std::size_t r = 0; r < agents.size(); ++r) n += job[r] != models::kNoJob && models::job_sector(job[r]) == waste;
+        return n;
+      };
+      employed_in_window = in_sector(*sa);
+      employed_without = in_sector(*sb);
     }
   }
   EXPECT_GT(employed_in_window, employed_without);

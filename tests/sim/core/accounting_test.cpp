@@ -49,7 +49,8 @@ TEST(Accounting, BooksBalanceForAllDialogueCitiesOverTenYears) {
   const auto run = test::run_in_memory(test::load(test::scenario_path("baseline.toml"), {"run.people_per_agent=500"}));
   expect_books_balance(run);
   // Something actually happened in every category.
-  for (const char* series : {"births", "deaths", "inflow", "hinterland_inflow"}) {
+  for (const char* series : {"births", "deaths", "inflow", "hinterland_inflow", "immigration_from_rest_of_world",
+                             "returns_to_rest_of_world", "internal_out_migration", "emigration_to_rest_of_world"}) {
     double total = 0;
     for (std::size_t c = 0; c < run.cities.size(); ++c)
       for (int t = 1; t <= 120; ++t) total += run.at(series, 0, t, c);
@@ -76,6 +77,8 @@ TEST(Accounting, WithZeroRatesNobodyIsBornDiesOrArrives) {
   for (const char* city : {"Freetown", "Dakar", "Milan", "Paris"}) {
     overrides.push_back(std::string("cities.") + city + ".total_fertility_rate=0");
     overrides.push_back(std::string("cities.") + city + ".hinterland_inflow_per_1000=0");
+    overrides.push_back(std::string("cities.") + city + ".internal_out_migration_per_1000=0");
+    overrides.push_back(std::string("cities.") + city + ".emigration_to_rest_of_world_per_1000=0");
   }
   const auto run = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), overrides));
   for (std::size_t c = 0; c < run.cities.size(); ++c) {
@@ -83,6 +86,8 @@ TEST(Accounting, WithZeroRatesNobodyIsBornDiesOrArrives) {
       EXPECT_EQ(run.at("births", 0, t, c), 0.0);
       EXPECT_EQ(run.at("deaths", 0, t, c), 0.0);  // nobody in the CI cities is near the closing age
       EXPECT_EQ(run.at("hinterland_inflow", 0, t, c), 0.0);
+      EXPECT_EQ(run.at("internal_out_migration", 0, t, c), 0.0);
+      EXPECT_EQ(run.at("emigration_to_rest_of_world", 0, t, c), 0.0);
     }
     EXPECT_EQ(run.at("population", 0, 24, c), run.at("population", 0, 0, c));
   }

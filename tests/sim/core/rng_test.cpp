@@ -124,6 +124,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "legal.init", "legal.status",
     "legal_pathways.select",
     "migration.border", "migration.channel", "migration.decide", "migration.irregular",
+    "outflows.abroad.count", "outflows.abroad.who", "outflows.internal.count", "outflows.internal.who",
     "population.init", "population.init.2",
     "regularisation.select",
     "replicate.seed",
@@ -131,7 +132,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 31u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 35u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
