@@ -31,6 +31,7 @@ struct Params {
   double skill_premium_low, skill_premium_high;
   double informal_entry_per_month;
   double youth_hiring_factor;
+  double demand_labour_force_elasticity;
   int retirement_age_years, entry_age_years;
 };
 
@@ -63,14 +64,21 @@ const ParamBindings<Params>& bound_params() {
                       "assumption: the informal sector absorbs labour-force growth where formal jobs are scarce (ILO "
                       "2018; Fields 1975 on dual urban labour markets)")),
       bind(&Params::youth_hiring_factor,
-           real_param("labour.youth_hiring_factor", "1", 0.3, 0.0, 1.0,
+           real_param("labour.youth_hiring_factor", "1", 0.4, 0.0, 1.0,
                       "Chance of a job seeker aged 15-24 to be hired, relative to an older seeker of the same skill "
                       "(hires per skill level are unchanged: the older seekers' chance rises to match)",
                       "assumption: employers prefer applicants with work experience, so young seekers take longer to "
                       "find work; youth unemployment rates are 2-3 times the total in most of the cities' countries "
-                      "(ILO modelled estimates 2023, countries.toml sources); with 0.3 the baseline's ratios after ten "
-                      "years are within 0.5 of the national ones in 16 of 22 cities (docs/VALIDATION.md; 0.25 and "
-                      "0.35 give 15 and 13), where a factor of 1 lets every ratio fall to about 1.3")),
+                      "(ILO modelled estimates 2023, countries.toml sources); with 0.4 the baseline's ratios after ten "
+                      "years are within 0.5 of the national ones in 13 of 22 cities (docs/VALIDATION.md; 0.3, 0.5 "
+                      "and 0.6 give 11, 13 and 11), where a factor of 1 lets every ratio fall to about 1.3")),
+      bind(&Params::demand_labour_force_elasticity,
+           share_param("labour.demand_labour_force_elasticity", 0.5,
+                       "Elasticity of a city's jobs to its labour force growing faster (or slower) than its sector "
+                       "profile's job growth",
+                       "assumption: local services (retail, care, construction, public services) are about half of "
+                       "urban employment and grow with the residents they serve (Moretti 2010, local multipliers, "
+                       "approx.), so jobs follow half of a city's own labour-force growth beyond its profile's")),
       bind(&Params::retirement_age_years,
            integer_param("labour.retirement_age_years", "years", 65, 50, 80, "Age at which workers leave the labour force",
                          "statutory pension ages of most European countries (OECD Pensions at a Glance 2021)")),
@@ -112,6 +120,8 @@ struct CityLabour {
   double mean_wage_data = 0;  // EUR per month, from the city data
   double participation = 0;   // share of 15-year-olds who join the labour force
   double benefit_replacement = 0;
+  double profile_growth_per_year = 0;  // the profile's total job growth
+  double labour_force = 0;             // last step's, in agents (0: not yet counted)
 };
 
 // What one pass over a city's agents finds.
@@ -161,6 +171,7 @@ class LabourMarket : public Model {
       for (std::size_t k = 0; k < sectors_.size(); ++k)
         c.growth_per_year.push_back(profile.real("job_growth_per_year") + sectors_.relative_demand_growth_per_year[k] -
                                     mean_deviation);
+      c.profile_growth_per_year = profile.real("job_growth_per_year");
       c.mean_wage_data = data.mean_wage_eur_per_month;
       const double e = entry.real("employment_rate_15_64"), u = entry.real("unemployment_rate");
       c.participation = std::min(1.0, e / (1.0 - u));
@@ -350,8 +361,16 @@ class LabourMarket : public Model {
     for (std::size_t c = 0; c < n; ++c) {
       CityLabour& city = cities_[c];
       auto added = world.fields().at(added_field_, c);
+      // Local demand: the labour force's growth beyond the profile's job growth.
+      double labour_force = 0;
+      for (int s = 0; s < kSkillLevels; ++s) labour_force += counts[c].labour_force[s];
+      const double local = city.labour_force > 0 && labour_force > 0
+                               ? std::pow(labour_force / city.labour_force * std::exp(-city.profile_growth_per_year * dt),
+                                          p_.demand_labour_force_elasticity)
+                               : 1.0;
+      city.labour_force = labour_force;
       for (std::size_t seg = 0; seg < segments; ++seg) {
-        city.jobs[seg] = city.jobs[seg] * std::exp(city.growth_per_year[seg / kSkillLevels] * dt) + added[seg];
+        city.jobs[seg] = city.jobs[seg] * std::exp(city.growth_per_year[seg / kSkillLevels] * dt) * local + added[seg];
         added[seg] = 0.0;
       }
       const auto factor = world.fields().at(demand_factor_, c);

@@ -17,8 +17,10 @@ Quantities (t = 0 is the initial state on run.start, T the end of the run):
   mean women_of_fertile_age over them * fertile years (35 by default).
 - `refugees_and_asylum_seekers_per_1000_start`: (refugees + asylum_seekers)
   / population * 1000 at t = 0.
-- `hinterland_inflow_per_1000`: arrivals from the rest of the country
-  (hinterland_inflow) per year per 1000 residents, over the run.
+- `net_internal_migration_per_1000`: arrivals from the rest of the country
+  (hinterland_inflow) less departures to it (internal_out_migration) per
+  year per 1000 residents, over the run.
+- `unemployment_rate_change`: unemployment_rate at T less at t = 0.
 - `native_emigration_per_1000`: departures abroad of the native-born
   (emigration_to_rest_of_world plus moves to simulated cities of other
   countries, which are mostly natives') per year per 1000 residents, over the
@@ -36,7 +38,8 @@ QUANTITIES = {
     "youth_to_total_unemployment_end": "youth (15-24) / total unemployment rate at the end",
     "total_fertility_rate_first_year": "births per woman in the first year",
     "refugees_and_asylum_seekers_per_1000_start": "refugees and asylum seekers per 1000 residents at the start",
-    "hinterland_inflow_per_1000": "arrivals from the rest of the country per 1000 residents a year",
+    "net_internal_migration_per_1000": "net arrivals from the rest of the country per 1000 residents a year",
+    "unemployment_rate_change": "change of the unemployment rate over the run",
     "native_emigration_per_1000": "emigration of the native-born per 1000 residents a year",
     "homeless_log2_ratio": "log2 of homeless at the end / at the start",
 }
@@ -116,11 +119,13 @@ def simulated(run, quantity, city, fertile_years=35):
         return _mean(births / women * fertile_years)
     if quantity == "refugees_and_asylum_seekers_per_1000_start":
         return _mean((s.refugees.isel(time=0) + s.asylum_seekers.isel(time=0)) / s.population.isel(time=0) * 1000)
-    if quantity in ("hinterland_inflow_per_1000", "native_emigration_per_1000"):
+    if quantity == "unemployment_rate_change":
+        return _mean(s.unemployment_rate.isel(time=last) - s.unemployment_rate.isel(time=0))
+    if quantity in ("net_internal_migration_per_1000", "native_emigration_per_1000"):
         years = last * run.step_months / 12.0
         population = s.population.mean("time")
-        if quantity == "hinterland_inflow_per_1000":
-            leaving = s.hinterland_inflow.sum("time")
+        if quantity == "net_internal_migration_per_1000":
+            leaving = s.hinterland_inflow.sum("time") - s.internal_out_migration.sum("time")
         else:
             country = {c.name: c.country for c in run.cities}
             abroad = [d for d in run.flows.destination.values if country[d] != country[city]]

@@ -27,15 +27,15 @@ TEST(HousingMarket, RentIndexHandComputed) {
 }
 
 TEST(HousingMarket, LessHousingRaisesRentsAndLowersInflow) {
-  // Paris grows (hinterland arrivals) and its rents respond strongly, so that
-  // three years without construction make a difference migrants see.
-  const std::vector<std::string> common{"run.people_per_agent=200", "run.duration_months=36",
-                                        "cities.Paris.hinterland_inflow_per_1000=90", "housing.rent_elasticity=10"};
-  auto scarce = common;
-  // No new dwellings: the same start (the rent index is 1 at the data's
-  // vacancy rate), then a stock that falls behind the population.
+  // Paris grows (hinterland arrivals) and its rents respond strongly; three
+  // years without construction against three years of generous building
+  // (5% a year) make a difference migrants see.
+  const std::vector<std::string> common{"run.people_per_agent=100", "run.duration_months=36",
+                                        "cities.Paris.hinterland_inflow_per_1000=30", "housing.rent_elasticity=10"};
+  auto ample = common, scarce = common;
+  ample.push_back("cities.Paris.construction_per_year=0.05");
   scarce.push_back("cities.Paris.construction_per_year=0.0");
-  const auto base = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), common));
+  const auto base = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), ample));
   const auto tight = test::run_in_memory(test::load(test::scenario_path("ci/four_cities.toml"), scarce));
   const std::size_t paris = base.city("Paris");
   EXPECT_GT(tight.at("rent_index", 0, 36, paris), base.at("rent_index", 0, 36, paris));
