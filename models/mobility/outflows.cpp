@@ -17,6 +17,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <unordered_set>
 
 #include "declare.hpp"
 #include "levers.hpp"
@@ -171,6 +172,8 @@ class Outflows : public Model {
     // Enough proposals for any realistic acceptance rate; a city too small
     // for its count gives fewer departures rather than a loop without end.
     const std::size_t limit = 64 * wanted + 1024;
+    const std::unordered_set<std::uint32_t> excluded(taken.begin(), taken.end());
+    std::unordered_set<std::uint32_t> picked;
     std::vector<std::uint32_t> chosen;
     for (std::size_t tries = 0; chosen.size() < wanted && tries < limit; ++tries) {
       const auto r = static_cast<std::uint32_t>(std::min<double>(
@@ -187,8 +190,7 @@ class Outflows : public Model {
       // proposed twice gets a fresh draw each time).
       const double u = world.rng().agent(id[r], step, who_purpose).unit(static_cast<int>(tries % 4));
       if (u * max_weight >= weight) continue;
-      if (std::find(chosen.begin(), chosen.end(), r) != chosen.end()) continue;
-      if (std::find(taken.begin(), taken.end(), r) != taken.end()) continue;
+      if (excluded.count(r) > 0 || !picked.insert(r).second) continue;
       chosen.push_back(r);
     }
     out = std::move(chosen);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "clock.hpp"
+
 namespace mobsim {
 
 namespace {
@@ -91,8 +93,8 @@ void declare_engine_params(ParamTable& t) {
 }
 
 double years_from_reference(const CollectionEntry& city, const ScenarioSpec& spec) {
-  const std::string& start = spec.text("run.start");  // validated "YYYY-MM"
-  const double start_year = std::stod(start.substr(0, 4)) + (std::stod(start.substr(5, 2)) - 1.0) / 12.0;
+  const Clock clock = Clock::from(spec);
+  const double start_year = clock.start_year + (clock.start_month - 1) / 12.0;
   return start_year - (static_cast<double>(city.integer("population_year")) + 0.5);
 }
 

@@ -22,7 +22,8 @@ SOURCED = ["population", "population_growth_per_year", "migrant_share", "migrant
            "total_fertility_rate", "youth_unemployment_rate", "refugee_share_of_foreign_born",
            "asylum_seeker_share_of_foreign_born",
            "crude_death_rate_per_1000", "age_profile", "hinterland_inflow_per_1000",
-           "immigration_from_rest_of_world_per_1000", "sector_profile", "mean_wage_eur_per_month",
+           "immigration_from_rest_of_world_per_1000", "internal_out_migration_per_1000",
+           "emigration_to_rest_of_world_per_1000", "sector_profile", "mean_wage_eur_per_month",
            "living_cost_eur_per_month", "rent_eur_per_person_month", "unemployment_benefit_replacement",
            "pension_replacement", "employment_rate_15_64", "unemployment_rate", "high_skill_share",
            "medium_skill_share", "recognition_penalty", "social_housing_share", "informal_housing_share",
@@ -77,3 +78,16 @@ def test_the_sector_tables_of_the_data_readme_match_sectors_toml():
                                  s["relative_demand_growth_per_year"]], name
     profiles = {row[0]: float(row[1]) for row in _markdown_rows(readme, "| profile | job growth")}
     assert profiles == {name: p["job_growth_per_year"] for name, p in data["sector_profiles"].items()}
+
+
+COUNTRY_SOURCED = ["naturalisation_rate_per_year", "foreign_born_citizen_share",
+                   "foreign_national_born_in_country_share"]
+
+
+def test_every_country_figure_has_a_source():
+    with open(os.path.join(SOURCE, "scenarios", "data", "countries.toml"), "rb") as f:
+        countries = tomllib.load(f)["countries"]
+    for name, country in countries.items():
+        for key in COUNTRY_SOURCED:
+            assert key in country, f"{name}: no {key}"
+            assert country["sources"].get(key, "").strip(), f"{name}: no source for {key}"
