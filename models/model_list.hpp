@@ -6,6 +6,7 @@
 // No include guard: register_models.hpp and .cpp include it with their own
 // definition of MOBSIM_MODEL.
 MOBSIM_MODEL(census_population)
+MOBSIM_MODEL(households_model)
 MOBSIM_MODEL(free_movement_blocs)
 MOBSIM_MODEL(mobility_shocks)
 MOBSIM_MODEL(skills_recognition)

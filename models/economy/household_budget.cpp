@@ -1,8 +1,10 @@
-// Monthly budget of every adult: income (wage, unemployment benefit, an
-// asylum seeker's reception allowance or old-age income) minus living costs
-// and rent goes into savings, which can never fall below zero (spending
-// adjusts). Savings pay for moving. Residents without papers get no cash:
-// the services a city opens to them are in kind.
+// Monthly budget of every household (or, without a households model, every
+// adult): income (wage, unemployment benefit, an asylum seeker's reception
+// allowance or old-age income) minus living costs and rent goes into
+// savings, which can never fall below zero (spending adjusts). Members of a
+// household pool income and savings and pay living costs by an equivalence
+// scale (household_pooling.hpp). Savings pay for moving. Residents without
+// papers get no cash: the services a city opens to them are in kind.
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -11,6 +13,7 @@
 
 #include "declare.hpp"
 #include "household_budget.hpp"
+#include "household_pooling.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -26,7 +29,13 @@ struct Params {
   double initial_savings_months;
   int adult_age_years;
   double asylum_allowance_share;
+  double additional_adult_weight, child_weight;
 };
+
+constexpr const char* kEquivalenceScale =
+    "OECD-modified equivalence scale (Hagenaars, de Vos & Zaidi 1994), used by Eurostat for equivalised disposable "
+    "income (ilc_di): 1 for the first adult, 0.5 for each other person aged 14 and over, 0.3 for each child under "
+    "14; applied here with the model's adult age (budget.adult_age_years) as the line between adults and children";
 
 const ParamBindings<Params>& bound_params() {
   static const ParamBindings<Params> table{
@@ -38,7 +47,14 @@ const ParamBindings<Params>& bound_params() {
       bind(&Params::adult_age_years,
            integer_param("budget.adult_age_years", "years", 18, 12, 25,
                          "Age from which agents have their own budget (children live on their families')",
-                         "assumption")),
+                         "UN Convention on the Rights of the Child, art. 1: a child is a person below 18")),
+      bind(&Params::additional_adult_weight,
+           real_param("budget.additional_adult_weight", "1", 0.5, 0.0, 1.0,
+                      "Living cost of each further adult of a household, as a share of a single adult's",
+                      kEquivalenceScale)),
+      bind(&Params::child_weight,
+           real_param("budget.child_weight", "1", 0.3, 0.0, 1.0,
+                      "Living cost of a child of a household, as a share of a single adult's", kEquivalenceScale)),
       bind(&Params::asylum_allowance_share,
            share_param("budget.asylum_allowance_share", 1.0,
                        "Reception allowance of an asylum seeker out of work, as a share of the city's living cost "
@@ -86,6 +102,7 @@ class HouseholdBudget : public Model {
     initial_savings_months_ = p.initial_savings_months;
     asylum_allowance_share_ = p.asylum_allowance_share;
     adult_months_ = p.adult_age_years * 12;
+    scale_ = EquivalenceScale{static_cast<float>(p.additional_adult_weight), static_cast<float>(p.child_weight)};
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
       const CityData data = city_data().read(e);
@@ -94,6 +111,7 @@ class HouseholdBudget : public Model {
       cities_.push_back({data.unemployment_benefit_replacement * wage, data.pension_replacement * wage,
                          data.living_cost_eur_per_month});
     }
+    short_of_costs_.assign(cities_.size(), 0.0);
     savings_ = setup.schema.add<float>(kSavingsColumn, "savings in EUR, never negative");
     income_ = setup.schema.add<float>(kIncomeColumn, "income of the current month in EUR");
     benefit_field_ = setup.fields.add(kBenefitField, 1, "monthly unemployment benefit");
@@ -122,7 +140,26 @@ class HouseholdBudget : public Model {
 
   void run(Phase, World& world) override {
     const double months = clock_.step_months;
-    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+    if (household_) {
+      parallel_for_cities(world, [&](std::size_t c) {
+        AgentTable& a = world.agents(c);
+        const Incomes in = incomes(world, c, a);
+        const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, c)[0] : 0.0);
+        const BudgetStep step{adult_months_, static_cast<float>(cities_[c].living_cost), received,
+                              static_cast<float>(months)};
+        auto counted = world.fields().at(*household_count_, c);
+        const HouseholdTally tally =
+            pool_household_budgets(in, step, scale_, a.col(*household_), c, *numbers_,
+                                   static_cast<std::uint32_t>(counted[2]), a.col(savings_).data(), a.col(income_).data());
+        short_of_costs_[c] = static_cast<double>(tally.short_of_costs);
+        counted[0] = static_cast<double>(tally.households);
+        counted[1] = static_cast<double>(tally.persons);
+      });
+      return;
+    }
+    const auto chunks = make_chunks(world);
+    std::vector<double> short_by_chunk(chunks.size(), 0.0);
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       auto savings = a.col(savings_);
       auto income = a.col(income_);
@@ -131,9 +168,23 @@ class HouseholdBudget : public Model {
       const auto step_months = static_cast<float>(months);
       // Remittances received last month and saved, per adult (0 without a remittances model).
       const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, ch.city)[0] : 0.0);
+      // Adults short of their costs, from the income before the update.
+      std::size_t short_of_costs = 0;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        short_of_costs += (in.age[r] >= adult_months_) & (in.monthly(r) - living - in.rent(r) < 0);
+      short_by_chunk[k] = static_cast<double>(short_of_costs);
       update_budgets(in, BudgetStep{adult_months_, living, received, step_months}, savings.data(), income.data(),
                      ch.begin, ch.end);
     });
+    std::fill(short_of_costs_.begin(), short_of_costs_.end(), 0.0);
+    for (std::size_t k = 0; k < chunks.size(); ++k) short_of_costs_[chunks[k].city] += short_by_chunk[k];
+  }
+
+  void observe(const World& world, SeriesOut& out) const override {
+    auto& short_of_costs = out["budgets_short_of_costs"];
+    if (world.step() == 0) return;
+    const auto ppa = static_cast<double>(world.people_per_agent());
+    for (std::size_t c = 0; c < world.city_count(); ++c) short_of_costs[c] = short_of_costs_[c] * ppa;
   }
 
  private:
@@ -147,6 +198,11 @@ class HouseholdBudget : public Model {
     if (world.schema().has(kJobColumn)) {
       job_ = world.schema().find<std::uint8_t>(kJobColumn);
       wage_ = world.field_schema().find(kWageField);
+    }
+    if (world.schema().has(kHouseholdColumn)) {
+      household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
+      household_count_ = world.field_schema().find(kHouseholdCountField);
+      numbers_.emplace(world.city_count());
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
     if (world.field_schema().has(kRetirementAgeField)) retirement_ = world.field_schema().find(kRetirementAgeField);
@@ -184,11 +240,15 @@ class HouseholdBudget : public Model {
   double initial_savings_months_ = 0;
   double asylum_allowance_share_ = 1;
   int adult_months_ = 0;
+  EquivalenceScale scale_;
   std::vector<CityBudget> cities_;
+  std::vector<double> short_of_costs_;  // [city], households (agents) of the last step
   Column<float> savings_{}, income_{};
   CityField benefit_field_, pension_field_, living_field_, adult_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
-  std::optional<CityField> wage_, rent_, remitted_, retirement_;
+  std::optional<Column<std::uint32_t>> household_;
+  std::optional<HouseholdNumbers> numbers_;
+  std::optional<CityField> wage_, rent_, remitted_, retirement_, household_count_;
 };
 
 }  // namespace
@@ -203,6 +263,12 @@ ModelInfo household_budget() {
   info.phases = {Phase::income};
   info.params = bound_params().declarations();
   info.fields = with_collection("cities", city_data().declarations());
+  info.series = {
+      {"budgets_short_of_costs", "households",
+       "Households (without a households model: adults) whose income in the step fell short of their living "
+       "costs and rent, so that they drew on savings or went without",
+       true, SeriesKind::stock},
+  };
   // The per-city amounts and the adult age are set once, in initialise: written in no phase.
   info.state.owns = {
       owns_column<float>(kSavingsColumn, "EUR", "savings, never negative", {Phase::income}),
@@ -226,6 +292,12 @@ ModelInfo household_budget() {
                "no remittances added to savings"),
       optional(reads_field(kRetirementAgeField, Phase::income),
                "nobody retires, so nobody draws old-age income"),
+      optional(reads_column(kHouseholdColumn, Phase::income),
+               "every adult has a budget of their own, children none (no pooling, no equivalence scale)"),
+  };
+  info.state.writes = {
+      optional(writes_field(kHouseholdCountField, {Phase::income},
+                            "the households and their members counted while their budgets are pooled")),
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<HouseholdBudget>(setup); };
   return info;

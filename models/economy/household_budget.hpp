@@ -52,4 +52,9 @@ void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savi
 void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, float* income, std::uint32_t begin,
                     std::uint32_t end);
 
+// Rows [begin, end): income = Incomes::monthly of adults, 0 for children
+// (plain, and eight at a time with AVX2; the same results).
+void adult_incomes_plain(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end);
+void adult_incomes(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end);
+
 }  // namespace mobsim::models

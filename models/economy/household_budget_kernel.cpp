@@ -22,6 +22,13 @@ void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savi
   }
 }
 
+void adult_incomes_plain(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t r = begin; r < end; ++r) {
+    const float adult = in.age[r] >= adult_months;
+    income[r] = adult * in.monthly(r);
+  }
+}
+
 #if defined(__x86_64__)
 namespace {
 
@@ -34,26 +41,29 @@ __attribute__((target("avx2"))) inline __m256 equal_as_one(__m256i a, __m256i b)
   return _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)), _mm256_set1_ps(1.0f));
 }
 
-__attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes& in, const BudgetStep& step,
-                                                                  float* savings, float* income, std::uint32_t begin,
-                                                                  std::uint32_t end) {
-  const __m256i employed = _mm256_set1_epi32(code(Employment::employed));
-  const __m256i unemployed = _mm256_set1_epi32(code(Employment::unemployed));
-  const __m256i inactive = _mm256_set1_epi32(code(Employment::inactive));
-  const __m256i irregular = _mm256_set1_epi32(code(LegalStatus::irregular));
-  const __m256i asylum_seeker = _mm256_set1_epi32(code(LegalStatus::asylum_seeker));
-  // age >= a  <=>  age > a - 1 (ages are small non-negative integers).
-  const __m256i adult_below = _mm256_set1_epi32(step.adult_months - 1);
-  const __m256i pension_below = _mm256_set1_epi32(in.pension_age_months - 1);
-  const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
-  const __m256 benefit = _mm256_set1_ps(in.benefit), pension = _mm256_set1_ps(in.pension);
-  const __m256 allowance = _mm256_set1_ps(in.asylum_allowance);
-  const __m256 fallback = _mm256_set1_ps(in.fallback_wage);
-  const __m256 living = _mm256_set1_ps(step.living), received = _mm256_set1_ps(step.received);
-  const __m256 months = _mm256_set1_ps(step.step_months);
-  const bool jobs = !in.job.empty(), tenures = !in.tenure.empty();
-  std::uint32_t r = begin;
-  for (; r + 8 <= end; r += 8) {
+// Incomes::monthly for eight rows, and whether each is an adult (1.0f / 0.0f).
+struct Earnings8 {
+  __m256i employed, unemployed, inactive, irregular, asylum_seeker, adult_below, pension_below;
+  __m256 one, benefit, pension, allowance, fallback;
+  bool jobs;
+
+  __attribute__((target("avx2"))) Earnings8(const Incomes& in, int adult_months)
+      : employed(_mm256_set1_epi32(code(Employment::employed))),
+        unemployed(_mm256_set1_epi32(code(Employment::unemployed))),
+        inactive(_mm256_set1_epi32(code(Employment::inactive))),
+        irregular(_mm256_set1_epi32(code(LegalStatus::irregular))),
+        asylum_seeker(_mm256_set1_epi32(code(LegalStatus::asylum_seeker))),
+        // age >= a  <=>  age > a - 1 (ages are small non-negative integers).
+        adult_below(_mm256_set1_epi32(adult_months - 1)),
+        pension_below(_mm256_set1_epi32(in.pension_age_months - 1)),
+        one(_mm256_set1_ps(1.0f)),
+        benefit(_mm256_set1_ps(in.benefit)),
+        pension(_mm256_set1_ps(in.pension)),
+        allowance(_mm256_set1_ps(in.asylum_allowance)),
+        fallback(_mm256_set1_ps(in.fallback_wage)),
+        jobs(!in.job.empty()) {}
+
+  __attribute__((target("avx2"))) __m256 earned(const Incomes& in, std::uint32_t r, __m256& adult) const {
     const __m256i e = load8_u8(in.employment.data() + r);
     const __m256i age =
         _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.age.data() + r)));
@@ -63,19 +73,46 @@ __attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes&
     const __m256 asylum = equal_as_one(legal, asylum_seeker);
     const __m256 entitled = _mm256_sub_ps(_mm256_sub_ps(one, equal_as_one(legal, irregular)), asylum);
     const __m256 benefits = _mm256_mul_ps(_mm256_mul_ps(equal_as_one(e, unemployed), entitled), benefit);
-    const __m256 reception = _mm256_mul_ps(_mm256_mul_ps(asylum, _mm256_sub_ps(one, equal_as_one(e, employed))), allowance);
+    const __m256 reception =
+        _mm256_mul_ps(_mm256_mul_ps(asylum, _mm256_sub_ps(one, equal_as_one(e, employed))), allowance);
     const __m256 retired = _mm256_and_ps(
         _mm256_castsi256_ps(_mm256_and_si256(_mm256_cmpeq_epi32(e, inactive), _mm256_cmpgt_epi32(age, pension_below))),
         one);
-    const __m256 earned =
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(wage, benefits), reception), _mm256_mul_ps(retired, pension));
+    adult = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below)), one);
+    return _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(wage, benefits), reception), _mm256_mul_ps(retired, pension));
+  }
+};
+
+__attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes& in, const BudgetStep& step,
+                                                                  float* savings, float* income, std::uint32_t begin,
+                                                                  std::uint32_t end) {
+  const Earnings8 earnings(in, step.adult_months);
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 living = _mm256_set1_ps(step.living), received = _mm256_set1_ps(step.received);
+  const __m256 months = _mm256_set1_ps(step.step_months);
+  const bool tenures = !in.tenure.empty();
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    __m256 adult;
+    const __m256 earned = earnings.earned(in, r, adult);
     const __m256 rent = tenures ? _mm256_i32gather_ps(in.rent_by_tenure.data(), load8_u8(in.tenure.data() + r), 4) : zero;
     const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(earned, living), rent), months);
     const __m256 balance = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(savings + r), received), net);
-    const __m256 adult = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below)), one);
     _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
     // max(balance, 0) gives 0 for NaN and -0 as std::max(0.0f, balance) does.
     _mm256_storeu_ps(savings + r, _mm256_mul_ps(adult, _mm256_max_ps(balance, zero)));
+  }
+  return r;
+}
+
+__attribute__((target("avx2"))) std::uint32_t adult_incomes_avx2(const Incomes& in, int adult_months, float* income,
+                                                                 std::uint32_t begin, std::uint32_t end) {
+  const Earnings8 earnings(in, adult_months);
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    __m256 adult;
+    const __m256 earned = earnings.earned(in, r, adult);
+    _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
   }
   return r;
 }
@@ -89,6 +126,13 @@ void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, f
   if (cpu_has_avx2()) begin = update_budgets_avx2(in, step, savings, income, begin, end);
 #endif
   update_budgets_plain(in, step, savings, income, begin, end);
+}
+
+void adult_incomes(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end) {
+#if defined(__x86_64__)
+  if (cpu_has_avx2()) begin = adult_incomes_avx2(in, adult_months, income, begin, end);
+#endif
+  adult_incomes_plain(in, adult_months, income, begin, end);
 }
 
 }  // namespace mobsim::models

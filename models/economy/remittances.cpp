@@ -1,13 +1,18 @@
-// Remittances: employed migrants send a share of their income to the city
-// they were born in (or to the rest of the world, outside the model). A
-// city's remittance income raises its residents' savings, and so their
-// capability to move (the "migration hump"), and creates local jobs.
+// Remittances: employed migrants send a share of their income home. A
+// migrant away from their household (one who moved alone and kept it, see
+// household_groups.hpp) sends to that household in the city where it lives;
+// the others send to the city they were born in (or to the rest of the
+// world, outside the model). What a household receives and saves goes into
+// its savings; the rest a city receives raises all its adults' savings
+// evenly. Savings pay for moving (the "migration hump"); every million EUR
+// received creates local jobs.
 #include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <vector>
 
 #include "declare.hpp"
+#include "household_groups.hpp"
 #include "register_models.hpp"
 #include "remittances_kernel.hpp"
 #include "shared_state.hpp"
@@ -54,10 +59,15 @@ class Remittances : public Model {
     sent_.assign(n, 0.0);
     received_.assign(n, 0.0);
     outside_.assign(n, 0.0);
+    to_households_.assign(n, 0.0);
   }
 
   void initialise(World& world) override {
     savings_ = world.schema().find<float>(kSavingsColumn);
+    if (world.schema().has(kHouseholdColumn)) {
+      household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
+      numbers_.emplace(world.city_count());
+    }
     income_ = world.schema().find<float>(kIncomeColumn);
     adult_age_ = world.field_schema().find(kAdultAgeField);
     // Participants of circular schemes remit their scheme's share.
@@ -76,6 +86,7 @@ class Remittances : public Model {
     std::vector<std::vector<double>> by_chunk(chunks.size());
     std::vector<std::vector<double>> by_scheme(chunks.size());
     std::vector<double> adults_by_chunk(chunks.size(), 0.0);
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> to_households(chunks.size());
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       const auto age = a.col(core::age_months);
@@ -89,6 +100,8 @@ class Remittances : public Model {
       if (scheme_) by_scheme[k].assign(scheme_share.size(), 0.0);
       const auto own = geography_.city_place(ch.city), own_hinterland = geography_.hinterland_place(ch.city);
       const int adult_months = static_cast<int>(world.fields().at(adult_age_, ch.city)[0]);
+      const auto household = household_ ? a.col(*household_) : std::span<std::uint32_t>{};
+      to_households[k].clear();
       // Migrants in work (not born here or in this city's hinterland),
       // listed without a branch per agent (their states are mixed at
       // random; models/economy/remittances_kernel.cpp), then their remittances in
@@ -101,11 +114,16 @@ class Remittances : public Model {
       const std::size_t count = survey.senders;
       for (std::size_t i = 0; i < count; ++i) {
         const std::uint32_t r = senders[i];
-        const std::size_t home = home_of(origin[r], n);
+        std::size_t home = home_of(origin[r], n);
         const std::uint8_t scheme = scheme_ && schemes[r] < scheme_share.size() ? schemes[r] : 0;
         const double share = scheme > 0 ? scheme_share[scheme] : share_;
         const double amount = std::min<double>(share * income[r] * months, savings[r]);
         savings[r] = static_cast<float>(savings[r] - amount);
+        // Away from the household: to it, in the city that formed it.
+        if (!household.empty() && household[r] != kNoHousehold && numbers_->city_of(household[r]) != ch.city) {
+          home = numbers_->city_of(household[r]);
+          to_households[k].emplace_back(household[r], amount);
+        }
         by_chunk[k][home] += amount;
         if (scheme > 0) by_scheme[k][scheme] += amount;
       }
@@ -136,9 +154,17 @@ class Remittances : public Model {
     // received creates jobs.
     std::vector<double> adults(n, 0.0);
     for (std::size_t k = 0; k < chunks.size(); ++k) adults[chunks[k].city] += adults_by_chunk[k];
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> by_household(n);
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (const auto& [h, amount] : to_households[k]) by_household[numbers_->city_of(h)].emplace_back(h, amount);
+    std::fill(to_households_.begin(), to_households_.end(), 0.0);
+    parallel_for_cities(world, [&](std::size_t c) {
+      if (!by_household[c].empty()) to_households_[c] = deliver(world, c, by_household[c]);
+    });
     for (std::size_t c = 0; c < n; ++c) {
       world.fields().at(jobs_field_, c)[0] = received_[c] * jobs_per_million_ / 1.0e6;
-      world.fields().at(saved_field_, c)[0] = adults[c] > 0 ? savings_share_ * received_[c] / adults[c] : 0.0;
+      const double spread = savings_share_ * (received_[c] - to_households_[c]);
+      world.fields().at(saved_field_, c)[0] = adults[c] > 0 ? spread / adults[c] : 0.0;
     }
   }
 
@@ -147,16 +173,47 @@ class Remittances : public Model {
     auto& remittances_sent = out["remittances_sent"];
     auto& remittances_received = out["remittances_received"];
     auto& remittances_to_rest_of_world = out["remittances_to_rest_of_world"];
+    auto& remittances_to_households = out["remittances_to_households"];
     if (world.step() == 0) return;
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       remittances_sent[c] = sent_[c] * scale;
       remittances_received[c] = received_[c] * scale;
       remittances_to_rest_of_world[c] = outside_[c] * scale;
+      remittances_to_households[c] = to_households_[c] * scale;
     }
   }
 
  private:
+  // Credits what each household of city c was sent (`sent`, in the order
+  // sent), the saved share of it, to its first adult member in row order
+  // (the recipient at home); returns the amount delivered.
+  // A household with no adult left in the city gets nothing: its share is
+  // spread with the rest.
+  double deliver(World& world, std::size_t c, const std::vector<std::pair<std::uint32_t, double>>& sent) {
+    thread_local std::vector<double> by_serial;
+    std::uint32_t largest = 0;
+    for (const auto& [h, amount] : sent) largest = std::max(largest, numbers_->serial_of(h));
+    by_serial.assign(static_cast<std::size_t>(largest) + 1, 0.0);
+    for (const auto& [h, amount] : sent) by_serial[numbers_->serial_of(h)] += amount;
+    AgentTable& a = world.agents(c);
+    const auto household = a.col(*household_);
+    const auto age = a.col(core::age_months);
+    auto savings = a.col(savings_);
+    const int adult_months = static_cast<int>(world.fields().at(adult_age_, c)[0]);
+    double delivered = 0;
+    for (std::uint32_t r = 0; r < a.size(); ++r) {
+      const std::uint32_t h = household[r];
+      if (numbers_->city_of(h) != c || h == kNoHousehold) continue;
+      const std::uint32_t serial = numbers_->serial_of(h);
+      if (serial > largest || by_serial[serial] == 0 || age[r] < adult_months) continue;
+      savings[r] = static_cast<float>(savings[r] + savings_share_ * by_serial[serial]);
+      delivered += by_serial[serial];
+      by_serial[serial] = 0;
+    }
+    return delivered;
+  }
+
   // The city a migrant remits to: the city of birth, the city whose
   // hinterland the migrant comes from, or n for the rest of the world.
   std::size_t home_of(std::uint16_t origin, std::size_t n) const {
@@ -173,6 +230,9 @@ class Remittances : public Model {
   std::optional<CityField> scheme_share_, scheme_sent_;
   CityField jobs_field_, saved_field_;
   std::vector<double> sent_, received_, outside_;  // EUR (agent units) of the last step, by city
+  std::vector<double> to_households_;              // of received_: delivered to households with a member away
+  std::optional<Column<std::uint32_t>> household_;
+  std::optional<HouseholdNumbers> numbers_;
 };
 
 }  // namespace
@@ -194,6 +254,10 @@ ModelInfo remittances() {
        false, SeriesKind::flow, true},
       {"remittances_to_rest_of_world", "EUR",
        "Remittances sent by residents to places outside the simulated cities during the step", false, SeriesKind::flow},
+      {"remittances_to_households", "EUR",
+       "Of remittances_received: sent by members away from their household to the household, in the city where "
+       "it lives (the rest is spread over the city's adults)",
+       false, SeriesKind::flow},
   };
   info.state.owns = {
       owns_field(kRemittanceJobsField, "1", "agents",
@@ -218,6 +282,8 @@ ModelInfo remittances() {
       // set once, in the schemes' initialise.
       optional(reads_column(kSchemeColumn, Phase::income, ReadTiming::last_step), no_schemes),
       optional(reads_field(kSchemeRemittanceShareField, Phase::income, ReadTiming::last_step), no_schemes),
+      optional(reads_column(kHouseholdColumn, Phase::income),
+               "migrants send to the city they were born in, spread over its adults"),
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<Remittances>(setup); };
   return info;

@@ -13,9 +13,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "declare.hpp"
 #include "demography_kernel.hpp"
+#include "household_groups.hpp"
 #include "register_models.hpp"
 
 namespace mobsim::models {
@@ -120,6 +122,7 @@ class CrudeRateDemography : public Model {
   void initialise(World& world) override {
     deaths_ = world.flow("deaths");
     births_ = world.flow("births");
+    if (world.schema().has(kHouseholdColumn)) household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
     const std::size_t n = world.city_count();
     // Mean relative hazard of the initial population.
     const auto chunks = make_chunks(world);
@@ -195,6 +198,7 @@ class CrudeRateDemography : public Model {
     std::vector<std::vector<std::uint32_t>> deaths(chunks.size());
     std::vector<std::vector<std::uint8_t>> newborn_status(chunks.size());
     std::vector<std::vector<std::uint8_t>> newborn_skill(chunks.size());
+    std::vector<std::vector<std::uint32_t>> newborn_household(chunks.size());
     const auto step_months = static_cast<std::uint16_t>(clock_.step_months);
     const std::uint32_t step = world.step();
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
@@ -238,6 +242,7 @@ class CrudeRateDemography : public Model {
         if (gives_birth) {
           newborn_status[k].push_back(legal[r]);
           newborn_skill[k].push_back(skill[r]);
+          if (household_) newborn_household[k].push_back(agents.col(*household_)[r]);
         }
       }
     });
@@ -245,6 +250,7 @@ class CrudeRateDemography : public Model {
     const auto deaths_by_city = merge_by_city(chunks, deaths, world.city_count());
     const auto status_by_city = merge_by_city(chunks, newborn_status, world.city_count());
     const auto skill_by_city = merge_by_city(chunks, newborn_skill, world.city_count());
+    const auto household_by_city = merge_by_city(chunks, newborn_household, world.city_count());
     const Geography& geo = world.geography();
     parallel_for_cities(world, [&](std::size_t c) {
       world.remove_agents(c, deaths_by_city[c], deaths_);
@@ -262,6 +268,11 @@ class CrudeRateDemography : public Model {
         a.skill[r] = skill_by_city[c][i];
         a.legal_status[r] = status_by_city[c][i];
         a.employment[r] = code(Employment::inactive);
+      }
+      // A newborn joins its mother's household.
+      if (household_) {
+        auto household = world.agents(c).col(*household_);
+        for (std::size_t i = 0; i < count; ++i) household[first + i] = household_by_city[c][i];
       }
     });
   }
@@ -295,6 +306,7 @@ class CrudeRateDemography : public Model {
   FlowId deaths_ = 0, births_ = 0;
   int band_months_ = 12;
   Column<std::uint16_t> next_{};
+  std::optional<Column<std::uint32_t>> household_;
   std::array<std::vector<double>, 2> opportunity_;  // [sex][band of ages]
   std::array<std::vector<double>, 2> log_no_opportunity_;  // log(1 - opportunity), the same bands
 };
@@ -333,6 +345,9 @@ ModelInfo crude_rate_demography() {
                                  "step of the next demographic check (low 15 bits; top bit: an opportunity); 0 "
                                  "unscheduled",
                                  {Phase::demography}),
+  };
+  info.state.writes = {
+      optional(writes_column(kHouseholdColumn, {Phase::demography}, "a newborn joins its mother's household")),
   };
   info.make = [](ModelSetup& setup) { return std::make_unique<CrudeRateDemography>(setup); };
   return info;

@@ -27,6 +27,11 @@ Quantities (t = 0 is the initial state on run.start, T the end of the run):
   run.
 - `homeless_log2_ratio`: log2(homeless_T / homeless_0): 0 when unchanged, 1
   a doubling, -1 a halving (minus infinity when homelessness vanishes).
+- `persons_per_household_end`: persons_per_household at T.
+- `households_short_of_costs_share_first_month`: budgets_short_of_costs /
+  households in the first step (households whose income fell short of their
+  living costs and rent), read against the share of people below the
+  national poverty line.
 """
 from dataclasses import dataclass
 import math
@@ -42,6 +47,8 @@ QUANTITIES = {
     "unemployment_rate_change": "change of the unemployment rate over the run",
     "native_emigration_per_1000": "emigration of the native-born per 1000 residents a year",
     "homeless_log2_ratio": "log2 of homeless at the end / at the start",
+    "persons_per_household_end": "persons per household at the end",
+    "households_short_of_costs_share_first_month": "households short of their living costs and rent in the first month",
 }
 
 
@@ -132,6 +139,10 @@ def simulated(run, quantity, city, fertile_years=35):
             leaving = s.emigration_to_rest_of_world.sum("time") + \
                 run.flows.sel(origin=city, destination=abroad).sum(("time", "destination"))
         return _mean(leaving / years / population * 1000)
+    if quantity == "households_short_of_costs_share_first_month":
+        return _mean(s.budgets_short_of_costs.isel(time=1) / s.households.isel(time=1))
+    if quantity == "persons_per_household_end":
+        return _mean(s.persons_per_household.isel(time=last))
     if quantity == "homeless_log2_ratio":
         start, end = float(s.homeless.isel(time=0).mean("replicate")), float(s.homeless.isel(time=last).mean("replicate"))
         if start <= 0:
@@ -157,7 +168,7 @@ def _fmt(quantity, x):
         return f"{x:.1f}"
     if quantity in ("growth_per_year",):
         return f"{100 * x:+.2f}%"
-    if quantity == "foreign_born_share_start":
+    if quantity in ("foreign_born_share_start", "households_short_of_costs_share_first_month"):
         return f"{100 * x:.1f}%"
     return f"{x:.2f}"
 

@@ -99,6 +99,20 @@ void AgentTable::swap_remove(std::span<const std::uint32_t> ascending_rows) {
   size_ -= ascending_rows.size();
 }
 
+void AgentTable::reorder(std::span<const std::uint32_t> order) {
+  if (order.size() != size_) throw std::logic_error("reorder: the order must list every row once");
+  // One column at a time, so the extra memory is one column, not a table.
+  for (auto& c : columns_) {
+    std::visit(
+        [&](auto& v) {
+          std::remove_reference_t<decltype(v)> moved(size_);
+          for (std::size_t i = 0; i < size_; ++i) moved[i] = v[order[i]];
+          v.swap(moved);
+        },
+        c);
+  }
+}
+
 std::vector<std::uint32_t> AgentTable::rows_after_swap_remove(std::size_t size, std::span<const std::uint32_t> removed,
                                                               std::vector<std::uint32_t> rows) {
   // swap_remove fills each hole, from the highest, with the last row.

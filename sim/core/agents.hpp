@@ -143,6 +143,9 @@ class AgentTable {
   // in the same pass.
   static std::vector<std::uint32_t> rows_after_swap_remove(std::size_t size, std::span<const std::uint32_t> removed,
                                                            std::vector<std::uint32_t> rows);
+  // Puts row order[i] at row i, for every row (order is a permutation of
+  // 0..size-1; the caller guarantees it): one column at a time.
+  void reorder(std::span<const std::uint32_t> order);
   void reserve(std::size_t n);
   void clear();
 

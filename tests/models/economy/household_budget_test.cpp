@@ -133,5 +133,21 @@ TEST(HouseholdBudget, VectorisedKernelEqualsPlainBitForBit) {
       }
 }
 
+TEST(HouseholdBudget, VectorisedIncomesEqualPlainBitForBit) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "AVX2 not available on this CPU: the vectorised path cannot be compared";
+  for (const bool with_jobs : {true, false}) {
+    const std::size_t n = 10'007;
+    Agents plain = random_agents(n, 7), fast = random_agents(n, 7);
+    const auto in_plain = incomes_of(plain, with_jobs, true);
+    const auto in_fast = incomes_of(fast, with_jobs, true);
+    models::adult_incomes_plain(in_plain, 18 * 12, plain.income.data(), 3, static_cast<std::uint32_t>(n));
+    models::adult_incomes(in_fast, 18 * 12, fast.income.data(), 3, static_cast<std::uint32_t>(n));
+    ASSERT_EQ(0, std::memcmp(plain.income.data(), fast.income.data(), n * sizeof(float)));
+    std::size_t earning = 0;
+    for (std::size_t i = 3; i < n; ++i) earning += plain.income[i] > 0.0f;
+    EXPECT_GT(earning, n / 10);
+  }
+}
+
 }  // namespace
 }  // namespace mobsim

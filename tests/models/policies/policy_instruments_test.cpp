@@ -30,7 +30,7 @@ TEST(LegalPathways, QuotaIsNeverExceededAndOnlyTheSkilledAreAdmitted) {
   const ScenarioSpec spec = four_cities(
       "[legal_pathways.skilled]\norigins = [\"Africa\"]\ndestinations = [\"Europe\"]\nmin_skill = \"high\"\n"
       "annual_quota = 1200\npermit_years = 7.0\nstart = \"2025-01\"\n",
-      24, {"migration.consider_hazard_per_year=1.0"});
+      36, {"migration.consider_hazard_per_year=1.0"});
   const Engine engine(spec, test::registry());
   auto sim = engine.make_simulation(0);
   const World& world = sim->world();
@@ -39,7 +39,7 @@ TEST(LegalPathways, QuotaIsNeverExceededAndOnlyTheSkilledAreAdmitted) {
   const std::uint8_t pathway = world.channel("legal_pathway");
   double this_year = 0, admitted = 0;
   std::size_t entrants = 0;  // agents the skill check below ran on
-  for (int t = 1; t <= 24; ++t) {
+  for (int t = 1; t <= 36; ++t) {
     sim->step();
     if ((t - 1) % 12 == 0) this_year = 0;
     double moved = 0;

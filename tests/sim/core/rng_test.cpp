@@ -117,6 +117,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "demography.death_birth", "demography.newborn",
     "gravity.move",
     "hinterland.arrivals", "hinterland.newcomer",
+    "households.formation", "households.initial", "households.newcomer",
     "housing.init", "housing.place",
     "international.arrivals", "international.newcomer",
     "job_programme.select",
@@ -132,7 +133,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 35u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 38u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
