@@ -5,6 +5,7 @@
 // outcome from it. Sums are taken in row order, one city per thread, so the
 // results do not depend on the number of threads.
 #include "household_pooling.hpp"
+#include "avx2.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -25,12 +26,75 @@ constexpr std::uint32_t kChild = 1u << 16;
 constexpr float kCent = 0.01f;
 constexpr float kTiny = 1e-30f;  // a divisor's floor where the quotient is then multiplied by 0
 
+// The last pass: each adult's savings from its household's outcome (Pool
+// after settling: adults_earned = surplus per EUR earned, rent = surplus per
+// adult, savings = share kept). Below a cent is nothing: repeated
+// shortfalls would otherwise shrink savings into subnormal floats, whose
+// arithmetic is many times slower. max(0, x) gives 0 for NaN and -0, as
+// the vector maximum does.
+struct Apply {
+  const float* income;
+  const std::uint16_t* age;
+  int adult_months;
+  float received;
+  float row(const Pool& o, float saved, std::uint32_t r) const {
+    const float after = (saved + received) * o.savings + o.adults_earned * income[r] + o.rent;
+    const auto keeps = static_cast<float>((age[r] >= adult_months) & (after >= kCent));
+    return std::max(0.0f, after) * keeps;
+  }
+};
+
+#if defined(__x86_64__)
+// Eight rows at a time where all eight belong to households the city formed
+// (slot = serial below `limit`); returns the first row not done. The same
+// operations in the same order as Apply::row, lane by lane.
+__attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const Pool* pools, const std::uint32_t* household,
+                                                         std::uint32_t city, int serial_bits, std::uint32_t limit,
+                                                         float* savings, std::uint32_t begin, std::uint32_t end) {
+  static_assert(sizeof(Pool) == 4 * sizeof(float), "a pool is four 4-byte words");
+  const float* base = reinterpret_cast<const float*>(pools);
+  const __m128i shift = _mm_cvtsi32_si128(serial_bits);
+  const __m256i serial_mask = _mm256_set1_epi32(static_cast<int>((1u << serial_bits) - 1u));
+  const __m256i own_city = _mm256_set1_epi32(static_cast<int>(city));
+  const __m256i below = _mm256_set1_epi32(static_cast<int>(limit));
+  const __m256i zero_i = _mm256_setzero_si256(), one_i = _mm256_set1_epi32(1);
+  const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
+  const __m256 received = _mm256_set1_ps(a.received), cent = _mm256_set1_ps(kCent);
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r));
+    const __m256i serial = _mm256_and_si256(h, serial_mask);
+    // Own household: its city, a serial in range, not kNoHousehold (serial 0).
+    const __m256i own = _mm256_and_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_srl_epi32(h, shift), own_city), _mm256_cmpgt_epi32(below, serial)),
+        _mm256_cmpgt_epi32(serial, zero_i));
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(own)) != 0xFF) break;
+    const __m256i word = _mm256_slli_epi32(serial, 2);
+    const __m256 per_earned = _mm256_i32gather_ps(base, word, 4);
+    const __m256 per_adult = _mm256_i32gather_ps(base, _mm256_add_epi32(word, one_i), 4);
+    const __m256 kept = _mm256_i32gather_ps(base, _mm256_add_epi32(word, _mm256_add_epi32(one_i, one_i)), 4);
+    const __m256 saved = _mm256_loadu_ps(savings + r);
+    const __m256 income = _mm256_loadu_ps(a.income + r);
+    const __m256 after = _mm256_add_ps(
+        _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(saved, received), kept), _mm256_mul_ps(per_earned, income)),
+        per_adult);
+    const __m256i age =
+        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.age + r)));
+    const __m256 adult = _mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below));
+    const __m256 keeps = _mm256_and_ps(_mm256_and_ps(adult, _mm256_cmp_ps(after, cent, _CMP_GE_OQ)), one);
+    _mm256_storeu_ps(savings + r, _mm256_mul_ps(_mm256_max_ps(after, zero), keeps));
+  }
+  return r;
+}
+#endif
+
 }  // namespace
 
 HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step, const EquivalenceScale& scale,
                                       std::span<const std::uint32_t> household, std::size_t city,
                                       const HouseholdNumbers& numbers, std::uint32_t serial_limit, float* savings,
-                                      float* income) {
+                                      float* income, bool vectorised) {
   // Plain references: every use of a thread_local itself goes through its
   // initialisation guard, which keeps the loops below from being optimised.
   thread_local std::vector<Pool> tls_pools;
@@ -39,6 +103,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   std::unordered_map<std::uint32_t, std::uint32_t>& others = tls_others;
   const auto n = static_cast<std::uint32_t>(household.size());
   adult_incomes(in, step.adult_months, income, 0, n);
+  const bool use_avx2 = vectorised && cpu_has_avx2();
 
   // Slots: serial for the city's own households (0 is kNoHousehold's), then
   // one per other household in the order first met.
@@ -113,14 +178,22 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     p.savings = kept;
   }
 
-  for (std::uint32_t r = 0; r < n; ++r) {
-    if (household[r] == kNoHousehold) continue;
-    const Pool& o = pools[slot_of(household[r])];
-    const float after = (savings[r] + received) * o.savings + o.adults_earned * income[r] + o.rent;
-    // Below a cent is nothing: repeated shortfalls would otherwise shrink
-    // savings into subnormal floats, whose arithmetic is many times slower.
-    const auto keeps = static_cast<float>((in.age[r] >= step.adult_months) & (after >= kCent));
-    savings[r] = std::max(after, 0.0f) * keeps;
+  const Apply apply{income, in.age.data(), step.adult_months, received};
+  for (std::uint32_t r = 0; r < n;) {
+#if defined(__x86_64__)
+    if (use_avx2) {
+      r = apply_avx2(apply, pools.data(), household.data(), static_cast<std::uint32_t>(city), local.serial_bits(),
+                     limit, savings, r, n);
+      if (r + 8 <= n) {
+        // A block with a row of another household kind: these eight plainly.
+        for (const std::uint32_t stop = r + 8; r < stop; ++r)
+          if (household[r] != kNoHousehold) savings[r] = apply.row(pools[slot_of(household[r])], savings[r], r);
+        continue;
+      }
+    }
+#endif
+    for (; r < n; ++r)
+      if (household[r] != kNoHousehold) savings[r] = apply.row(pools[slot_of(household[r])], savings[r], r);
   }
   return tally;
 }

@@ -32,7 +32,10 @@ struct EquivalenceScale {
 // then a surplus goes to the adults in proportion to their earnings (equally
 // where none earns), a shortfall reduces every adult's savings by the same
 // share (to zero when it exceeds them all). Children hold nothing. A row
-// without a household (kNoHousehold) is a household of its own.
+// without a household (kNoHousehold) is a household of its own. The last
+// pass runs eight rows at a time where the processor has AVX2 (vectorised:
+// false keeps it plain, for the test that compares them; the results are
+// the same bit for bit).
 struct HouseholdTally {
   std::size_t households = 0;      // with a number
   std::size_t persons = 0;         // in them
@@ -41,6 +44,6 @@ struct HouseholdTally {
 HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step, const EquivalenceScale& scale,
                                       std::span<const std::uint32_t> household, std::size_t city,
                                       const HouseholdNumbers& numbers, std::uint32_t serial_limit, float* savings,
-                                      float* income);
+                                      float* income, bool vectorised = true);
 
 }  // namespace mobsim::models

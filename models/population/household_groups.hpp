@@ -43,6 +43,7 @@ class HouseholdNumbers {
   }
   std::size_t city_of(std::uint32_t household) const { return household >> serial_bits_; }
   std::uint32_t serial_of(std::uint32_t household) const { return household & max_serial(); }
+  int serial_bits() const { return serial_bits_; }
 
  private:
   int serial_bits_;
