@@ -7,6 +7,7 @@
 // papers get no cash: the services a city opens to them are in kind.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <optional>
 #include <span>
@@ -30,6 +31,7 @@ struct Params {
   int adult_age_years;
   double asylum_allowance_share;
   double additional_adult_weight, child_weight;
+  double benefit_contribution_months;
 };
 
 constexpr const char* kEquivalenceScale =
@@ -52,6 +54,15 @@ const ParamBindings<Params>& bound_params() {
            real_param("budget.additional_adult_weight", "1", 0.5, 0.0, 1.0,
                       "Living cost of each further adult of a household, as a share of a single adult's",
                       kEquivalenceScale)),
+      bind(&Params::benefit_contribution_months,
+           real_param("budget.benefit_contribution_months", "months", 12.0, 0.0, 120.0,
+                      "Months in the city before an unemployed resident can draw unemployment benefit (the "
+                      "contribution period; residents present at the start, born in the city or arrived from its "
+                      "hinterland have it)",
+                      "approx.: national rules ask for about a year of contributions in the last two or three years: "
+                      "Germany 12 months in 30 (SGB III section 142), Switzerland 12 months in 2 years (AVIG art. 13), "
+                      "Spain 360 days in 6 years, France 6 months in 24; 12 (periods worked in another city or "
+                      "country are not counted: EU aggregation under Regulation 883/2004 art. 61 is not modelled)")),
       bind(&Params::child_weight,
            real_param("budget.child_weight", "1", 0.3, 0.0, 1.0,
                       "Living cost of a child of a household, as a share of a single adult's", kEquivalenceScale)),
@@ -102,6 +113,7 @@ class HouseholdBudget : public Model {
     initial_savings_months_ = p.initial_savings_months;
     asylum_allowance_share_ = p.asylum_allowance_share;
     adult_months_ = p.adult_age_years * 12;
+    contribution_steps_ = static_cast<int>(std::ceil(p.benefit_contribution_months / setup.clock.step_months));
     scale_ = EquivalenceScale{static_cast<float>(p.additional_adult_weight), static_cast<float>(p.child_weight)};
     for (const auto& city : setup.geography.cities()) {
       const auto& e = *spec.find_entry("cities", city.name);
@@ -199,6 +211,7 @@ class HouseholdBudget : public Model {
       job_ = world.schema().find<std::uint8_t>(kJobColumn);
       wage_ = world.field_schema().find(kWageField);
     }
+    if (world.schema().has(kArrivalColumn)) arrival_ = world.schema().find<std::uint16_t>(kArrivalColumn);
     if (world.schema().has(kHouseholdColumn)) {
       household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
       household_count_ = world.field_schema().find(kHouseholdCountField);
@@ -217,6 +230,10 @@ class HouseholdBudget : public Model {
     in.employment = a.col(core::employment);
     in.legal = a.col(core::legal_status);
     in.age = a.col(core::age_months);
+    if (arrival_) {
+      in.arrival = a.col(*arrival_);
+      in.contributed_by_arrival_step = static_cast<int>(world.step()) - contribution_steps_;
+    }
     if (job_) {
       in.job = a.col(*job_);
       const auto wage = world.fields().at(*wage_, c);
@@ -240,6 +257,7 @@ class HouseholdBudget : public Model {
   double initial_savings_months_ = 0;
   double asylum_allowance_share_ = 1;
   int adult_months_ = 0;
+  int contribution_steps_ = 0;
   EquivalenceScale scale_;
   std::vector<CityBudget> cities_;
   std::vector<double> short_of_costs_;  // [city], households (agents) of the last step
@@ -247,6 +265,7 @@ class HouseholdBudget : public Model {
   CityField benefit_field_, pension_field_, living_field_, adult_field_;
   std::optional<Column<std::uint8_t>> job_, tenure_;
   std::optional<Column<std::uint32_t>> household_;
+  std::optional<Column<std::uint16_t>> arrival_;
   std::optional<HouseholdNumbers> numbers_;
   std::optional<CityField> wage_, rent_, remitted_, retirement_, household_count_;
 };
@@ -292,6 +311,9 @@ ModelInfo household_budget() {
                "no remittances added to savings"),
       optional(reads_field(kRetirementAgeField, Phase::income),
                "nobody retires, so nobody draws old-age income"),
+      // Set when people arrive (boundary, decide and arrive phases): last step's.
+      optional(reads_column(kArrivalColumn, Phase::income, ReadTiming::last_step),
+               "every unemployed resident with papers has completed the contribution period"),
       optional(reads_column(kHouseholdColumn, Phase::income),
                "every adult has a budget of their own, children none (no pooling, no equivalence scale)"),
   };

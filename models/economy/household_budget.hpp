@@ -14,20 +14,28 @@ namespace mobsim::models {
 struct Incomes {
   std::span<const std::uint8_t> employment, legal, job, tenure;  // job, tenure: empty without those models
   std::span<const std::uint16_t> age;
+  // Step of arrival in the city (0: present since the start, born here or
+  // arrived from the hinterland); empty without a legal status model.
+  std::span<const std::uint16_t> arrival;
+  // Unemployment benefit needs a contribution period: those who arrived
+  // after this step have not yet completed it (arrival 0 always has).
+  int contributed_by_arrival_step = 1 << 20;
   std::array<float, 64> wage_by_job{};    // [job code]: 0 for no job
   std::array<float, 5> rent_by_tenure{};  // [tenure code]: 0 unhoused or homeless
   float benefit = 0, pension = 0, fallback_wage = 0, asylum_allowance = 0;
   int pension_age_months = 0;
 
   // Unemployment benefit goes to the unemployed with papers other than
-  // asylum seekers: residents without papers get services in kind (health
-  // care, schooling, shelter; not income), asylum seekers out of work the
-  // reception allowance instead.
+  // asylum seekers who have completed the contribution period: residents
+  // without papers get services in kind (health care, schooling, shelter;
+  // not income), asylum seekers out of work the reception allowance instead.
   float monthly(std::uint32_t r) const {
     const std::uint8_t e = employment[r];
     const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
     const bool asylum = legal[r] == code(LegalStatus::asylum_seeker);
-    const float entitled = static_cast<float>((legal[r] != code(LegalStatus::irregular)) & !asylum);
+    const bool contributed =
+        arrival.empty() || arrival[r] == 0 || static_cast<int>(arrival[r]) <= contributed_by_arrival_step;
+    const float entitled = static_cast<float>((legal[r] != code(LegalStatus::irregular)) & !asylum & contributed);
     const float benefits = static_cast<float>(e == code(Employment::unemployed)) * entitled * benefit;
     const float reception = static_cast<float>(asylum & (e != code(Employment::employed))) * asylum_allowance;
     const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;

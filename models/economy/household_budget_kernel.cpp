@@ -43,9 +43,9 @@ __attribute__((target("avx2"))) inline __m256 equal_as_one(__m256i a, __m256i b)
 
 // Incomes::monthly for eight rows, and whether each is an adult (1.0f / 0.0f).
 struct Earnings8 {
-  __m256i employed, unemployed, inactive, irregular, asylum_seeker, adult_below, pension_below;
+  __m256i employed, unemployed, inactive, irregular, asylum_seeker, adult_below, pension_below, contributed_by;
   __m256 one, benefit, pension, allowance, fallback;
-  bool jobs;
+  bool jobs, arrivals;
 
   __attribute__((target("avx2"))) Earnings8(const Incomes& in, int adult_months)
       : employed(_mm256_set1_epi32(code(Employment::employed))),
@@ -56,12 +56,14 @@ struct Earnings8 {
         // age >= a  <=>  age > a - 1 (ages are small non-negative integers).
         adult_below(_mm256_set1_epi32(adult_months - 1)),
         pension_below(_mm256_set1_epi32(in.pension_age_months - 1)),
+        contributed_by(_mm256_set1_epi32(in.contributed_by_arrival_step)),
         one(_mm256_set1_ps(1.0f)),
         benefit(_mm256_set1_ps(in.benefit)),
         pension(_mm256_set1_ps(in.pension)),
         allowance(_mm256_set1_ps(in.asylum_allowance)),
         fallback(_mm256_set1_ps(in.fallback_wage)),
-        jobs(!in.job.empty()) {}
+        jobs(!in.job.empty()),
+        arrivals(!in.arrival.empty()) {}
 
   __attribute__((target("avx2"))) __m256 earned(const Incomes& in, std::uint32_t r, __m256& adult) const {
     const __m256i e = load8_u8(in.employment.data() + r);
@@ -71,7 +73,15 @@ struct Earnings8 {
                              : _mm256_mul_ps(equal_as_one(e, employed), fallback);
     const __m256i legal = load8_u8(in.legal.data() + r);
     const __m256 asylum = equal_as_one(legal, asylum_seeker);
-    const __m256 entitled = _mm256_sub_ps(_mm256_sub_ps(one, equal_as_one(legal, irregular)), asylum);
+    __m256 entitled = _mm256_sub_ps(_mm256_sub_ps(one, equal_as_one(legal, irregular)), asylum);
+    if (arrivals) {
+      // arrival == 0 or arrival <= contributed_by (1.0f), else 0.0f.
+      const __m256i arrival =
+          _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.arrival.data() + r)));
+      const __m256i late = _mm256_andnot_si256(_mm256_cmpeq_epi32(arrival, _mm256_setzero_si256()),
+                                               _mm256_cmpgt_epi32(arrival, contributed_by));
+      entitled = _mm256_andnot_ps(_mm256_castsi256_ps(late), entitled);
+    }
     const __m256 benefits = _mm256_mul_ps(_mm256_mul_ps(equal_as_one(e, unemployed), entitled), benefit);
     const __m256 reception =
         _mm256_mul_ps(_mm256_mul_ps(asylum, _mm256_sub_ps(one, equal_as_one(e, employed))), allowance);

@@ -17,7 +17,7 @@ namespace {
 
 struct Agents {
   std::vector<std::uint8_t> employment, legal, job, tenure;
-  std::vector<std::uint16_t> age;
+  std::vector<std::uint16_t> age, arrival;
   std::vector<float> savings, income;
 };
 
@@ -30,6 +30,8 @@ Agents random_agents(std::size_t n, std::uint32_t seed) {
     a.job.push_back(a.employment.back() == code(Employment::employed) ? static_cast<std::uint8_t>(1 + gen() % 27) : 0);
     a.tenure.push_back(static_cast<std::uint8_t>(gen() % 5));
     a.age.push_back(static_cast<std::uint16_t>(gen() % 1200));
+    // Present since the start (0), or arrived at some step up to 40.
+    a.arrival.push_back(static_cast<std::uint16_t>(gen() % 2 ? 0 : gen() % 41));
     // Savings from zero to large, some just below what a month costs.
     a.savings.push_back(std::uniform_real_distribution<float>(0.0f, 5000.0f)(gen) * static_cast<float>(gen() % 2));
     a.income.push_back(-1.0f);
@@ -51,6 +53,8 @@ models::Incomes incomes_of(const Agents& a, bool with_jobs, bool with_tenure) {
   in.fallback_wage = 900.0f;
   in.asylum_allowance = 233.3f;
   in.pension_age_months = 65 * 12;
+  in.arrival = a.arrival;
+  in.contributed_by_arrival_step = 20;  // step 32, a 12-month contribution period
   return in;
 }
 
@@ -79,6 +83,7 @@ TEST(HouseholdBudget, BenefitsFollowLegalStatus) {
              code(LegalStatus::asylum_seeker)};
   a.job = {0, 0, 0, 0};
   a.age = {30 * 12, 30 * 12, 30 * 12, 30 * 12};
+  a.arrival = {0, 0, 0, 0};  // all present since the start: the contribution period is complete
   const auto in = incomes_of(a, true, false);
   models::update_budgets(in, models::BudgetStep{18 * 12, 250.0f, 0.0f, 1.0f}, a.savings.data(), a.income.data(), 0, 4);
   EXPECT_EQ(a.income[0], 410.7f);  // unemployment benefit
@@ -147,6 +152,21 @@ TEST(HouseholdBudget, VectorisedIncomesEqualPlainBitForBit) {
     for (std::size_t i = 3; i < n; ++i) earning += plain.income[i] > 0.0f;
     EXPECT_GT(earning, n / 10);
   }
+}
+
+TEST(HouseholdBudget, BenefitOnlyAfterTheContributionPeriod) {
+  Agents a = random_agents(3, 5);
+  for (std::size_t i = 0; i < 3; ++i) {
+    a.employment[i] = code(Employment::unemployed);
+    a.legal[i] = code(LegalStatus::permanent_resident);
+    a.age[i] = 30 * 12;
+  }
+  a.job = {0, 0, 0};
+  a.arrival = {0, 20, 21};  // present since the start; arrived 12 months before step 32; 11 months before
+  const auto in = incomes_of(a, true, true);
+  EXPECT_FLOAT_EQ(in.monthly(0), in.benefit);
+  EXPECT_FLOAT_EQ(in.monthly(1), in.benefit);
+  EXPECT_EQ(in.monthly(2), 0.0f);
 }
 
 }  // namespace
