@@ -1,11 +1,14 @@
-// The households of a city are summed in an array indexed by their serial
+// The households of a city are summed in arrays indexed by their serial
 // (those the city formed itself; a hash map gives the others slots after
 // them), so that no pass branches on where one household ends and the next
-// begins: every row adds into its household's entry and later reads its
-// outcome from it. Sums are taken in row order, one city per thread, so the
-// results do not depend on the number of threads.
+// begins: every row adds into its household's entries and later reads its
+// outcome from them. The arrays are separate (structure of arrays), so the
+// households' outcomes are computed eight at a time. Sums are taken in row
+// order, one city per thread, so the results do not depend on the number of
+// threads.
 #include "household_pooling.hpp"
 #include "avx2.hpp"
+#include "parallel.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -16,29 +19,80 @@ namespace mobsim::models {
 
 namespace {
 
-// A household's sums over its members (16 bytes, so that a city's
-// households stay in cache), then, in place, its outcome.
-struct Pool {
-  float adults_earned = 0, rent = 0, savings = 0;  // outcome: surplus per EUR earned, per adult; savings kept
-  std::uint32_t members = 0;                       // adults + kChild x children
-};
 constexpr std::uint32_t kChild = 1u << 16;
 constexpr float kCent = 0.01f;
-constexpr float kTiny = 1e-30f;  // a divisor's floor where the quotient is then multiplied by 0
+constexpr float kTiny = 1e-30f;  // a divisor's floor where the quotient is then not used
 
-// The last pass: each adult's savings from its household's outcome (Pool
-// after settling: adults_earned = surplus per EUR earned, rent = surplus per
-// adult, savings = share kept). Below a cent is nothing: repeated
-// shortfalls would otherwise shrink savings into subnormal floats, whose
-// arithmetic is many times slower. max(0, x) gives 0 for NaN and -0, as
-// the vector maximum does.
+// Each household's sums over its members, then, in place, its outcome:
+// earned (by its adults) becomes the surplus per EUR earned, rent the
+// surplus per adult (where no adult earns), savings the share of savings
+// kept (received remittances included).
+struct Pools {
+  std::vector<float> earned, rent, savings;
+  std::vector<std::uint32_t> members;  // adults + kChild x children
+  void assign(std::size_t n) {
+    earned.assign(n, 0.0f);
+    rent.assign(n, 0.0f);
+    savings.assign(n, 0.0f);
+    members.assign(n, 0u);
+  }
+  void add_slot() {
+    earned.push_back(0.0f);
+    rent.push_back(0.0f);
+    savings.push_back(0.0f);
+    members.push_back(0u);
+  }
+};
+
+struct Settled {
+  std::size_t households = 0, persons = 0, short_of_costs = 0;
+};
+
+// Slots [1, count): selections by arithmetic, not branches (surpluses and
+// shortfalls are mixed at random across households), so the loop
+// vectorises.
+MOBSIM_VECTOR_KERNEL Settled settle(float* earned, float* rent, float* savings, const std::uint32_t* members,
+                                    std::uint32_t count, float living, float months, float received,
+                                    float additional_adult, float child) {
+  // 32-bit counts (a city has far fewer than 2^32 households and persons),
+  // so that every lane is 32 bits wide.
+  std::uint32_t households = 0, persons = 0, short_of_costs = 0;
+  for (std::uint32_t k = 1; k < count; ++k) {
+    const std::uint32_t m = members[k];
+    const std::uint32_t adults = m & (kChild - 1), children = m >> 16;
+    const auto a = static_cast<float>(adults), c = static_cast<float>(children);
+    const auto any_adult = static_cast<float>(adults > 0);
+    const float scale = any_adult * (1.0f + additional_adult * (a - 1.0f)) + child * c;
+    const float e = earned[k];
+    const float net = (e - living * scale - rent[k]) * months;
+    const float held = savings[k] + received * a;
+    // Every quotient is finite (divisors floored), so a 0 mask yields 0.
+    const auto surplus = static_cast<float>(net >= 0.0f), earners = static_cast<float>(e > 0.0f);
+    const float per_earned = net / std::max(e, kTiny);
+    const float per_adult = net / std::max(a, 1.0f);
+    const float shortfall_kept = std::max(0.0f, (held + net) / std::max(held, kTiny));
+    earned[k] = surplus * earners * per_earned;
+    rent[k] = surplus * (1.0f - earners) * any_adult * per_adult;
+    savings[k] = surplus + (1.0f - surplus) * shortfall_kept;
+    households += m > 0;
+    persons += adults + children;
+    short_of_costs += (m > 0) & (net < 0.0f);
+  }
+  return Settled{households, persons, short_of_costs};
+}
+
+// The last pass: each adult's savings from its household's outcome. Below a
+// cent is nothing: repeated shortfalls would otherwise shrink savings into
+// subnormal floats, whose arithmetic is many times slower. max(0, x) gives 0
+// for NaN and -0, as the vector maximum does.
 struct Apply {
   const float* income;
   const std::uint16_t* age;
   int adult_months;
   float received;
-  float row(const Pool& o, float saved, std::uint32_t r) const {
-    const float after = (saved + received) * o.savings + o.adults_earned * income[r] + o.rent;
+  const Pools* pools;
+  float row(std::uint32_t slot, float saved, std::uint32_t r) const {
+    const float after = (saved + received) * pools->savings[slot] + pools->earned[slot] * income[r] + pools->rent[slot];
     const auto keeps = static_cast<float>((age[r] >= adult_months) & (after >= kCent));
     return std::max(0.0f, after) * keeps;
   }
@@ -48,19 +102,20 @@ struct Apply {
 // Eight rows at a time where all eight belong to households the city formed
 // (slot = serial below `limit`); returns the first row not done. The same
 // operations in the same order as Apply::row, lane by lane.
-__attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const Pool* pools, const std::uint32_t* household,
+__attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const std::uint32_t* household,
                                                          std::uint32_t city, int serial_bits, std::uint32_t limit,
                                                          float* savings, std::uint32_t begin, std::uint32_t end) {
-  static_assert(sizeof(Pool) == 4 * sizeof(float), "a pool is four 4-byte words");
-  const float* base = reinterpret_cast<const float*>(pools);
   const __m128i shift = _mm_cvtsi32_si128(serial_bits);
   const __m256i serial_mask = _mm256_set1_epi32(static_cast<int>((1u << serial_bits) - 1u));
   const __m256i own_city = _mm256_set1_epi32(static_cast<int>(city));
   const __m256i below = _mm256_set1_epi32(static_cast<int>(limit));
-  const __m256i zero_i = _mm256_setzero_si256(), one_i = _mm256_set1_epi32(1);
+  const __m256i zero_i = _mm256_setzero_si256();
   const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
   const __m256 received = _mm256_set1_ps(a.received), cent = _mm256_set1_ps(kCent);
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  const float* per_earned_of = a.pools->earned.data();
+  const float* per_adult_of = a.pools->rent.data();
+  const float* kept_of = a.pools->savings.data();
   std::uint32_t r = begin;
   for (; r + 8 <= end; r += 8) {
     const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r));
@@ -70,10 +125,9 @@ __attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const P
         _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_srl_epi32(h, shift), own_city), _mm256_cmpgt_epi32(below, serial)),
         _mm256_cmpgt_epi32(serial, zero_i));
     if (_mm256_movemask_ps(_mm256_castsi256_ps(own)) != 0xFF) break;
-    const __m256i word = _mm256_slli_epi32(serial, 2);
-    const __m256 per_earned = _mm256_i32gather_ps(base, word, 4);
-    const __m256 per_adult = _mm256_i32gather_ps(base, _mm256_add_epi32(word, one_i), 4);
-    const __m256 kept = _mm256_i32gather_ps(base, _mm256_add_epi32(word, _mm256_add_epi32(one_i, one_i)), 4);
+    const __m256 per_earned = _mm256_i32gather_ps(per_earned_of, serial, 4);
+    const __m256 per_adult = _mm256_i32gather_ps(per_adult_of, serial, 4);
+    const __m256 kept = _mm256_i32gather_ps(kept_of, serial, 4);
     const __m256 saved = _mm256_loadu_ps(savings + r);
     const __m256 income = _mm256_loadu_ps(a.income + r);
     const __m256 after = _mm256_add_ps(
@@ -97,9 +151,9 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
                                       float* income, bool vectorised) {
   // Plain references: every use of a thread_local itself goes through its
   // initialisation guard, which keeps the loops below from being optimised.
-  thread_local std::vector<Pool> tls_pools;
+  thread_local Pools tls_pools;
   thread_local std::unordered_map<std::uint32_t, std::uint32_t> tls_others;
-  std::vector<Pool>& pools = tls_pools;
+  Pools& pools = tls_pools;
   std::unordered_map<std::uint32_t, std::uint32_t>& others = tls_others;
   const auto n = static_cast<std::uint32_t>(household.size());
   adult_incomes(in, step.adult_months, income, 0, n);
@@ -110,7 +164,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   const HouseholdNumbers local = numbers;  // by value: stores below cannot alias it
   others.clear();
   std::uint32_t slots = std::max(serial_limit, 1u);
-  pools.assign(slots, Pool{});
+  pools.assign(slots);
   const std::uint32_t limit = slots;
   // The fast path inline; households of other cities (rare) through a call.
   const auto other_slot = [&](std::uint32_t h) __attribute__((noinline)) -> std::uint32_t {
@@ -119,7 +173,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     const auto [it, added] = others.try_emplace(h, slots);
     if (added) {
       ++slots;
-      pools.emplace_back();
+      pools.add_slot();
     }
     return it->second;
   };
@@ -146,54 +200,35 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     }
     // Without a branch on age (adults and children are mixed at random);
     // a child's income and savings are 0.
-    Pool& p = pools[slot_of(household[r])];
-    p.rent += rent;
-    p.adults_earned += income[r];
-    p.savings += savings[r];
-    p.members += 1u + (kChild - 1u) * static_cast<std::uint32_t>(!adult);
+    const std::uint32_t k = slot_of(household[r]);
+    pools.rent[k] += rent;
+    pools.earned[k] += income[r];
+    pools.savings[k] += savings[r];
+    pools.members[k] += 1u + (kChild - 1u) * static_cast<std::uint32_t>(!adult);
   }
 
-  // Each household's outcome, in place: adults_earned becomes the surplus
-  // per EUR earned, rent the surplus per adult (where no adult earns),
-  // savings the share of savings kept (received remittances included).
-  for (std::uint32_t k = 1; k < slots; ++k) {
-    Pool& p = pools[k];
-    const std::uint32_t adults = p.members & (kChild - 1), children = p.members >> 16;
-    tally.households += p.members > 0;
-    tally.persons += adults + children;
-    const float net = (p.adults_earned - living * scale.of(adults, children) - p.rent) * months;
-    const float held = p.savings + received * static_cast<float>(adults);
-    tally.short_of_costs += (p.members > 0) & (net < 0);
-    // Selections by arithmetic, not branches: surpluses and shortfalls are
-    // mixed at random across households.
-    const bool surplus = net >= 0, earners = p.adults_earned > 0;
-    const float per_earned =
-        static_cast<float>(surplus & earners) * (net / std::max(p.adults_earned, kTiny));
-    const float per_adult = static_cast<float>(surplus & !earners & (adults > 0)) *
-                            (net / static_cast<float>(std::max(adults, 1u)));
-    const float shortfall_kept = std::max(0.0f, (held + net) / std::max(held, kTiny));
-    const float kept = shortfall_kept + static_cast<float>(surplus) * (1.0f - shortfall_kept);
-    p.adults_earned = per_earned;
-    p.rent = per_adult;
-    p.savings = kept;
-  }
+  const Settled settled = settle(pools.earned.data(), pools.rent.data(), pools.savings.data(), pools.members.data(),
+                                 slots, living, months, received, scale.additional_adult, scale.child);
+  tally.households += settled.households;
+  tally.persons += settled.persons;
+  tally.short_of_costs += settled.short_of_costs;
 
-  const Apply apply{income, in.age.data(), step.adult_months, received};
+  const Apply apply{income, in.age.data(), step.adult_months, received, &pools};
   for (std::uint32_t r = 0; r < n;) {
 #if defined(__x86_64__)
     if (use_avx2) {
-      r = apply_avx2(apply, pools.data(), household.data(), static_cast<std::uint32_t>(city), local.serial_bits(),
-                     limit, savings, r, n);
+      r = apply_avx2(apply, household.data(), static_cast<std::uint32_t>(city), local.serial_bits(), limit, savings,
+                     r, n);
       if (r + 8 <= n) {
         // A block with a row of another household kind: these eight plainly.
         for (const std::uint32_t stop = r + 8; r < stop; ++r)
-          if (household[r] != kNoHousehold) savings[r] = apply.row(pools[slot_of(household[r])], savings[r], r);
+          if (household[r] != kNoHousehold) savings[r] = apply.row(slot_of(household[r]), savings[r], r);
         continue;
       }
     }
 #endif
     for (; r < n; ++r)
-      if (household[r] != kNoHousehold) savings[r] = apply.row(pools[slot_of(household[r])], savings[r], r);
+      if (household[r] != kNoHousehold) savings[r] = apply.row(slot_of(household[r]), savings[r], r);
   }
   return tally;
 }
