@@ -53,18 +53,17 @@ struct Settled {
 // vectorises.
 MOBSIM_VECTOR_KERNEL Settled settle(float* earned, float* rent, float* savings, const std::uint32_t* members,
                                     std::uint32_t count, float living, float months, float received,
-                                    float additional_adult, float child) {
+                                    const EquivalenceScale& scale) {
   // 32-bit counts (a city has far fewer than 2^32 households and persons),
   // so that every lane is 32 bits wide.
   std::uint32_t households = 0, persons = 0, short_of_costs = 0;
   for (std::uint32_t k = 1; k < count; ++k) {
     const std::uint32_t m = members[k];
     const std::uint32_t adults = m & (kChild - 1), children = m >> 16;
-    const auto a = static_cast<float>(adults), c = static_cast<float>(children);
+    const auto a = static_cast<float>(adults);
     const auto any_adult = static_cast<float>(adults > 0);
-    const float scale = any_adult * (1.0f + additional_adult * (a - 1.0f)) + child * c;
     const float e = earned[k];
-    const float net = (e - living * scale - rent[k]) * months;
+    const float net = (e - living * scale.of(adults, children) - rent[k]) * months;
     const float held = savings[k] + received * a;
     // Every quotient is finite (divisors floored), so a 0 mask yields 0.
     const auto surplus = static_cast<float>(net >= 0.0f), earners = static_cast<float>(e > 0.0f);
@@ -208,7 +207,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   }
 
   const Settled settled = settle(pools.earned.data(), pools.rent.data(), pools.savings.data(), pools.members.data(),
-                                 slots, living, months, received, scale.additional_adult, scale.child);
+                                 slots, living, months, received, scale);
   tally.households += settled.households;
   tally.persons += settled.persons;
   tally.short_of_costs += settled.short_of_costs;

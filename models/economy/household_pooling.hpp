@@ -19,8 +19,10 @@ namespace mobsim::models {
 struct EquivalenceScale {
   float additional_adult = 0.5f;
   float child = 0.3f;
+  // By arithmetic, not a branch, so that loops over households vectorise.
   float of(std::uint32_t adults, std::uint32_t children) const {
-    return (adults > 0 ? 1.0f + additional_adult * static_cast<float>(adults - 1) : 0.0f) +
+    const auto a = static_cast<float>(adults);
+    return static_cast<float>(adults > 0) * (1.0f + additional_adult * (a - 1.0f)) +
            child * static_cast<float>(children);
   }
 };

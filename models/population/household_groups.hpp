@@ -84,21 +84,14 @@ class HouseholdGroups {
     if (added) households_.push_back(household);
     return it->second;
   }
-  // The group of a household already indexed.
-  std::uint32_t find(std::uint32_t household) const {
-    if (numbers_.city_of(household) == city_) return native_[numbers_.serial_of(household)];
-    return others_.at(household);
-  }
   std::uint32_t count() const { return static_cast<std::uint32_t>(households_.size()); }
-  // The household of each group, in group order.
-  const std::vector<std::uint32_t>& households() const { return households_; }
 
  private:
   std::size_t city_ = 0;
   HouseholdNumbers numbers_{1};
   std::vector<std::uint32_t> native_;
   std::unordered_map<std::uint32_t, std::uint32_t> others_;
-  std::vector<std::uint32_t> households_;
+  std::vector<std::uint32_t> households_;  // of each group, in group order (what reset clears)
 };
 
 }  // namespace mobsim::models

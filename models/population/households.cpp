@@ -123,6 +123,11 @@ class Households : public Model {
 
   std::uint32_t new_household(std::size_t c) { return numbers_.make(c, next_serial_[c]++); }
 
+  // The households a city of `residents` has at its mean household size.
+  std::int64_t target_households(std::size_t c, std::size_t residents) const {
+    return std::llround(static_cast<double>(residents) / mean_size_[c]);
+  }
+
   void form_initial(World& world, std::size_t c) {
     AgentTable& a = world.agents(c);
     const std::size_t n = a.size();
@@ -136,7 +141,7 @@ class Households : public Model {
       for (std::uint32_t r = 0; r < n; ++r) household[r] = new_household(c);
       return;
     }
-    const auto wanted = static_cast<std::size_t>(std::llround(static_cast<double>(n) / mean_size_[c]));
+    const auto wanted = static_cast<std::size_t>(target_households(c, n));
     const std::size_t heads_count = std::clamp<std::size_t>(wanted, 1, adults.size());
     // Heads: weighted sampling without replacement (Efraimidis & Spirakis
     // 2006): the largest keys log(u) / weight; ties by agent id.
@@ -223,7 +228,7 @@ class Households : public Model {
     // Households as the last budget counted them (members of households
     // that have since left are a small correction a year's formation makes up).
     const auto counted = static_cast<std::int64_t>(world.fields().at(counted_, c)[0]);
-    const auto target = static_cast<std::int64_t>(std::llround(static_cast<double>(a.size()) / mean_size_[c]));
+    const auto target = target_households(c, a.size());
     std::int64_t missing = target - counted;
     for (const std::uint32_t r : adults) {
       if (missing > 0 || counted == 0) {
@@ -270,7 +275,7 @@ class Households : public Model {
       if (g >= adults_in.size()) adults_in.resize(g + 1, 0);
       adults_in[g] += age[r] >= dependent_months();
     }
-    const auto target = static_cast<std::int64_t>(std::llround(static_cast<double>(a.size()) / mean_size_[c]));
+    const auto target = target_households(c, a.size());
     std::int64_t missing = target - static_cast<std::int64_t>(groups.count());
     world.fields().at(counted_, c)[0] = static_cast<double>(groups.count());
     if (missing <= 0) return;
