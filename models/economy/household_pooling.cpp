@@ -1,16 +1,19 @@
-// The households of a city are summed in arrays indexed by their serial
-// (those the city formed itself; a hash map gives the others slots after
-// them), so that no pass branches on where one household ends and the next
-// begins: every row adds into its household's entries and later reads its
-// outcome from them. The arrays are separate (structure of arrays), so the
-// households' outcomes are computed eight at a time. Sums are taken in row
-// order, one city per thread, so the results do not depend on the number of
-// threads.
+// The households of a city are summed in one array of entries indexed by
+// their serial (those the city formed itself; a hash map gives the others
+// slots after them), so that no pass branches on where one household ends
+// and the next begins: every row adds into its household's entry and later
+// reads its outcome from it. An entry is 16 bytes, its four sums side by
+// side, so that a row touches one cache line however far its household's
+// other members are (rows drift out of household order as people are born,
+// arrive and leave). The households' outcomes are computed eight at a time.
+// Sums are taken in row order, one city per thread, so the results do not
+// depend on the number of threads.
 #include "household_pooling.hpp"
 #include "avx2.hpp"
-#include "parallel.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -19,65 +22,66 @@ namespace mobsim::models {
 
 namespace {
 
-constexpr std::uint32_t kChild = 1u << 16;
+// Members are counted in a float as adults + kChildCode x children: exact
+// while the sum stays below 2^24 (fewer than 1024 adults and 16384 children
+// in one household).
+constexpr float kChildCode = 1024.0f;
 constexpr float kCent = 0.01f;
 constexpr float kTiny = 1e-30f;  // a divisor's floor where the quotient is then not used
+constexpr std::uint32_t kAhead = 16;  // rows ahead whose household entries are fetched early
 
-// Each household's sums over its members, then, in place, its outcome:
-// earned (by its adults) becomes the surplus per EUR earned, rent the
-// surplus per adult (where no adult earns), savings the share of savings
-// kept (received remittances included).
-struct Pools {
-  std::vector<float> earned, rent, savings;
-  std::vector<std::uint32_t> members;  // adults + kChild x children
-  void assign(std::size_t n) {
-    earned.assign(n, 0.0f);
-    rent.assign(n, 0.0f);
-    savings.assign(n, 0.0f);
-    members.assign(n, 0u);
-  }
-  void add_slot() {
-    earned.push_back(0.0f);
-    rent.push_back(0.0f);
-    savings.push_back(0.0f);
-    members.push_back(0u);
-  }
+// A household's sums over its members; settle() turns them, in place, into
+// its outcome: earned becomes the surplus per EUR earned (by its adults),
+// rent the surplus per adult (where no adult earns), savings the share of
+// savings kept (received remittances included).
+struct alignas(16) Pool {
+  float earned = 0, rent = 0, savings = 0, members = 0;
 };
+static_assert(sizeof(Pool) == 16);
+
+// The four sums side by side: one load, one addition and one store (each
+// lane an ordinary float addition, so the sums are those of four scalars).
+inline void add_member(Pool& p, float earned, float rent, float savings, float members) {
+#if defined(__x86_64__)
+  _mm_store_ps(&p.earned, _mm_add_ps(_mm_load_ps(&p.earned), _mm_setr_ps(earned, rent, savings, members)));
+#else
+  p.earned += earned;
+  p.rent += rent;
+  p.savings += savings;
+  p.members += members;
+#endif
+}
 
 struct Settled {
-  std::size_t households = 0, persons = 0, short_of_costs = 0;
+  std::uint32_t households = 0, persons = 0, short_of_costs = 0;
 };
 
-// Slots [1, count): selections by arithmetic, not branches (surpluses and
-// shortfalls are mixed at random across households), so the loop
-// vectorises.
-MOBSIM_VECTOR_KERNEL Settled settle(float* earned, float* rent, float* savings, const std::uint32_t* members,
-                                    std::uint32_t count, float living, float months, float received,
-                                    const EquivalenceScale& scale) {
-  // 32-bit counts (a city has far fewer than 2^32 households and persons),
-  // so that every lane is 32 bits wide.
-  std::uint32_t households = 0, persons = 0, short_of_costs = 0;
-  for (std::uint32_t k = 1; k < count; ++k) {
-    const std::uint32_t m = members[k];
-    const std::uint32_t adults = m & (kChild - 1), children = m >> 16;
-    const auto a = static_cast<float>(adults);
-    const auto any_adult = static_cast<float>(adults > 0);
-    const float e = earned[k];
-    const float net = (e - living * scale.of(adults, children) - rent[k]) * months;
-    const float held = savings[k] + received * a;
-    // Every quotient is finite (divisors floored), so a 0 mask yields 0.
-    const auto surplus = static_cast<float>(net >= 0.0f), earners = static_cast<float>(e > 0.0f);
-    const float per_earned = net / std::max(e, kTiny);
-    const float per_adult = net / std::max(a, 1.0f);
-    const float shortfall_kept = std::max(0.0f, (held + net) / std::max(held, kTiny));
-    earned[k] = surplus * earners * per_earned;
-    rent[k] = surplus * (1.0f - earners) * any_adult * per_adult;
-    savings[k] = surplus + (1.0f - surplus) * shortfall_kept;
-    households += m > 0;
-    persons += adults + children;
-    short_of_costs += (m > 0) & (net < 0.0f);
-  }
-  return Settled{households, persons, short_of_costs};
+struct SettleTerms {
+  float living, months, received;
+  EquivalenceScale scale;
+};
+
+// One household, selections by arithmetic (the AVX2 form below does the
+// same operations in the same order, lane by lane).
+inline void settle_one(Pool& p, const SettleTerms& t, Settled& s) {
+  const float m = p.members;
+  const float children = std::floor(m * (1.0f / kChildCode));
+  const float a = m - kChildCode * children;
+  const float any_adult = static_cast<float>(a > 0.0f);
+  const float e = p.earned;
+  const float net = (e - t.living * t.scale.of(a, children) - p.rent) * t.months;
+  const float held = p.savings + t.received * a;
+  // Every quotient is finite (divisors floored), so a 0 mask yields 0.
+  const auto surplus = static_cast<float>(net >= 0.0f), earners = static_cast<float>(e > 0.0f);
+  const float per_earned = net / std::max(e, kTiny);
+  const float per_adult = net / std::max(a, 1.0f);
+  const float shortfall_kept = std::max(0.0f, (held + net) / std::max(held, kTiny));
+  p.earned = surplus * earners * per_earned;
+  p.rent = surplus * (1.0f - earners) * any_adult * per_adult;
+  p.savings = surplus + (1.0f - surplus) * shortfall_kept;
+  s.households += m > 0.0f;
+  s.persons += static_cast<std::uint32_t>(m > 0.0f) * static_cast<std::uint32_t>(a + children);
+  s.short_of_costs += (m > 0.0f) & (net < 0.0f);
 }
 
 // The last pass: each adult's savings from its household's outcome. Below a
@@ -89,51 +93,119 @@ struct Apply {
   const std::uint16_t* age;
   int adult_months;
   float received;
-  const Pools* pools;
+  const Pool* pools;
   float row(std::uint32_t slot, float saved, std::uint32_t r) const {
-    const float after = (saved + received) * pools->savings[slot] + pools->earned[slot] * income[r] + pools->rent[slot];
+    const Pool& p = pools[slot];
+    const float after = (saved + received) * p.savings + p.earned * income[r] + p.rent;
     const auto keeps = static_cast<float>((age[r] >= adult_months) & (after >= kCent));
     return std::max(0.0f, after) * keeps;
   }
 };
 
 #if defined(__x86_64__)
+// Four vectors of eight entries' fields from the entries (lane i of each
+// holds entry i's field): q[0..3] are the entries 0-3 in their low halves
+// and 4-7 in their high halves, one entry per vector.
+struct Fields8 {
+  __m256 earned, rent, savings, members;
+};
+__attribute__((target("avx2"))) inline Fields8 transpose_in(__m256 r0, __m256 r1, __m256 r2, __m256 r3) {
+  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpacklo_ps(r2, r3);
+  const __m256 t2 = _mm256_unpackhi_ps(r0, r1), t3 = _mm256_unpackhi_ps(r2, r3);
+  return {_mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 2, 3, 2)),
+          _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t2, t3, _MM_SHUFFLE(3, 2, 3, 2))};
+}
+
+// Entries [1, count) eight at a time; returns the first entry not done.
+__attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint32_t count, const SettleTerms& t,
+                                                          Settled& s) {
+  const __m256 living = _mm256_set1_ps(t.living), months = _mm256_set1_ps(t.months);
+  const __m256 received = _mm256_set1_ps(t.received);
+  const __m256 additional_adult = _mm256_set1_ps(t.scale.additional_adult), child = _mm256_set1_ps(t.scale.child);
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), tiny = _mm256_set1_ps(kTiny);
+  const __m256 code = _mm256_set1_ps(kChildCode), per_code = _mm256_set1_ps(1.0f / kChildCode);
+  __m256i persons = _mm256_setzero_si256();
+  std::uint32_t k = 1;
+  for (; k + 8 <= count; k += 8) {
+    float* base = &pools[k].earned;
+    const __m256 q0 = _mm256_loadu_ps(base), q1 = _mm256_loadu_ps(base + 8);
+    const __m256 q2 = _mm256_loadu_ps(base + 16), q3 = _mm256_loadu_ps(base + 24);
+    const Fields8 f = transpose_in(_mm256_permute2f128_ps(q0, q2, 0x20), _mm256_permute2f128_ps(q0, q2, 0x31),
+                                   _mm256_permute2f128_ps(q1, q3, 0x20), _mm256_permute2f128_ps(q1, q3, 0x31));
+    const __m256 m = f.members;
+    const __m256 children = _mm256_floor_ps(_mm256_mul_ps(m, per_code));
+    const __m256 a = _mm256_sub_ps(m, _mm256_mul_ps(code, children));
+    const __m256 any_adult = _mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_GT_OQ), one);
+    // EquivalenceScale::of: any_adult x (1 + additional x (a - 1)) + child x children.
+    const __m256 scale = _mm256_add_ps(
+        _mm256_mul_ps(any_adult, _mm256_add_ps(one, _mm256_mul_ps(additional_adult, _mm256_sub_ps(a, one)))),
+        _mm256_mul_ps(child, children));
+    const __m256 e = f.earned;
+    const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(e, _mm256_mul_ps(living, scale)), f.rent), months);
+    const __m256 held = _mm256_add_ps(f.savings, _mm256_mul_ps(received, a));
+    const __m256 surplus_mask = _mm256_cmp_ps(net, zero, _CMP_GE_OQ);
+    const __m256 surplus = _mm256_and_ps(surplus_mask, one);
+    const __m256 earners = _mm256_and_ps(_mm256_cmp_ps(e, zero, _CMP_GT_OQ), one);
+    const __m256 per_earned = _mm256_div_ps(net, _mm256_max_ps(e, tiny));
+    const __m256 per_adult = _mm256_div_ps(net, _mm256_max_ps(a, one));
+    const __m256 shortfall_kept =
+        _mm256_max_ps(_mm256_div_ps(_mm256_add_ps(held, net), _mm256_max_ps(held, tiny)), zero);
+    const __m256 out_earned = _mm256_mul_ps(_mm256_mul_ps(surplus, earners), per_earned);
+    const __m256 out_rent =
+        _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(surplus, _mm256_sub_ps(one, earners)), any_adult), per_adult);
+    const __m256 out_kept = _mm256_add_ps(surplus, _mm256_mul_ps(_mm256_sub_ps(one, surplus), shortfall_kept));
+    const __m256 present = _mm256_cmp_ps(m, zero, _CMP_GT_OQ);
+    s.households += static_cast<std::uint32_t>(__builtin_popcount(_mm256_movemask_ps(present)));
+    s.short_of_costs += static_cast<std::uint32_t>(
+        __builtin_popcount(_mm256_movemask_ps(_mm256_andnot_ps(surplus_mask, present))));
+    persons = _mm256_add_epi32(persons, _mm256_cvttps_epi32(_mm256_and_ps(present, _mm256_add_ps(a, children))));
+    // Back to entries: the same shuffles undo the transposition.
+    const Fields8 r = transpose_in(out_earned, out_rent, out_kept, m);
+    _mm256_storeu_ps(base, _mm256_permute2f128_ps(r.earned, r.rent, 0x20));
+    _mm256_storeu_ps(base + 8, _mm256_permute2f128_ps(r.savings, r.members, 0x20));
+    _mm256_storeu_ps(base + 16, _mm256_permute2f128_ps(r.earned, r.rent, 0x31));
+    _mm256_storeu_ps(base + 24, _mm256_permute2f128_ps(r.savings, r.members, 0x31));
+  }
+  alignas(32) std::uint32_t lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), persons);
+  for (const std::uint32_t p : lanes) s.persons += p;
+  return k;
+}
+
 // Eight rows at a time where all eight belong to households the city formed
 // (slot = serial below `limit`); returns the first row not done. The same
 // operations in the same order as Apply::row, lane by lane.
 __attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const std::uint32_t* household,
-                                                         std::uint32_t city, int serial_bits, std::uint32_t limit,
-                                                         float* savings, std::uint32_t begin, std::uint32_t end) {
-  const __m128i shift = _mm_cvtsi32_si128(serial_bits);
-  const __m256i serial_mask = _mm256_set1_epi32(static_cast<int>((1u << serial_bits) - 1u));
-  const __m256i own_city = _mm256_set1_epi32(static_cast<int>(city));
-  const __m256i below = _mm256_set1_epi32(static_cast<int>(limit));
+                                                         std::uint32_t base, std::uint32_t limit, float* savings,
+                                                         std::uint32_t begin, std::uint32_t end) {
+  const __m256i base_v = _mm256_set1_epi32(static_cast<int>(base));
+  const __m256i last = _mm256_set1_epi32(static_cast<int>(limit - 1));
   const __m256i zero_i = _mm256_setzero_si256();
   const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
   const __m256 received = _mm256_set1_ps(a.received), cent = _mm256_set1_ps(kCent);
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
-  const float* per_earned_of = a.pools->earned.data();
-  const float* per_adult_of = a.pools->rent.data();
-  const float* kept_of = a.pools->savings.data();
+  alignas(32) std::uint32_t slot[8];
   std::uint32_t r = begin;
   for (; r + 8 <= end; r += 8) {
     const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r));
-    const __m256i serial = _mm256_and_si256(h, serial_mask);
-    // Own household: its city, a serial in range, not kNoHousehold (serial 0).
-    const __m256i own = _mm256_and_si256(
-        _mm256_and_si256(_mm256_cmpeq_epi32(_mm256_srl_epi32(h, shift), own_city), _mm256_cmpgt_epi32(below, serial)),
-        _mm256_cmpgt_epi32(serial, zero_i));
+    const __m256i serial = _mm256_sub_epi32(h, base_v);
+    // Own household: a serial in range (unsigned), not kNoHousehold (serial 0 or out of range).
+    const __m256i own = _mm256_andnot_si256(_mm256_cmpeq_epi32(h, zero_i),
+                                            _mm256_cmpeq_epi32(_mm256_min_epu32(serial, last), serial));
     if (_mm256_movemask_ps(_mm256_castsi256_ps(own)) != 0xFF) break;
-    const __m256 per_earned = _mm256_i32gather_ps(per_earned_of, serial, 4);
-    const __m256 per_adult = _mm256_i32gather_ps(per_adult_of, serial, 4);
-    const __m256 kept = _mm256_i32gather_ps(kept_of, serial, 4);
+    if (r + kAhead + 8 <= end)
+      for (std::uint32_t i = r + kAhead; i < r + kAhead + 8; ++i)
+        __builtin_prefetch(&a.pools[std::min(household[i] - base, limit - 1)]);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(slot), serial);
+    const auto entry = [&](int i) { return _mm_load_ps(&a.pools[slot[i]].earned); };
+    const Fields8 f = transpose_in(_mm256_set_m128(entry(4), entry(0)), _mm256_set_m128(entry(5), entry(1)),
+                                   _mm256_set_m128(entry(6), entry(2)), _mm256_set_m128(entry(7), entry(3)));
     const __m256 saved = _mm256_loadu_ps(savings + r);
     const __m256 income = _mm256_loadu_ps(a.income + r);
     const __m256 after = _mm256_add_ps(
-        _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(saved, received), kept), _mm256_mul_ps(per_earned, income)),
-        per_adult);
-    const __m256i age =
-        _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.age + r)));
+        _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(saved, received), f.savings), _mm256_mul_ps(f.earned, income)),
+        f.rent);
+    const __m256i age = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.age + r)));
     const __m256 adult = _mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below));
     const __m256 keeps = _mm256_and_ps(_mm256_and_ps(adult, _mm256_cmp_ps(after, cent, _CMP_GE_OQ)), one);
     _mm256_storeu_ps(savings + r, _mm256_mul_ps(_mm256_max_ps(after, zero), keeps));
@@ -150,74 +222,93 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
                                       float* income, bool vectorised) {
   // Plain references: every use of a thread_local itself goes through its
   // initialisation guard, which keeps the loops below from being optimised.
-  thread_local Pools tls_pools;
+  thread_local std::vector<Pool> tls_pools;
   thread_local std::unordered_map<std::uint32_t, std::uint32_t> tls_others;
-  Pools& pools = tls_pools;
+  std::vector<Pool>& pools = tls_pools;
   std::unordered_map<std::uint32_t, std::uint32_t>& others = tls_others;
   const auto n = static_cast<std::uint32_t>(household.size());
   adult_incomes(in, step.adult_months, income, 0, n);
   const bool use_avx2 = vectorised && cpu_has_avx2();
 
   // Slots: serial for the city's own households (0 is kNoHousehold's), then
-  // one per other household in the order first met.
+  // one per other household in the order first met. A household of the
+  // city has number base + serial, so one subtraction and one comparison
+  // tell an own household's slot (another city's number falls outside).
   const HouseholdNumbers local = numbers;  // by value: stores below cannot alias it
+  const std::uint32_t base = static_cast<std::uint32_t>(city) << local.serial_bits();
   others.clear();
   std::uint32_t slots = std::max(serial_limit, 1u);
-  pools.assign(slots);
+  pools.assign(slots, Pool{});
   const std::uint32_t limit = slots;
-  // The fast path inline; households of other cities (rare) through a call.
+  // Households of other cities (rare) through a call.
   const auto other_slot = [&](std::uint32_t h) __attribute__((noinline)) -> std::uint32_t {
     if (local.city_of(h) == city) throw std::logic_error("a household serial beyond the city's count");
-    if (h == kNoHousehold) return 0;
     const auto [it, added] = others.try_emplace(h, slots);
     if (added) {
       ++slots;
-      pools.add_slot();
+      pools.emplace_back();
     }
     return it->second;
   };
+  // Of a row with a household (not kNoHousehold).
   const auto slot_of = [&](std::uint32_t h) -> std::uint32_t {
-    const std::uint32_t serial = local.serial_of(h);
-    if ((local.city_of(h) == city) & (serial < limit)) [[likely]]
-      return serial;
-    return other_slot(h);
+    const std::uint32_t serial = h - base;
+    return serial < limit ? serial : other_slot(h);
   };
 
   const auto living = static_cast<float>(step.living), months = static_cast<float>(step.step_months);
   const auto received = static_cast<float>(step.received);
   HouseholdTally tally;
-  for (std::uint32_t r = 0; r < n; ++r) {
-    const bool adult = in.age[r] >= step.adult_months;
-    const float rent = in.rent(r);
-    if (household[r] == kNoHousehold) {
+  // Locals, so that the loop does not reload them after each store.
+  const std::uint16_t* age = in.age.data();
+  const std::uint8_t* tenure = in.tenure.empty() ? nullptr : in.tenure.data();
+  const std::array<float, 5> rent_by_tenure = in.rent_by_tenure;
+  const int adult_months = step.adult_months;
+  Pool* pool = pools.data();
+  const auto add_row = [&](std::uint32_t r) {
+    // Rows out of household order (the born, the arrived, and those moved
+    // into the places of the departed) reach entries far apart: asked for
+    // ahead, so that their cache misses overlap.
+    if (r + kAhead < n) __builtin_prefetch(&pool[std::min(household[r + kAhead] - base, limit - 1)], 1);
+    const bool adult = age[r] >= adult_months;
+    const float rent = tenure ? rent_by_tenure[tenure[r]] : 0.0f;
+    const std::uint32_t h = household[r];
+    if (h == kNoHousehold) {
       // A household of one.
-      const float net = income[r] - living * scale.of(adult ? 1 : 0, adult ? 0 : 1) - rent;
+      const float net = income[r] - living * scale.of(adult ? 1.0f : 0.0f, adult ? 0.0f : 1.0f) - rent;
       const float balance = savings[r] + (adult ? received : 0.0f) + net * months;
       tally.short_of_costs += net < 0;
       savings[r] = adult & (balance >= kCent) ? balance : 0.0f;
-      continue;
+      return;
     }
-    // Without a branch on age (adults and children are mixed at random);
-    // a child's income and savings are 0.
-    const std::uint32_t k = slot_of(household[r]);
-    pools.rent[k] += rent;
-    pools.earned[k] += income[r];
-    pools.savings[k] += savings[r];
-    pools.members[k] += 1u + (kChild - 1u) * static_cast<std::uint32_t>(!adult);
-  }
+    std::uint32_t k = h - base;
+    if (k >= limit) [[unlikely]] {
+      k = other_slot(h);
+      pool = pools.data();  // the pools may have grown
+    }
+    // By arithmetic, not a branch on age (adults and children are mixed at
+    // random); a child's income and savings are 0. Slot 0 is no household's.
+    const float members = 1.0f + (kChildCode - 1.0f) * static_cast<float>(!adult);
+    add_member(pool[k], income[r], rent, savings[r], members);
+  };
+  for (std::uint32_t r = 0; r < n; ++r) add_row(r);
 
-  const Settled settled = settle(pools.earned.data(), pools.rent.data(), pools.savings.data(), pools.members.data(),
-                                 slots, living, months, received, scale);
+  const SettleTerms terms{living, months, received, scale};
+  Settled settled;
+  std::uint32_t k = 1;
+#if defined(__x86_64__)
+  if (use_avx2) k = settle_avx2(pools.data(), slots, terms, settled);
+#endif
+  for (; k < slots; ++k) settle_one(pools[k], terms, settled);
   tally.households += settled.households;
   tally.persons += settled.persons;
   tally.short_of_costs += settled.short_of_costs;
 
-  const Apply apply{income, in.age.data(), step.adult_months, received, &pools};
+  const Apply apply{income, in.age.data(), step.adult_months, received, pools.data()};
   for (std::uint32_t r = 0; r < n;) {
 #if defined(__x86_64__)
     if (use_avx2) {
-      r = apply_avx2(apply, household.data(), static_cast<std::uint32_t>(city), local.serial_bits(), limit, savings,
-                     r, n);
+      r = apply_avx2(apply, household.data(), base, limit, savings, r, n);
       if (r + 8 <= n) {
         // A block with a row of another household kind: these eight plainly.
         for (const std::uint32_t stop = r + 8; r < stop; ++r)

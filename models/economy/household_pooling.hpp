@@ -20,10 +20,8 @@ struct EquivalenceScale {
   float additional_adult = 0.5f;
   float child = 0.3f;
   // By arithmetic, not a branch, so that loops over households vectorise.
-  float of(std::uint32_t adults, std::uint32_t children) const {
-    const auto a = static_cast<float>(adults);
-    return static_cast<float>(adults > 0) * (1.0f + additional_adult * (a - 1.0f)) +
-           child * static_cast<float>(children);
+  float of(float adults, float children) const {
+    return static_cast<float>(adults > 0.0f) * (1.0f + additional_adult * (adults - 1.0f)) + child * children;
   }
 };
 
@@ -34,10 +32,10 @@ struct EquivalenceScale {
 // then a surplus goes to the adults in proportion to their earnings (equally
 // where none earns), a shortfall reduces every adult's savings by the same
 // share (to zero when it exceeds them all). Children hold nothing. A row
-// without a household (kNoHousehold) is a household of its own. The last
-// pass runs eight rows at a time where the processor has AVX2 (vectorised:
-// false keeps it plain, for the test that compares them; the results are
-// the same bit for bit).
+// without a household (kNoHousehold) is a household of its own. The
+// households' outcomes and the members' savings are computed eight at a
+// time where the processor has AVX2 (vectorised: false keeps them plain,
+// for the test that compares them; the results are the same bit for bit).
 struct HouseholdTally {
   std::size_t households = 0;      // with a number
   std::size_t persons = 0;         // in them

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "declare.hpp"
@@ -191,25 +192,38 @@ class Remittances : public Model {
   // A household with no adult left in the city gets nothing: its share is
   // spread with the rest.
   double deliver(World& world, std::size_t c, const std::vector<std::pair<std::uint32_t, double>>& sent) {
-    thread_local std::vector<double> by_serial;
+    // The recipients are few: a bit per serial (a city's fits in the
+    // processor's cache) tells the rows to skip; the amounts are in a map.
+    thread_local std::vector<std::uint64_t> sent_to;
+    thread_local std::unordered_map<std::uint32_t, double> by_serial;
+    std::vector<std::uint64_t>& bits = sent_to;
+    std::unordered_map<std::uint32_t, double>& amounts = by_serial;
     std::uint32_t largest = 0;
     for (const auto& [h, amount] : sent) largest = std::max(largest, numbers_->serial_of(h));
-    by_serial.assign(static_cast<std::size_t>(largest) + 1, 0.0);
-    for (const auto& [h, amount] : sent) by_serial[numbers_->serial_of(h)] += amount;
+    bits.assign(largest / 64 + 1, 0);
+    amounts.clear();
+    for (const auto& [h, amount] : sent) {
+      const std::uint32_t serial = numbers_->serial_of(h);
+      amounts[serial] += amount;
+      bits[serial / 64] |= std::uint64_t{1} << (serial % 64);
+    }
     AgentTable& a = world.agents(c);
     const auto household = a.col(*household_);
     const auto age = a.col(core::age_months);
     auto savings = a.col(savings_);
     const int adult_months = static_cast<int>(world.fields().at(adult_age_, c)[0]);
+    const HouseholdNumbers numbers = *numbers_;
     double delivered = 0;
     for (std::uint32_t r = 0; r < a.size(); ++r) {
       const std::uint32_t h = household[r];
-      if (numbers_->city_of(h) != c || h == kNoHousehold) continue;
-      const std::uint32_t serial = numbers_->serial_of(h);
-      if (serial > largest || by_serial[serial] == 0 || age[r] < adult_months) continue;
-      savings[r] = static_cast<float>(savings[r] + savings_share_ * by_serial[serial]);
-      delivered += by_serial[serial];
-      by_serial[serial] = 0;
+      const std::uint32_t serial = numbers.serial_of(h);
+      if ((numbers.city_of(h) != c) | (serial > largest)) continue;
+      if (((bits[serial / 64] >> (serial % 64)) & 1u) == 0 || age[r] < adult_months) continue;
+      // The first adult member in row order receives it, and only once.
+      bits[serial / 64] &= ~(std::uint64_t{1} << (serial % 64));
+      const double amount = amounts[serial];
+      savings[r] = static_cast<float>(savings[r] + savings_share_ * amount);
+      delivered += amount;
     }
     return delivered;
   }

@@ -222,8 +222,18 @@ class Households : public Model {
     const auto age = a.col(core::age_months);
     const auto id = a.col(core::id);
     std::vector<std::uint32_t> adults, children;
-    for (std::uint32_t r = 0; r < a.size(); ++r)
-      if (household[r] == kNoHousehold) (age[r] >= dependent_months() ? adults : children).push_back(r);
+    // Newcomers are few: blocks without one are skipped by a test that
+    // vectorises, so the pass costs little more than reading the column.
+    constexpr std::uint32_t kBlock = 64;
+    const auto n = static_cast<std::uint32_t>(a.size());
+    for (std::uint32_t begin = 0; begin < n; begin += kBlock) {
+      const std::uint32_t end = std::min(n, begin + kBlock);
+      std::uint32_t all_numbered = 1;
+      for (std::uint32_t r = begin; r < end; ++r) all_numbered &= household[r] != kNoHousehold;
+      if (all_numbered) continue;
+      for (std::uint32_t r = begin; r < end; ++r)
+        if (household[r] == kNoHousehold) (age[r] >= dependent_months() ? adults : children).push_back(r);
+    }
     if (adults.empty() && children.empty()) return;
     // Households as the last budget counted them (members of households
     // that have since left are a small correction a year's formation makes up).
@@ -284,17 +294,30 @@ class Households : public Model {
     for (std::uint32_t r = 0; r < a.size(); ++r)
       if (age[r] >= dependent_months() && age[r] < oldest && adults_in[group_of[r]] >= 2)
         candidates.emplace_back(world.rng().agent(id[r], step, kFormationDraw).unit(0), r);
-    std::sort(candidates.begin(), candidates.end(), [&](const auto& x, const auto& y) {
+    const auto earlier = [&](const auto& x, const auto& y) {
       return x.first != y.first ? x.first < y.first : id[x.second] < id[y.second];
-    });
+    };
+    // Only the first few in draw order are needed (the missing households
+    // are a small share of the candidates): they are selected, then sorted,
+    // a larger batch at a time until enough have left; the same order as
+    // sorting them all.
     std::vector<bool> left(groups.count(), false);
-    for (const auto& [u, r] : candidates) {
-      if (missing == 0) break;
-      const std::uint32_t g = group_of[r];
-      if (left[g]) continue;
-      left[g] = true;
-      household[r] = new_household(c);
-      --missing;
+    std::size_t done = 0, batch = 2 * static_cast<std::size_t>(missing) + 64;
+    while (missing > 0 && done < candidates.size()) {
+      const auto from = candidates.begin() + static_cast<std::ptrdiff_t>(done);
+      const std::size_t upto = std::min(candidates.size(), done + batch);
+      const auto to = candidates.begin() + static_cast<std::ptrdiff_t>(upto);
+      std::nth_element(from, to - 1, candidates.end(), earlier);
+      std::sort(from, to, earlier);
+      for (auto it = from; it != to && missing > 0; ++it) {
+        const std::uint32_t g = group_of[it->second];
+        if (left[g]) continue;
+        left[g] = true;
+        household[it->second] = new_household(c);
+        --missing;
+      }
+      done = upto;
+      batch *= 2;
     }
     world.fields().at(counted_, c)[0] = static_cast<double>(target - missing);
   }
