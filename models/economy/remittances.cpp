@@ -193,7 +193,8 @@ class Remittances : public Model {
   // spread with the rest.
   double deliver(World& world, std::size_t c, const std::vector<std::pair<std::uint32_t, double>>& sent) {
     // The recipients are few: a bit per serial (a city's fits in the
-    // processor's cache) tells the rows to skip; the amounts are in a map.
+    // processor's cache) finds their rows eight at a time
+    // (remittances_kernel.hpp); the amounts are in a map.
     thread_local std::vector<std::uint64_t> sent_to;
     thread_local std::unordered_map<std::uint32_t, double> by_serial;
     std::vector<std::uint64_t>& bits = sent_to;
@@ -212,14 +213,14 @@ class Remittances : public Model {
     const auto age = a.col(core::age_months);
     auto savings = a.col(savings_);
     const int adult_months = static_cast<int>(world.fields().at(adult_age_, c)[0]);
-    const HouseholdNumbers numbers = *numbers_;
+    const std::uint32_t base = static_cast<std::uint32_t>(c) << numbers_->serial_bits();
+    const auto n = static_cast<std::uint32_t>(a.size());
     double delivered = 0;
-    for (std::uint32_t r = 0; r < a.size(); ++r) {
-      const std::uint32_t h = household[r];
-      const std::uint32_t serial = numbers.serial_of(h);
-      if ((numbers.city_of(h) != c) | (serial > largest)) continue;
-      if (((bits[serial / 64] >> (serial % 64)) & 1u) == 0 || age[r] < adult_months) continue;
+    for (std::uint32_t r = next_recipient_row(household.data(), base, largest, bits.data(), 0, n); r < n;
+         r = next_recipient_row(household.data(), base, largest, bits.data(), r + 1, n)) {
+      if (age[r] < adult_months) continue;
       // The first adult member in row order receives it, and only once.
+      const std::uint32_t serial = household[r] - base;
       bits[serial / 64] &= ~(std::uint64_t{1} << (serial % 64));
       const double amount = amounts[serial];
       savings[r] = static_cast<float>(savings[r] + savings_share_ * amount);

@@ -61,4 +61,58 @@ SenderSurvey survey_senders(const SenderColumns& c, std::uint16_t own, std::uint
   return {out.senders + rest.senders, out.adults + rest.adults};
 }
 
+std::uint32_t next_recipient_row_plain(const std::uint32_t* household, std::uint32_t base, std::uint32_t largest,
+                                       const std::uint64_t* recipients, std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t r = begin; r < end; ++r) {
+    const std::uint32_t serial = household[r] - base;
+    if (serial <= largest && ((recipients[serial / 64] >> (serial % 64)) & 1u)) return r;
+  }
+  return end;
+}
+
+#if defined(__x86_64__)
+namespace {
+
+// Blocks of eight from begin; returns the first row found, or the first row
+// of the block the plain form finishes (advanced in `begin`) with end.
+__attribute__((target("avx2"))) std::uint32_t next_recipient_avx2(const std::uint32_t* household, std::uint32_t base,
+                                                                  std::uint32_t largest,
+                                                                  const std::uint64_t* recipients,
+                                                                  std::uint32_t& begin, std::uint32_t end) {
+  // The bits as 32-bit words (little-endian): bit s is bit s % 32 of word s / 32.
+  const auto* words = reinterpret_cast<const int*>(recipients);
+  const __m256i base_v = _mm256_set1_epi32(static_cast<int>(base));
+  const __m256i last = _mm256_set1_epi32(static_cast<int>(largest));
+  const __m256i low5 = _mm256_set1_epi32(31), one = _mm256_set1_epi32(1);
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    const __m256i serial =
+        _mm256_sub_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r)), base_v);
+    const __m256i in_range = _mm256_cmpeq_epi32(_mm256_min_epu32(serial, last), serial);
+    // Lanes out of range read word 0 (masked gather) and are dropped.
+    const __m256i word = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), words, _mm256_srli_epi32(serial, 5),
+                                                     in_range, 4);
+    const __m256i bit = _mm256_and_si256(_mm256_srlv_epi32(word, _mm256_and_si256(serial, low5)), one);
+    const auto found = static_cast<std::uint32_t>(
+        _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(in_range, _mm256_cmpeq_epi32(bit, one)))));
+    if (found != 0) return r + static_cast<std::uint32_t>(__builtin_ctz(found));
+  }
+  begin = r;
+  return end;
+}
+
+}  // namespace
+#endif
+
+std::uint32_t next_recipient_row(const std::uint32_t* household, std::uint32_t base, std::uint32_t largest,
+                                 const std::uint64_t* recipients, std::uint32_t begin, std::uint32_t end) {
+#if defined(__x86_64__)
+  if (cpu_has_avx2()) {
+    const std::uint32_t found = next_recipient_avx2(household, base, largest, recipients, begin, end);
+    if (found != end) return found;
+  }
+#endif
+  return next_recipient_row_plain(household, base, largest, recipients, begin, end);
+}
+
 }  // namespace mobsim::models

@@ -28,4 +28,13 @@ SenderSurvey survey_senders_plain(const SenderColumns& c, std::uint16_t own, std
 SenderSurvey survey_senders(const SenderColumns& c, std::uint16_t own, std::uint16_t own_hinterland, int adult_months,
                             std::uint32_t begin, std::uint32_t end, std::uint32_t* rows);
 
+// The first row in [begin, end) whose household is one of a city's
+// recipients: number base + serial with serial <= largest and bit serial of
+// `recipients` set (end if none). Plain, and eight rows at a time with
+// AVX2; the same results.
+std::uint32_t next_recipient_row_plain(const std::uint32_t* household, std::uint32_t base, std::uint32_t largest,
+                                       const std::uint64_t* recipients, std::uint32_t begin, std::uint32_t end);
+std::uint32_t next_recipient_row(const std::uint32_t* household, std::uint32_t base, std::uint32_t largest,
+                                 const std::uint64_t* recipients, std::uint32_t begin, std::uint32_t end);
+
 }  // namespace mobsim::models

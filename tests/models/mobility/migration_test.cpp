@@ -276,6 +276,39 @@ TEST(Remittances, VectorisedSenderSurveyEqualsPlain) {
   }
 }
 
+// Remittance recipients: the rows of households sent to, found eight at a
+// time, against the plain scan, from every start; households of the city
+// (number base + serial) and of other cities, serials beyond the largest
+// recipient, and rows without a household.
+TEST(Remittances, VectorisedRecipientSearchEqualsPlain) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "AVX2 not available on this CPU: the vectorised path cannot be compared";
+  std::mt19937 gen(29);
+  const std::uint32_t n = 3001, base = 5u << 27, largest = 700;
+  std::vector<std::uint64_t> recipients(largest / 64 + 1, 0);
+  for (int k = 0; k < 40; ++k) {
+    const std::uint32_t serial = 1 + gen() % largest;
+    recipients[serial / 64] |= std::uint64_t{1} << (serial % 64);
+  }
+  std::vector<std::uint32_t> household(n);
+  for (auto& h : household) {
+    const std::uint32_t kind = gen() % 10;
+    h = kind == 0 ? 0u : kind == 1 ? (3u << 27) + 1 + gen() % largest : base + 1 + gen() % (2 * largest);
+  }
+  std::size_t found = 0;
+  for (std::uint32_t begin = 0; begin <= n; ++begin) {
+    const auto plain = models::next_recipient_row_plain(household.data(), base, largest, recipients.data(), begin, n);
+    const auto fast = models::next_recipient_row(household.data(), base, largest, recipients.data(), begin, n);
+    ASSERT_EQ(plain, fast) << "from row " << begin;
+    if (plain < n) {
+      const std::uint32_t serial = household[plain] - base;
+      ASSERT_LE(serial, largest);
+      ASSERT_TRUE((recipients[serial / 64] >> (serial % 64)) & 1u);
+      found += plain == begin;
+    }
+  }
+  EXPECT_GT(found, 20u);  // recipients' rows are met
+}
+
 // Residents by place of birth: the vectorised pass against the plain one,
 // most born in the city (place 3) or its hinterland (27), arrivals at every
 // step, before and after the settling stay, and without arrival column.
