@@ -235,7 +235,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   // city has number base + serial, so one subtraction and one comparison
   // tell an own household's slot (another city's number falls outside).
   const HouseholdNumbers local = numbers;  // by value: stores below cannot alias it
-  const std::uint32_t base = static_cast<std::uint32_t>(city) << local.serial_bits();
+  const std::uint32_t base = local.base_of(city);
   others.clear();
   std::uint32_t slots = std::max(serial_limit, 1u);
   pools.assign(slots, Pool{});

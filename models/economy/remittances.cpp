@@ -213,7 +213,7 @@ class Remittances : public Model {
     const auto age = a.col(core::age_months);
     auto savings = a.col(savings_);
     const int adult_months = static_cast<int>(world.fields().at(adult_age_, c)[0]);
-    const std::uint32_t base = static_cast<std::uint32_t>(c) << numbers_->serial_bits();
+    const std::uint32_t base = numbers_->base_of(c);
     const auto n = static_cast<std::uint32_t>(a.size());
     double delivered = 0;
     for (std::uint32_t r = next_recipient_row(household.data(), base, largest, bits.data(), 0, n); r < n;

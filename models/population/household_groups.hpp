@@ -42,6 +42,10 @@ class HouseholdNumbers {
     return (static_cast<std::uint32_t>(city) << serial_bits_) | serial;
   }
   std::size_t city_of(std::uint32_t household) const { return household >> serial_bits_; }
+  // The number of serial 0 of `city`: a household of the city is base + its
+  // serial, so number - base below the city's serial count tells one (any
+  // other city's number falls outside, unsigned).
+  std::uint32_t base_of(std::size_t city) const { return static_cast<std::uint32_t>(city) << serial_bits_; }
   std::uint32_t serial_of(std::uint32_t household) const { return household & max_serial(); }
   int serial_bits() const { return serial_bits_; }
 

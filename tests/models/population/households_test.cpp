@@ -230,6 +230,7 @@ TEST(Households, NumbersNameTheirCityAndSerial) {
   const std::uint32_t h = numbers.make(23, 123456);
   EXPECT_EQ(numbers.city_of(h), 23u);
   EXPECT_EQ(numbers.serial_of(h), 123456u);
+  EXPECT_EQ(h - numbers.base_of(23), 123456u);
   EXPECT_NE(numbers.make(0, 1), models::kNoHousehold);
   EXPECT_THROW(numbers.make(1, numbers.max_serial() + 1), std::runtime_error);
 }
