@@ -22,9 +22,9 @@ inline constexpr int kSkillLevels = 3;  // Skill::low, medium, high
 inline const std::string kJobColumn = "job";
 inline constexpr std::uint8_t kNoJob = 0;
 inline constexpr std::size_t kJobCodes = 256;  // every value of the one-byte job column
-// budget: savings (EUR, never negative) and this month's income (EUR).
+// budget: savings (EUR, never negative). This month's income is not stored:
+// it follows from the budget's rules (models/economy/income_rule.hpp).
 inline const std::string kSavingsColumn = "savings_eur";
-inline const std::string kIncomeColumn = "income_eur_per_month";
 // housing: Tenure below.
 inline const std::string kTenureColumn = "tenure";
 // legal status: citizenship (0: of the country of birth; k + 1: naturalised
@@ -75,6 +75,10 @@ inline const std::string kRentField = "rent_eur_per_person_month";
 inline const std::string kBenefitField = "unemployment_benefit_eur_per_month";
 inline const std::string kPensionField = "pension_eur_per_month";
 inline const std::string kLivingCostField = "living_cost_eur_per_month";
+// budget: an asylum seeker's monthly reception allowance [1], and the
+// contribution period before unemployment benefit, in steps [1].
+inline const std::string kAsylumAllowanceField = "asylum_allowance_eur_per_month";
+inline const std::string kBenefitContributionField = "benefit_contribution_steps";
 // remittances: jobs to create next step from remittances received [1], in
 // agents; remittances received and saved per adult resident [1], EUR, which
 // the budget adds to savings with the next month's income.

@@ -15,6 +15,7 @@
 #include "declare.hpp"
 #include "household_budget.hpp"
 #include "household_pooling.hpp"
+#include "income_rule.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
 
@@ -23,8 +24,6 @@ namespace mobsim::models {
 namespace {
 
 constexpr Purpose kInitDraw = purpose("budget.init");
-// An age no agent reaches: the pension age where no labour model retires anyone.
-constexpr int kNobodyRetires = 1 << 20;
 
 struct Params {
   double initial_savings_months;
@@ -125,10 +124,11 @@ class HouseholdBudget : public Model {
     }
     short_of_costs_.assign(cities_.size(), 0.0);
     savings_ = setup.schema.add<float>(kSavingsColumn, "savings in EUR, never negative");
-    income_ = setup.schema.add<float>(kIncomeColumn, "income of the current month in EUR");
     benefit_field_ = setup.fields.add(kBenefitField, 1, "monthly unemployment benefit");
     pension_field_ = setup.fields.add(kPensionField, 1, "monthly old-age income");
     living_field_ = setup.fields.add(kLivingCostField, 1, "monthly living cost of an adult, rent excluded");
+    allowance_field_ = setup.fields.add(kAsylumAllowanceField, 1, "monthly reception allowance of an asylum seeker");
+    contribution_field_ = setup.fields.add(kBenefitContributionField, 1, "contribution period before benefit (steps)");
     adult_field_ = setup.fields.add(kAdultAgeField, 1, "age from which agents have a budget of their own (months)");
   }
 
@@ -139,13 +139,11 @@ class HouseholdBudget : public Model {
       AgentTable& a = world.agents(ch.city);
       const auto id = a.col(core::id);
       auto savings = a.col(savings_);
-      auto income = a.col(income_);
       const Incomes in = incomes(world, ch.city, a);
       for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        income[r] = static_cast<float>(in.monthly(r));
         // A few months of income saved, spread uniformly from half to one and a half times.
         const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
-        savings[r] = static_cast<float>(initial_savings_months_ * income[r] * (0.5 + u));
+        savings[r] = static_cast<float>(initial_savings_months_ * static_cast<float>(in.monthly(r)) * (0.5 + u));
       }
     });
   }
@@ -162,7 +160,7 @@ class HouseholdBudget : public Model {
         auto counted = world.fields().at(*household_count_, c);
         const HouseholdTally tally =
             pool_household_budgets(in, step, scale_, a.col(*household_), c, *numbers_,
-                                   static_cast<std::uint32_t>(counted[2]), a.col(savings_).data(), a.col(income_).data());
+                                   static_cast<std::uint32_t>(counted[2]), a.col(savings_).data());
         short_of_costs_[c] = static_cast<double>(tally.short_of_costs);
         counted[0] = static_cast<double>(tally.households);
         counted[1] = static_cast<double>(tally.persons);
@@ -174,7 +172,6 @@ class HouseholdBudget : public Model {
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       auto savings = a.col(savings_);
-      auto income = a.col(income_);
       const Incomes in = incomes(world, ch.city, a);
       const auto living = static_cast<float>(cities_[ch.city].living_cost);
       const auto step_months = static_cast<float>(months);
@@ -185,7 +182,7 @@ class HouseholdBudget : public Model {
       for (std::uint32_t r = ch.begin; r < ch.end; ++r)
         short_of_costs += (in.age[r] >= adult_months_) & (in.monthly(r) - living - in.rent(r) < 0);
       short_by_chunk[k] = static_cast<double>(short_of_costs);
-      update_budgets(in, BudgetStep{adult_months_, living, received, step_months}, savings.data(), income.data(),
+      update_budgets(in, BudgetStep{adult_months_, living, received, step_months}, savings.data(), nullptr,
                      ch.begin, ch.end);
     });
     std::fill(short_of_costs_.begin(), short_of_costs_.end(), 0.0);
@@ -206,19 +203,16 @@ class HouseholdBudget : public Model {
       world.fields().at(pension_field_, c)[0] = cities_[c].pension;
       world.fields().at(living_field_, c)[0] = cities_[c].living_cost;
       world.fields().at(adult_field_, c)[0] = adult_months_;
+      world.fields().at(allowance_field_, c)[0] = asylum_allowance_share_ * cities_[c].living_cost;
+      world.fields().at(contribution_field_, c)[0] = contribution_steps_;
     }
-    if (world.schema().has(kJobColumn)) {
-      job_ = world.schema().find<std::uint8_t>(kJobColumn);
-      wage_ = world.field_schema().find(kWageField);
-    }
-    if (world.schema().has(kArrivalColumn)) arrival_ = world.schema().find<std::uint16_t>(kArrivalColumn);
+    rule_.emplace(world);
     if (world.schema().has(kHouseholdColumn)) {
       household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
       household_count_ = world.field_schema().find(kHouseholdCountField);
       numbers_.emplace(world.city_count());
     }
     if (world.field_schema().has(kRemittanceSavingsField)) remitted_ = world.field_schema().find(kRemittanceSavingsField);
-    if (world.field_schema().has(kRetirementAgeField)) retirement_ = world.field_schema().find(kRetirementAgeField);
     if (world.schema().has(kTenureColumn)) {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
@@ -226,30 +220,12 @@ class HouseholdBudget : public Model {
   }
 
   Incomes incomes(const World& world, std::size_t c, const AgentTable& a) const {
-    Incomes in;
-    in.employment = a.col(core::employment);
-    in.legal = a.col(core::legal_status);
-    in.age = a.col(core::age_months);
-    if (arrival_) {
-      in.arrival = a.col(*arrival_);
-      in.contributed_by_arrival_step = static_cast<int>(world.step()) - contribution_steps_;
-    }
-    if (job_) {
-      in.job = a.col(*job_);
-      const auto wage = world.fields().at(*wage_, c);
-      if (wage.size() + 1 > in.wage_by_job.size()) throw std::logic_error("too many job segments");
-      for (std::size_t seg = 0; seg < wage.size(); ++seg) in.wage_by_job[seg + 1] = static_cast<float>(wage[seg]);
-    }
+    Incomes in = rule_->in(world, c);
     if (tenure_) {
       in.tenure = a.col(*tenure_);
       const auto rent = world.fields().at(*rent_, c);
       for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
     }
-    in.benefit = static_cast<float>(cities_[c].benefit);
-    in.asylum_allowance = static_cast<float>(asylum_allowance_share_ * cities_[c].living_cost);
-    in.pension = static_cast<float>(cities_[c].pension);
-    in.fallback_wage = static_cast<float>(cities_[c].living_cost);
-    in.pension_age_months = retirement_ ? static_cast<int>(world.fields().at(*retirement_, c)[0]) : kNobodyRetires;
     return in;
   }
 
@@ -261,13 +237,13 @@ class HouseholdBudget : public Model {
   EquivalenceScale scale_;
   std::vector<CityBudget> cities_;
   std::vector<double> short_of_costs_;  // [city], households (agents) of the last step
-  Column<float> savings_{}, income_{};
-  CityField benefit_field_, pension_field_, living_field_, adult_field_;
-  std::optional<Column<std::uint8_t>> job_, tenure_;
+  Column<float> savings_{};
+  CityField benefit_field_, pension_field_, living_field_, adult_field_, allowance_field_, contribution_field_;
+  std::optional<IncomeRule> rule_;
+  std::optional<Column<std::uint8_t>> tenure_;
   std::optional<Column<std::uint32_t>> household_;
-  std::optional<Column<std::uint16_t>> arrival_;
   std::optional<HouseholdNumbers> numbers_;
-  std::optional<CityField> wage_, rent_, remitted_, retirement_, household_count_;
+  std::optional<CityField> rent_, remitted_, household_count_;
 };
 
 }  // namespace
@@ -291,32 +267,35 @@ ModelInfo household_budget() {
   // The per-city amounts and the adult age are set once, in initialise: written in no phase.
   info.state.owns = {
       owns_column<float>(kSavingsColumn, "EUR", "savings, never negative", {Phase::income}),
-      owns_column<float>(kIncomeColumn, "EUR/month", "income of the current month (0 for children)", {Phase::income}),
       owns_field(kBenefitField, "1", "EUR/month", "monthly unemployment benefit", {}),
       owns_field(kPensionField, "1", "EUR/month", "monthly old-age income", {}),
       owns_field(kLivingCostField, "1", "EUR/month", "monthly living cost of an adult, rent excluded", {}),
+      owns_field(kAsylumAllowanceField, "1", "EUR/month",
+                 "monthly reception allowance of an asylum seeker out of work (budget.asylum_allowance_share of the "
+                 "living cost)",
+                 {}),
+      owns_field(kBenefitContributionField, "1", "steps",
+                 "months in the city before unemployment benefit (budget.benefit_contribution_months), in steps", {}),
       owns_field(kAdultAgeField, "1", "months",
                  "age from which agents have a budget of their own (budget.adult_age_years)", {}),
   };
-  const std::string no_jobs = "the employed earn the city's living cost (no job column)";
   const std::string no_rent = "nobody pays rent";
-  info.state.reads = {
-      optional(reads_column(kJobColumn, Phase::income), no_jobs),
-      optional(reads_field(kWageField, Phase::income), no_jobs),
-      optional(reads_column(kTenureColumn, Phase::income), no_rent),
-      optional(reads_field(kRentField, Phase::income), no_rent),
-      // Saved from the remittances received last step (the remittances model
-      // writes it later in the income phase).
-      optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),
-               "no remittances added to savings"),
-      optional(reads_field(kRetirementAgeField, Phase::income),
-               "nobody retires, so nobody draws old-age income"),
-      // Set when people arrive (boundary, decide and arrive phases): last step's.
-      optional(reads_column(kArrivalColumn, Phase::income, ReadTiming::last_step),
-               "every unemployed resident with papers has completed the contribution period"),
-      optional(reads_column(kHouseholdColumn, Phase::income),
-               "every adult has a budget of their own, children none (no pooling, no equivalence scale)"),
-  };
+  // The rule's terms other than the budget's own fields.
+  for (auto& read : IncomeRule::reads(Phase::income, ""))
+    if (std::none_of(info.state.owns.begin(), info.state.owns.end(),
+                     [&](const OwnedState& o) { return o.name == read.name; }))
+      info.state.reads.push_back(std::move(read));
+  for (auto& read : std::vector<StateRead>{
+           optional(reads_column(kTenureColumn, Phase::income), no_rent),
+           optional(reads_field(kRentField, Phase::income), no_rent),
+           // Saved from the remittances received last step (the remittances model
+           // writes it later in the income phase).
+           optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),
+                    "no remittances added to savings"),
+           optional(reads_column(kHouseholdColumn, Phase::income),
+                    "every adult has a budget of their own, children none (no pooling, no equivalence scale)"),
+       })
+    info.state.reads.push_back(std::move(read));
   info.state.writes = {
       optional(writes_field(kHouseholdCountField, {Phase::income},
                             "the households and their members counted while their budgets are pooled")),

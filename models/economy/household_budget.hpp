@@ -31,7 +31,7 @@ struct Incomes {
   // not income), asylum seekers out of work the reception allowance instead.
   float monthly(std::uint32_t r) const {
     const std::uint8_t e = employment[r];
-    const float wage = job.empty() ? (e == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
+    const float wage = earned(r);
     const bool asylum = legal[r] == code(LegalStatus::asylum_seeker);
     const bool contributed =
         arrival.empty() || arrival[r] == 0 || static_cast<int>(arrival[r]) <= contributed_by_arrival_step;
@@ -40,6 +40,12 @@ struct Incomes {
     const float reception = static_cast<float>(asylum & (e != code(Employment::employed))) * asylum_allowance;
     const float old_age = static_cast<float>((e == code(Employment::inactive)) & (age[r] >= pension_age_months)) * pension;
     return wage + benefits + reception + old_age;
+  }
+  // What row r earns from work: its job's wage (0 without a job), or the
+  // fallback wage for the employed where there is no job column. For the
+  // employed this is their whole income (monthly adds nothing to it).
+  float earned(std::uint32_t r) const {
+    return job.empty() ? (employment[r] == code(Employment::employed)) * fallback_wage : wage_by_job[job[r]];
   }
   float rent(std::uint32_t r) const { return tenure.empty() ? 0.0f : rent_by_tenure[tenure[r]]; }
 };
@@ -51,8 +57,9 @@ struct BudgetStep {
   float step_months = 1;
 };
 
-// Rows [begin, end): income = earnings of adults; savings += received +
-// (earnings - living - rent) x months, never below zero; children 0.
+// Rows [begin, end): income = earnings of adults (stored where income is
+// not null); savings += received + (earnings - living - rent) x months,
+// never below zero; children 0.
 void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savings, float* income,
                           std::uint32_t begin, std::uint32_t end);
 
@@ -60,8 +67,9 @@ void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savi
 void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, float* income, std::uint32_t begin,
                     std::uint32_t end);
 
-// Rows [begin, end): income = Incomes::monthly of adults, 0 for children
-// (plain, and eight at a time with AVX2; the same results).
+// Rows [begin, end): income[r - begin] = Incomes::monthly of row r for
+// adults, 0 for children (plain, and eight at a time with AVX2; the same
+// results).
 void adult_incomes_plain(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end);
 void adult_incomes(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end);
 

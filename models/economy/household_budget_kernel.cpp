@@ -17,7 +17,7 @@ void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savi
     const float adult = in.age[r] >= step.adult_months;
     const float earned = in.monthly(r);
     const float balance = savings[r] + step.received + (earned - step.living - in.rent(r)) * step.step_months;
-    income[r] = adult * earned;
+    if (income) income[r] = adult * earned;
     savings[r] = adult * std::max(0.0f, balance);
   }
 }
@@ -25,7 +25,7 @@ void update_budgets_plain(const Incomes& in, const BudgetStep& step, float* savi
 void adult_incomes_plain(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end) {
   for (std::uint32_t r = begin; r < end; ++r) {
     const float adult = in.age[r] >= adult_months;
-    income[r] = adult * in.monthly(r);
+    income[r - begin] = adult * in.monthly(r);
   }
 }
 
@@ -45,6 +45,11 @@ __attribute__((target("avx2"))) inline __m256 equal_as_one(__m256i a, __m256i b)
 struct Earnings8 {
   __m256i employed, unemployed, inactive, irregular, asylum_seeker, adult_below, pension_below, contributed_by;
   __m256 one, benefit, pension, allowance, fallback;
+  // The wage table in vectors of eight (codes from 8 x wage_vectors on earn 0):
+  // a permutation per vector and a blend instead of a gather, which costs
+  // several times more on some processors (AMD Zen among them).
+  __m256 wages[8];
+  int wage_vectors = 0;
   bool jobs, arrivals;
 
   __attribute__((target("avx2"))) Earnings8(const Incomes& in, int adult_months)
@@ -63,13 +68,30 @@ struct Earnings8 {
         allowance(_mm256_set1_ps(in.asylum_allowance)),
         fallback(_mm256_set1_ps(in.fallback_wage)),
         jobs(!in.job.empty()),
-        arrivals(!in.arrival.empty()) {}
+        arrivals(!in.arrival.empty()) {
+    static_assert(std::tuple_size_v<decltype(in.wage_by_job)> == 64);
+    int used = 0;  // codes up to the last with a wage
+    for (int k = 0; k < 64; ++k)
+      if (in.wage_by_job[static_cast<std::size_t>(k)] != 0.0f) used = k + 1;
+    wage_vectors = std::max(1, (used + 7) / 8);
+    for (int v = 0; v < wage_vectors; ++v) wages[v] = _mm256_loadu_ps(in.wage_by_job.data() + 8 * v);
+  }
+
+  // wage_by_job[job] lane by lane (0 beyond the table).
+  __attribute__((target("avx2"))) __m256 wage_of(__m256i job) const {
+    __m256 w = _mm256_permutevar8x32_ps(wages[0], job);
+    for (int v = 1; v < wage_vectors; ++v) {
+      const __m256 from_v = _mm256_castsi256_ps(_mm256_cmpgt_epi32(job, _mm256_set1_epi32(8 * v - 1)));
+      w = _mm256_blendv_ps(w, _mm256_permutevar8x32_ps(wages[v], job), from_v);
+    }
+    return _mm256_andnot_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(job, _mm256_set1_epi32(8 * wage_vectors - 1))), w);
+  }
 
   __attribute__((target("avx2"))) __m256 earned(const Incomes& in, std::uint32_t r, __m256& adult) const {
     const __m256i e = load8_u8(in.employment.data() + r);
     const __m256i age =
         _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in.age.data() + r)));
-    const __m256 wage = jobs ? _mm256_i32gather_ps(in.wage_by_job.data(), load8_u8(in.job.data() + r), 4)
+    const __m256 wage = jobs ? wage_of(load8_u8(in.job.data() + r))
                              : _mm256_mul_ps(equal_as_one(e, employed), fallback);
     const __m256i legal = load8_u8(in.legal.data() + r);
     const __m256 asylum = equal_as_one(legal, asylum_seeker);
@@ -108,7 +130,7 @@ __attribute__((target("avx2"))) std::uint32_t update_budgets_avx2(const Incomes&
     const __m256 rent = tenures ? _mm256_i32gather_ps(in.rent_by_tenure.data(), load8_u8(in.tenure.data() + r), 4) : zero;
     const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(earned, living), rent), months);
     const __m256 balance = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(savings + r), received), net);
-    _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
+    if (income) _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
     // max(balance, 0) gives 0 for NaN and -0 as std::max(0.0f, balance) does.
     _mm256_storeu_ps(savings + r, _mm256_mul_ps(adult, _mm256_max_ps(balance, zero)));
   }
@@ -122,7 +144,7 @@ __attribute__((target("avx2"))) std::uint32_t adult_incomes_avx2(const Incomes& 
   for (; r + 8 <= end; r += 8) {
     __m256 adult;
     const __m256 earned = earnings.earned(in, r, adult);
-    _mm256_storeu_ps(income + r, _mm256_mul_ps(adult, earned));
+    _mm256_storeu_ps(income + (r - begin), _mm256_mul_ps(adult, earned));
   }
   return r;
 }
@@ -140,7 +162,11 @@ void update_budgets(const Incomes& in, const BudgetStep& step, float* savings, f
 
 void adult_incomes(const Incomes& in, int adult_months, float* income, std::uint32_t begin, std::uint32_t end) {
 #if defined(__x86_64__)
-  if (cpu_has_avx2()) begin = adult_incomes_avx2(in, adult_months, income, begin, end);
+  if (cpu_has_avx2()) {
+    const std::uint32_t done = adult_incomes_avx2(in, adult_months, income, begin, end);
+    income += done - begin;
+    begin = done;
+  }
 #endif
   adult_incomes_plain(in, adult_months, income, begin, end);
 }

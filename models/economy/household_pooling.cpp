@@ -29,6 +29,10 @@ constexpr float kChildCode = 1024.0f;
 constexpr float kCent = 0.01f;
 constexpr float kTiny = 1e-30f;  // a divisor's floor where the quotient is then not used
 constexpr std::uint32_t kAhead = 16;  // rows ahead whose household entries are fetched early
+// Incomes are worked out for this many rows at a time, into a buffer that
+// stays in the first-level cache, once for the sums and once for the
+// members' savings (cheaper than storing a column of them and reading it back).
+constexpr std::uint32_t kIncomeBlock = 1024;
 
 // A household's sums over its members; settle() turns them, in place, into
 // its outcome: earned becomes the surplus per EUR earned (by its adults),
@@ -89,14 +93,15 @@ inline void settle_one(Pool& p, const SettleTerms& t, Settled& s) {
 // subnormal floats, whose arithmetic is many times slower. max(0, x) gives 0
 // for NaN and -0, as the vector maximum does.
 struct Apply {
-  const float* income;
+  const float* income;  // of the rows from `first` on
+  std::uint32_t first;
   const std::uint16_t* age;
   int adult_months;
   float received;
   const Pool* pools;
   float row(std::uint32_t slot, float saved, std::uint32_t r) const {
     const Pool& p = pools[slot];
-    const float after = (saved + received) * p.savings + p.earned * income[r] + p.rent;
+    const float after = (saved + received) * p.savings + p.earned * income[r - first] + p.rent;
     const auto keeps = static_cast<float>((age[r] >= adult_months) & (after >= kCent));
     return std::max(0.0f, after) * keeps;
   }
@@ -172,36 +177,51 @@ __attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint
   return k;
 }
 
+// The slots of the eight rows from r where all eight belong to households
+// the city formed (serial = number - base below limit, not kNoHousehold);
+// false, and nothing stored, where one does not. The entries of the rows
+// kAhead further on are asked for early, for writing where Write.
+struct OwnRange {
+  std::uint32_t base, limit;
+};
+template <int Write>
+__attribute__((target("avx2"))) inline bool own_slots8(const std::uint32_t* household, std::uint32_t r,
+                                                       std::uint32_t end, OwnRange range, const Pool* pools,
+                                                       std::uint32_t* slot) {
+  const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r));
+  const __m256i serial = _mm256_sub_epi32(h, _mm256_set1_epi32(static_cast<int>(range.base)));
+  const __m256i last = _mm256_set1_epi32(static_cast<int>(range.limit - 1));
+  // In range (unsigned) and not kNoHousehold (0).
+  const __m256i own = _mm256_andnot_si256(_mm256_cmpeq_epi32(h, _mm256_setzero_si256()),
+                                          _mm256_cmpeq_epi32(_mm256_min_epu32(serial, last), serial));
+  if (_mm256_movemask_ps(_mm256_castsi256_ps(own)) != 0xFF) return false;
+  if (r + kAhead + 8 <= end)
+    for (std::uint32_t i = r + kAhead; i < r + kAhead + 8; ++i)
+      __builtin_prefetch(&pools[std::min(household[i] - range.base, range.limit - 1)], Write);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(slot), serial);
+  return true;
+}
+
 // Eight rows at a time where all eight belong to households the city formed
 // (slot = serial below `limit`); returns the first row not done. The same
 // operations in the same order as Apply::row, lane by lane.
-__attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const std::uint32_t* household,
+__attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& terms, const std::uint32_t* household,
                                                          std::uint32_t base, std::uint32_t limit, float* savings,
                                                          std::uint32_t begin, std::uint32_t end) {
-  const __m256i base_v = _mm256_set1_epi32(static_cast<int>(base));
-  const __m256i last = _mm256_set1_epi32(static_cast<int>(limit - 1));
-  const __m256i zero_i = _mm256_setzero_si256();
+  // A copy, so that the loop keeps its fields in registers (the stores below may alias memory they are in).
+  const Apply a = terms;
   const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
   const __m256 received = _mm256_set1_ps(a.received), cent = _mm256_set1_ps(kCent);
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
   alignas(32) std::uint32_t slot[8];
   std::uint32_t r = begin;
   for (; r + 8 <= end; r += 8) {
-    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(household + r));
-    const __m256i serial = _mm256_sub_epi32(h, base_v);
-    // Own household: a serial in range (unsigned), not kNoHousehold (serial 0 or out of range).
-    const __m256i own = _mm256_andnot_si256(_mm256_cmpeq_epi32(h, zero_i),
-                                            _mm256_cmpeq_epi32(_mm256_min_epu32(serial, last), serial));
-    if (_mm256_movemask_ps(_mm256_castsi256_ps(own)) != 0xFF) break;
-    if (r + kAhead + 8 <= end)
-      for (std::uint32_t i = r + kAhead; i < r + kAhead + 8; ++i)
-        __builtin_prefetch(&a.pools[std::min(household[i] - base, limit - 1)]);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(slot), serial);
+    if (!own_slots8<0>(household, r, end, OwnRange{base, limit}, a.pools, slot)) break;
     const auto entry = [&](int i) { return _mm_load_ps(&a.pools[slot[i]].earned); };
     const Fields8 f = transpose_in(_mm256_set_m128(entry(4), entry(0)), _mm256_set_m128(entry(5), entry(1)),
                                    _mm256_set_m128(entry(6), entry(2)), _mm256_set_m128(entry(7), entry(3)));
     const __m256 saved = _mm256_loadu_ps(savings + r);
-    const __m256 income = _mm256_loadu_ps(a.income + r);
+    const __m256 income = _mm256_loadu_ps(a.income + (r - a.first));
     const __m256 after = _mm256_add_ps(
         _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(saved, received), f.savings), _mm256_mul_ps(f.earned, income)),
         f.rent);
@@ -212,6 +232,64 @@ __attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const s
   }
   return r;
 }
+
+// The rows' terms of the first pass, eight at a time where all eight belong
+// to households the city formed; returns the first row not done. Each row's
+// four terms are those add_row computes, and they are added to the entries
+// one row after the other in row order, as there (rows of one household are
+// often side by side, so two lanes may add to the same entry).
+struct Add {
+  const float* income;  // of the rows from `first` on
+  std::uint32_t first;
+  const std::uint16_t* age;
+  const std::uint8_t* tenure;  // null: no rents
+  const float* rent_by_tenure;
+  int adult_months;
+  const float* savings;
+};
+__attribute__((target("avx2"))) std::uint32_t add_avx2(const Add& terms, Pool* pools, const std::uint32_t* household,
+                                                       std::uint32_t base, std::uint32_t limit, std::uint32_t begin,
+                                                       std::uint32_t end) {
+  const Add a = terms;  // in registers, as in apply_avx2
+  const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
+  const __m256 one = _mm256_set1_ps(1.0f), child = _mm256_set1_ps(kChildCode);
+  // The five rents in one vector, looked up by a permutation (tenure codes are below 8).
+  alignas(32) float rents[8] = {};
+  std::copy(a.rent_by_tenure, a.rent_by_tenure + 5, rents);
+  const __m256 rent_table = _mm256_load_ps(rents);
+  alignas(32) std::uint32_t slot[8];
+  std::uint32_t r = begin;
+  for (; r + 8 <= end; r += 8) {
+    if (!own_slots8<1>(household, r, end, OwnRange{base, limit}, pools, slot)) break;
+    const __m256i age = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.age + r)));
+    const __m256 adult = _mm256_castsi256_ps(_mm256_cmpgt_epi32(age, adult_below));
+    // 1 for an adult, kChildCode for a child, as in add_row.
+    const __m256 members = _mm256_blendv_ps(child, one, adult);
+    const __m256 rent =
+        a.tenure ? _mm256_permutevar8x32_ps(
+                       rent_table, _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.tenure + r))))
+                 : _mm256_setzero_ps();
+    const __m256 income = _mm256_loadu_ps(a.income + (r - a.first));
+    const __m256 saved = _mm256_loadu_ps(a.savings + r);
+    // Field vectors to one entry per row (the shuffles of settle_avx2).
+    const Fields8 t = transpose_in(income, rent, saved, members);
+    const __m256 e01 = _mm256_permute2f128_ps(t.earned, t.rent, 0x20), e23 = _mm256_permute2f128_ps(t.savings, t.members, 0x20);
+    const __m256 e45 = _mm256_permute2f128_ps(t.earned, t.rent, 0x31), e67 = _mm256_permute2f128_ps(t.savings, t.members, 0x31);
+    const auto add = [&](std::uint32_t k, __m128 terms) {
+      float* entry = &pools[k].earned;
+      _mm_store_ps(entry, _mm_add_ps(_mm_load_ps(entry), terms));
+    };
+    add(slot[0], _mm256_castps256_ps128(e01));
+    add(slot[1], _mm256_extractf128_ps(e01, 1));
+    add(slot[2], _mm256_castps256_ps128(e23));
+    add(slot[3], _mm256_extractf128_ps(e23, 1));
+    add(slot[4], _mm256_castps256_ps128(e45));
+    add(slot[5], _mm256_extractf128_ps(e45, 1));
+    add(slot[6], _mm256_castps256_ps128(e67));
+    add(slot[7], _mm256_extractf128_ps(e67, 1));
+  }
+  return r;
+}
 #endif
 
 }  // namespace
@@ -219,15 +297,15 @@ __attribute__((target("avx2"))) std::uint32_t apply_avx2(const Apply& a, const s
 HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step, const EquivalenceScale& scale,
                                       std::span<const std::uint32_t> household, std::size_t city,
                                       const HouseholdNumbers& numbers, std::uint32_t serial_limit, float* savings,
-                                      float* income, bool vectorised) {
+                                      float* income_out, bool vectorised) {
   // Plain references: every use of a thread_local itself goes through its
   // initialisation guard, which keeps the loops below from being optimised.
   thread_local std::vector<Pool> tls_pools;
   thread_local std::unordered_map<std::uint32_t, std::uint32_t> tls_others;
+  alignas(32) float income[kIncomeBlock];
   std::vector<Pool>& pools = tls_pools;
   std::unordered_map<std::uint32_t, std::uint32_t>& others = tls_others;
   const auto n = static_cast<std::uint32_t>(household.size());
-  adult_incomes(in, step.adult_months, income, 0, n);
   const bool use_avx2 = vectorised && cpu_has_avx2();
 
   // Slots: serial for the city's own households (0 is kNoHousehold's), then
@@ -265,6 +343,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   const std::array<float, 5> rent_by_tenure = in.rent_by_tenure;
   const int adult_months = step.adult_months;
   Pool* pool = pools.data();
+  std::uint32_t first = 0;  // the row of income[0]
   const auto add_row = [&](std::uint32_t r) {
     // Rows out of household order (the born, the arrived, and those moved
     // into the places of the departed) reach entries far apart: asked for
@@ -275,7 +354,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     const std::uint32_t h = household[r];
     if (h == kNoHousehold) {
       // A household of one.
-      const float net = income[r] - living * scale.of(adult ? 1.0f : 0.0f, adult ? 0.0f : 1.0f) - rent;
+      const float net = income[r - first] - living * scale.of(adult ? 1.0f : 0.0f, adult ? 0.0f : 1.0f) - rent;
       const float balance = savings[r] + (adult ? received : 0.0f) + net * months;
       tally.short_of_costs += net < 0;
       savings[r] = adult & (balance >= kCent) ? balance : 0.0f;
@@ -289,9 +368,35 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     // By arithmetic, not a branch on age (adults and children are mixed at
     // random); a child's income and savings are 0. Slot 0 is no household's.
     const float members = 1.0f + (kChildCode - 1.0f) * static_cast<float>(!adult);
-    add_member(pool[k], income[r], rent, savings[r], members);
+    add_member(pool[k], income[r - first], rent, savings[r], members);
   };
-  for (std::uint32_t r = 0; r < n; ++r) add_row(r);
+  // Incomes of rows [first, first + kIncomeBlock) into the buffer (and out, where asked for).
+  const auto incomes_from = [&](std::uint32_t from) {
+    first = from;
+    const std::uint32_t to = std::min(n, from + kIncomeBlock);
+    if (vectorised)
+      adult_incomes(in, step.adult_months, income, from, to);
+    else
+      adult_incomes_plain(in, step.adult_months, income, from, to);
+    if (income_out) std::copy(income, income + (to - from), income_out + from);
+    return to;
+  };
+  for (std::uint32_t from = 0; from < n;) {
+    const std::uint32_t to = incomes_from(from);
+    std::uint32_t r = from;
+#if defined(__x86_64__)
+    if (use_avx2) {
+      const Add terms{income, from, age, tenure, rent_by_tenure.data(), adult_months, savings};
+      while (r < to) {
+        r = add_avx2(terms, pool, household.data(), base, limit, r, to);
+        // Eight rows with one of another household kind (or the last few): plainly.
+        for (const std::uint32_t stop = std::min(to, r + 8); r < stop; ++r) add_row(r);
+      }
+    }
+#endif
+    for (; r < to; ++r) add_row(r);
+    from = to;
+  }
 
   const SettleTerms terms{living, months, received, scale};
   Settled settled;
@@ -304,21 +409,27 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   tally.persons += settled.persons;
   tally.short_of_costs += settled.short_of_costs;
 
-  const Apply apply{income, in.age.data(), step.adult_months, received, pools.data()};
-  for (std::uint32_t r = 0; r < n;) {
+  const Apply apply{income, 0, in.age.data(), step.adult_months, received, pools.data()};
+  for (std::uint32_t from = 0; from < n;) {
+    const std::uint32_t to = incomes_from(from);
+    Apply block = apply;
+    block.first = from;
+    for (std::uint32_t r = from; r < to;) {
 #if defined(__x86_64__)
-    if (use_avx2) {
-      r = apply_avx2(apply, household.data(), base, limit, savings, r, n);
-      if (r + 8 <= n) {
-        // A block with a row of another household kind: these eight plainly.
-        for (const std::uint32_t stop = r + 8; r < stop; ++r)
-          if (household[r] != kNoHousehold) savings[r] = apply.row(slot_of(household[r]), savings[r], r);
-        continue;
+      if (use_avx2) {
+        r = apply_avx2(block, household.data(), base, limit, savings, r, to);
+        if (r + 8 <= to) {
+          // A block with a row of another household kind: these eight plainly.
+          for (const std::uint32_t stop = r + 8; r < stop; ++r)
+            if (household[r] != kNoHousehold) savings[r] = block.row(slot_of(household[r]), savings[r], r);
+          continue;
+        }
       }
-    }
 #endif
-    for (; r < n; ++r)
-      if (household[r] != kNoHousehold) savings[r] = apply.row(slot_of(household[r]), savings[r], r);
+      for (; r < to; ++r)
+        if (household[r] != kNoHousehold) savings[r] = block.row(slot_of(household[r]), savings[r], r);
+    }
+    from = to;
   }
   return tally;
 }

@@ -26,7 +26,8 @@ struct EquivalenceScale {
 };
 
 // All rows of one city (whose own households have serials below
-// serial_limit): income = each adult's own earnings (children 0).
+// serial_limit): income = each adult's own earnings (children 0), worked
+// out from `in` (stored in income_out where it is given).
 // For each household, net = (earnings of its adults - living x scale -
 // rent of the members' tenures) x months. Each adult first adds `received`;
 // then a surplus goes to the adults in proportion to their earnings (equally
@@ -44,6 +45,6 @@ struct HouseholdTally {
 HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step, const EquivalenceScale& scale,
                                       std::span<const std::uint32_t> household, std::size_t city,
                                       const HouseholdNumbers& numbers, std::uint32_t serial_limit, float* savings,
-                                      float* income, bool vectorised = true);
+                                      float* income_out = nullptr, bool vectorised = true);
 
 }  // namespace mobsim::models

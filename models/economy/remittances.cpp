@@ -14,6 +14,7 @@
 
 #include "declare.hpp"
 #include "household_groups.hpp"
+#include "income_rule.hpp"
 #include "register_models.hpp"
 #include "remittances_kernel.hpp"
 #include "shared_state.hpp"
@@ -69,7 +70,7 @@ class Remittances : public Model {
       household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
       numbers_.emplace(world.city_count());
     }
-    income_ = world.schema().find<float>(kIncomeColumn);
+    rule_.emplace(world);
     adult_age_ = world.field_schema().find(kAdultAgeField);
     // Participants of circular schemes remit their scheme's share.
     if (world.schema().has(kSchemeColumn)) {
@@ -93,7 +94,6 @@ class Remittances : public Model {
       const auto age = a.col(core::age_months);
       const auto origin = a.col(core::origin);
       const auto employment = a.col(core::employment);
-      const auto income = a.col(income_);
       auto savings = a.col(savings_);
       by_chunk[k].assign(n + 1, 0.0);
       const auto schemes = scheme_ ? a.col(*scheme_) : std::span<std::uint8_t>{};
@@ -113,12 +113,15 @@ class Remittances : public Model {
                                                  own_hinterland, adult_months, ch.begin, ch.end, senders.data());
       adults_by_chunk[k] = static_cast<double>(survey.adults);
       const std::size_t count = survey.senders;
+      // Senders are employed: their income is what their work earns (Incomes::earned).
+      const Incomes in = rule_->in(world, ch.city);
       for (std::size_t i = 0; i < count; ++i) {
         const std::uint32_t r = senders[i];
         std::size_t home = home_of(origin[r], n);
         const std::uint8_t scheme = scheme_ && schemes[r] < scheme_share.size() ? schemes[r] : 0;
         const double share = scheme > 0 ? scheme_share[scheme] : share_;
-        const double amount = std::min<double>(share * income[r] * months, savings[r]);
+        const float income = static_cast<float>(age[r] >= adult_months) * in.earned(r);  // children's is 0
+        const double amount = std::min<double>(share * income * months, savings[r]);
         savings[r] = static_cast<float>(savings[r] - amount);
         // Away from the household: to it, in the city that formed it.
         if (!household.empty() && household[r] != kNoHousehold && numbers_->city_of(household[r]) != ch.city) {
@@ -240,7 +243,8 @@ class Remittances : public Model {
   const Geography& geography_;
   double share_ = 0, savings_share_ = 0, jobs_per_million_ = 0;
   CityField adult_age_;  // the budget's adult age, in months
-  Column<float> savings_{}, income_{};
+  Column<float> savings_{};
+  std::optional<IncomeRule> rule_;
   std::optional<Column<std::uint8_t>> scheme_;
   std::optional<CityField> scheme_share_, scheme_sent_;
   CityField jobs_field_, saved_field_;
@@ -291,8 +295,6 @@ ModelInfo remittances() {
   const std::string no_schemes = "every sender remits the general share of income";
   info.state.reads = {
       reads_column(kSavingsColumn, Phase::income),
-      reads_column(kIncomeColumn, Phase::income),
-      reads_field(kAdultAgeField, Phase::income),
       // Participation changes in the decide and arrive phases; the share is
       // set once, in the schemes' initialise.
       optional(reads_column(kSchemeColumn, Phase::income, ReadTiming::last_step), no_schemes),
@@ -300,6 +302,7 @@ ModelInfo remittances() {
       optional(reads_column(kHouseholdColumn, Phase::income),
                "migrants send to the city they were born in, spread over its adults"),
   };
+  for (auto& read : IncomeRule::reads(Phase::income, "")) info.state.reads.push_back(std::move(read));
   info.make = [](ModelSetup& setup) { return std::make_unique<Remittances>(setup); };
   return info;
 }

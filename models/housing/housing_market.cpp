@@ -13,6 +13,7 @@
 
 #include "counting.hpp"
 #include "declare.hpp"
+#include "income_rule.hpp"
 #include "levers.hpp"
 #include "housing_market.hpp"
 #include "register_models.hpp"
@@ -181,7 +182,7 @@ class HousingMarket : public Model {
     // Without a budget model everyone counts as able to pay.
     if (world.schema().has(kSavingsColumn)) {
       savings_ = world.schema().find<float>(kSavingsColumn);
-      income_ = world.schema().find<float>(kIncomeColumn);
+      rule_.emplace(world);
     }
     // Tenure drawn from the city's shares; capacities such that the formal
     // stock has its vacancy rate and informal settlements are full.
@@ -303,13 +304,16 @@ class HousingMarket : public Model {
       const double rent = world.fields().at(rent_field_, ch.city)[kPrivate];
       const bool budgets = savings_.has_value();
       const auto savings = budgets ? a.col(*savings_) : std::span<float>{};
-      const auto income = budgets ? a.col(*income_) : std::span<float>{};
       thread_local RowSelection maybe;
       std::array<std::int64_t, 5> by_tenure{};  // residents by tenure code
       if (housing_phase && budgets) {
         // The common case, in its own kernel (models/housing/housing_survey.cpp).
+        // This month's incomes, worked out for the chunk (they are not stored).
+        thread_local std::vector<float> income;
+        income.resize(ch.end - ch.begin);
+        adult_incomes(rule_->in(world, ch.city), rule_->adult_months(world, ch.city), income.data(), ch.begin, ch.end);
         const TenureColumns columns{id.data(), age.data(), employment.data(), income.data(), savings.data(),
-                                    tenure.data()};
+                                    tenure.data(), ch.begin};
         const TenureTests tests{kAdultMonths, float_ceiling(rent), float_ceiling(p_.affordability_ratio * rent),
                                 float_ceiling(p_.deposit_months * rent)};
         maybe.list(ch, [&](std::uint32_t* rows, std::uint64_t* ids) {
@@ -447,7 +451,8 @@ class HousingMarket : public Model {
   std::vector<CityHousing> cities_;
   std::vector<Shares> shares_;
   Column<std::uint8_t> tenure_{};
-  std::optional<Column<float>> savings_, income_;
+  std::optional<Column<float>> savings_;
+  std::optional<IncomeRule> rule_;
   CityField rent_field_;
   CityField programme_dwellings_, public_share_, service_access_;  // levers
 };
@@ -489,12 +494,13 @@ ModelInfo housing_market() {
   };
   const std::string able_to_pay = "everyone counts as able to pay (no evictions, deposits always met)";
   info.state.reads = {
-      // The budget writes savings and income later in the step (income): the
-      // housing phase sees last month's.
+      // The budget writes savings later in the step (income): the housing
+      // phase sees last month's. Incomes are this month's, from the jobs
+      // the labour market has just filled (income_rule.hpp).
       optional(reads_column(kSavingsColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
-      optional(reads_column(kIncomeColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
       optional(reads_column(kSavingsColumn, Phase::arrive), able_to_pay),
   };
+  for (auto& read : IncomeRule::reads(Phase::housing, able_to_pay)) info.state.reads.push_back(std::move(read));
   reads_lever(info.state, programme_dwellings_lever(), Phase::housing);
   reads_lever(info.state, public_construction_share_lever(), Phase::housing);
   reads_lever(info.state, undocumented_service_access_lever(), Phase::housing);

@@ -35,9 +35,10 @@ struct TenureColumns {
   const std::uint64_t* id;
   const std::uint16_t* age_months;
   const std::uint8_t* employment;
-  const float* income;   // EUR per month
+  const float* income;   // EUR per month, of the rows from income_first on
   const float* savings;  // EUR
   const std::uint8_t* tenure;
+  std::uint32_t income_first = 0;
 };
 
 struct TenureTests {

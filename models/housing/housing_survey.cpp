@@ -21,9 +21,9 @@ std::size_t survey_tenure_plain(const TenureColumns& c, const TenureTests& tests
     residents[t] += 1;
     const bool adult = c.age_months[r] >= tests.adult_months;
     const bool behind = (t == code(Tenure::formal_private)) & adult &
-                        (c.employment[r] != code(Employment::inactive)) & (c.income[r] < tests.rent) &
+                        (c.employment[r] != code(Employment::inactive)) & (c.income[r - c.income_first] < tests.rent) &
                         (c.savings[r] < tests.rent);
-    const bool affordable = (c.income[r] >= tests.affordable) & (c.savings[r] >= tests.deposit);
+    const bool affordable = (c.income[r - c.income_first] >= tests.affordable) & (c.savings[r] >= tests.deposit);
     rows[m] = r;
     ids[m] = c.id[r];
     m += static_cast<std::size_t>((t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) | behind |
@@ -58,7 +58,7 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, 
                                              _mm256_cmpgt_epi16(avx2::load(c.age_months + r + 16), adult_below));
     std::uint32_t poor = 0, can_afford = 0;  // can pay neither from income nor savings; can afford formal housing
     for (int g = 0; g < 4; ++g) {
-      const __m256 income = _mm256_loadu_ps(c.income + r + 8 * g);
+      const __m256 income = _mm256_loadu_ps(c.income + (r - c.income_first) + 8 * g);
       const __m256 savings = _mm256_loadu_ps(c.savings + r + 8 * g);
       const auto below = _mm256_and_ps(_mm256_cmp_ps(income, rent, _CMP_LT_OQ), _mm256_cmp_ps(savings, rent, _CMP_LT_OQ));
       const auto enough =

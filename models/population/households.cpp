@@ -277,13 +277,14 @@ class Households : public Model {
     const auto id = a.col(core::id);
     thread_local HouseholdGroups groups;
     groups.reset(c, numbers_);
-    std::vector<std::uint32_t> group_of(a.size());
-    std::vector<std::uint32_t> adults_in;
+    // Adults of each group, counted up to 2 (all the test below needs; a
+    // byte per household, and no array per row: a row's group is looked
+    // up again where it is needed).
+    std::vector<std::uint8_t> adults_in;
     for (std::uint32_t r = 0; r < a.size(); ++r) {
       const std::uint32_t g = groups.index(household[r]);
-      group_of[r] = g;
       if (g >= adults_in.size()) adults_in.resize(g + 1, 0);
-      adults_in[g] += age[r] >= dependent_months();
+      adults_in[g] = static_cast<std::uint8_t>(std::min(2, adults_in[g] + (age[r] >= dependent_months())));
     }
     const auto target = target_households(c, a.size());
     std::int64_t missing = target - static_cast<std::int64_t>(groups.count());
@@ -292,7 +293,7 @@ class Households : public Model {
     const int oldest = static_cast<int>(p_.leaving_home_max_age_years) * 12;
     std::vector<std::pair<double, std::uint32_t>> candidates;
     for (std::uint32_t r = 0; r < a.size(); ++r)
-      if (age[r] >= dependent_months() && age[r] < oldest && adults_in[group_of[r]] >= 2)
+      if (age[r] >= dependent_months() && age[r] < oldest && adults_in[groups.index(household[r])] >= 2)
         candidates.emplace_back(world.rng().agent(id[r], step, kFormationDraw).unit(0), r);
     const auto earlier = [&](const auto& x, const auto& y) {
       return x.first != y.first ? x.first < y.first : id[x.second] < id[y.second];
@@ -310,7 +311,9 @@ class Households : public Model {
       std::nth_element(from, to - 1, candidates.end(), earlier);
       std::sort(from, to, earlier);
       for (auto it = from; it != to && missing > 0; ++it) {
-        const std::uint32_t g = group_of[it->second];
+        // Its household is still the one it was counted in (each row is a
+        // candidate once, and only a leaver's own number changes).
+        const std::uint32_t g = groups.index(household[it->second]);
         if (left[g]) continue;
         left[g] = true;
         household[it->second] = new_household(c);

@@ -69,8 +69,9 @@ struct MemoryEstimate {
 };
 // Peak resident memory per byte of agent state at the start, measured on
 // the full-scale ten-year baseline (bench/README.md, the peak resident
-// memory table and the estimate below it): 1,892,868 kB for 29,055,139
-// agents of 44 B (issue 12, with households: 1.516). It covers the growth
+// memory table and the estimate below it): 1,699,660 kB for 29,055,139
+// agents of 40 B (issue 12, with households, incomes not stored: 1.498;
+// 1.516 with the 44 B of a stored income). It covers the growth
 // of the population over ten years, the buffers of moves, the models'
 // scratch (the households' budget pools) and the output; a scenario whose
 // population grows faster needs more.

@@ -138,6 +138,32 @@ TEST(HouseholdBudget, VectorisedKernelEqualsPlainBitForBit) {
       }
 }
 
+// The vectorised wage lookup (permutations of the table eight codes at a
+// time) for every job code, tables of every length: the plain lookup's wage,
+// and none for codes beyond the last wage.
+TEST(HouseholdBudget, VectorisedWageLookupCoversEveryJobCode) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "AVX2 not available on this CPU: the vectorised path cannot be compared";
+  const std::size_t n = 64;
+  Agents a = random_agents(n, 3);
+  for (std::size_t r = 0; r < n; ++r) {
+    a.employment[r] = code(Employment::employed);
+    a.job[r] = static_cast<std::uint8_t>(r);
+    a.age[r] = 40 * 12;
+  }
+  for (const std::size_t last : {1u, 7u, 8u, 9u, 27u, 40u, 63u}) {
+    auto in = incomes_of(a, true, false);
+    in.wage_by_job = {};
+    for (std::size_t k = 1; k <= last; ++k) in.wage_by_job[k] = 100.0f + static_cast<float>(k);
+    std::vector<float> plain(n, -1.0f), fast(n, -1.0f);
+    models::adult_incomes_plain(in, 18 * 12, plain.data(), 0, static_cast<std::uint32_t>(n));
+    models::adult_incomes(in, 18 * 12, fast.data(), 0, static_cast<std::uint32_t>(n));
+    for (std::size_t r = 0; r < n; ++r) {
+      EXPECT_EQ(fast[r], plain[r]) << "job code " << r << ", wages up to code " << last;
+      EXPECT_EQ(plain[r], r >= 1 && r <= last ? 100.0f + static_cast<float>(r) : 0.0f) << "job code " << r;
+    }
+  }
+}
+
 TEST(HouseholdBudget, VectorisedIncomesEqualPlainBitForBit) {
   if (!cpu_has_avx2()) GTEST_SKIP() << "AVX2 not available on this CPU: the vectorised path cannot be compared";
   for (const bool with_jobs : {true, false}) {
@@ -145,12 +171,17 @@ TEST(HouseholdBudget, VectorisedIncomesEqualPlainBitForBit) {
     Agents plain = random_agents(n, 7), fast = random_agents(n, 7);
     const auto in_plain = incomes_of(plain, with_jobs, true);
     const auto in_fast = incomes_of(fast, with_jobs, true);
+    // Rows [3, n) into income[0, n - 3): the output starts at the first row.
     models::adult_incomes_plain(in_plain, 18 * 12, plain.income.data(), 3, static_cast<std::uint32_t>(n));
     models::adult_incomes(in_fast, 18 * 12, fast.income.data(), 3, static_cast<std::uint32_t>(n));
     ASSERT_EQ(0, std::memcmp(plain.income.data(), fast.income.data(), n * sizeof(float)));
     std::size_t earning = 0;
-    for (std::size_t i = 3; i < n; ++i) earning += plain.income[i] > 0.0f;
+    for (std::uint32_t r = 3; r < n; ++r) {
+      EXPECT_EQ(plain.income[r - 3], plain.age[r] >= 18 * 12 ? in_plain.monthly(r) : 0.0f) << "row " << r;
+      earning += plain.income[r - 3] > 0.0f;
+    }
     EXPECT_GT(earning, n / 10);
+    for (std::size_t i = n - 3; i < n; ++i) EXPECT_EQ(plain.income[i], -1.0f) << "beyond the rows asked for";
   }
 }
 
