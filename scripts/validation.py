@@ -7,7 +7,7 @@ Usage:
   scripts/validation.py --from OUT.h5      (evaluate an existing run)
 
 Without --from it runs scenarios/baseline.toml at the suite's settings
-(RUN_SETTINGS below: 1 agent per 50 residents, 2 replicates, the whole
+(RUN_SETTINGS below: 1 agent per 50 residents, 4 replicates, the whole
 2025-2035 horizon) into a temporary file. Prints one line per check.
 --write rewrites docs/VALIDATION.md; --check fails when it differs from what
 this run gives. Exit code 0 when every enforced check is within its
@@ -28,9 +28,11 @@ from mobsim import plausibility  # noqa: E402
 OBSERVED = os.path.join(ROOT, "scenarios", "data", "observed.toml")
 DOC = os.path.join(ROOT, "docs", "VALIDATION.md")
 SCENARIO = os.path.join(ROOT, "scenarios", "baseline.toml")
-# Coarse enough for a few seconds on two cores, fine enough that the smallest
-# city (Entebbe) has over a thousand agents.
-RUN_SETTINGS = {"people_per_agent": 50, "replicates": 2}
+# Coarse enough for well under a minute on two cores, fine enough that the
+# smallest city (Entebbe) has over a thousand agents; four replicates, so
+# that the standard error that widens each tolerance rests on three degrees
+# of freedom rather than one.
+RUN_SETTINGS = {"people_per_agent": 50, "replicates": 4}
 
 
 def run_baseline(mobsim, output, threads=None):

@@ -61,3 +61,18 @@ def test_every_observed_figure_has_a_source_and_a_role():
     for check in plausibility.load_checks(validation.OBSERVED):
         assert check.source.strip(), check.where
         assert check.role in ("calibration", "validation"), check.where
+
+
+def test_the_tolerance_is_widened_by_the_runs_noise_and_by_nothing_else():
+    import xarray as xr
+    check = plausibility.Check(quantity="growth_per_year", city="Milan", value=1.0, tolerance=0.1, source="a test")
+    # 0.25 off: outside 0.1 alone, inside 0.1 + 2 x 0.1, outside 0.1 + 2 x 0.05.
+    assert not plausibility.Result(check, 1.25).within
+    assert plausibility.Result(check, 1.25, standard_error=0.1).within
+    assert not plausibility.Result(check, 1.25, standard_error=0.05).within
+    # The standard error of the mean of four replicates: sample sd / 2.
+    mean, se = plausibility._mean(xr.DataArray([1.0, 2.0, 3.0, 4.0], dims="replicate"))
+    assert mean == 2.5 and abs(se - 1.2909944487358056 / 2) < 1e-12
+    # One replicate, or one that is not finite: no widening.
+    assert plausibility._mean(xr.DataArray([3.0], dims="replicate")) == (3.0, 0.0)
+    assert plausibility._mean(xr.DataArray([1.0, float("-inf")], dims="replicate"))[1] == 0.0

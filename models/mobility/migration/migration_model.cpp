@@ -43,6 +43,7 @@ void BehaviouralMigration::initialise(World& world) {
   penalty_ = f.find(kRecognitionPenaltyField);
   rent_ = f.find(kRentField);
   benefit_ = f.find(kBenefitField);
+  contribution_ = f.find(kBenefitContributionField);
   living_ = f.find(kLivingCostField);
   diaspora_ = f.find(kDiasporaField);
   settled_ = f.find(kSettledDiasporaField);

@@ -254,7 +254,7 @@ class BehaviouralMigration : public Model {
   Column<float> savings_{};
   Column<std::uint8_t> job_{}, tenure_{}, citizenship_{}, return_due_{};
   Column<std::uint16_t> permit_end_{}, arrival_{};
-  CityField skill_wage_, wage_, unemployment_, penalty_, rent_, benefit_, living_, diaspora_, settled_, free_, visa_,
+  CityField skill_wage_, wage_, unemployment_, penalty_, rent_, benefit_, contribution_, living_, diaspora_, settled_, free_, visa_,
       study_, decision_, permit_steps_;
   FlowId outside_ = 0;
   std::vector<std::uint8_t> channel_id_;  // world channel of each ChannelCode

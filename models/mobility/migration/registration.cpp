@@ -258,6 +258,7 @@ ModelInfo behavioural_migration() {
       reads_field(kRentField, decide),
       // Set by the budget model while initialising, not written in a step.
       reads_field(kBenefitField, decide, ReadTiming::last_step),
+      reads_field(kBenefitContributionField, decide, ReadTiming::last_step),
       reads_field(kLivingCostField, decide, ReadTiming::last_step),
       reads_field(kDiasporaField, decide),  // counted earlier in decide by the networks model
       reads_field(kSettledDiasporaField, decide),

@@ -70,8 +70,12 @@ double BehaviouralMigration::newcomer_income(const World& world, std::size_t j, 
   const auto su = static_cast<std::size_t>(s);
   const double wage = (1.0 - penalty) * hire[su] + penalty * hire[0];
   const double unemployed = (1.0 - penalty) * u[su] + penalty * u[0];
-  const double income = (1.0 - unemployed) * wage + unemployed * world.fields().at(benefit_, j)[0] -
-                        world.fields().at(rent_, j)[0] - world.fields().at(living_, j)[0];
+  // A newcomer out of work draws no unemployment benefit before the
+  // contribution period has passed (the budget's rule): counted only where
+  // there is none.
+  const double benefit = world.fields().at(contribution_, j)[0] > 0 ? 0.0 : world.fields().at(benefit_, j)[0];
+  const double income = (1.0 - unemployed) * wage + unemployed * benefit - world.fields().at(rent_, j)[0] -
+                        world.fields().at(living_, j)[0];
   return std::max(income, p_.income_floor_share * hire[0]);
 }
 
