@@ -13,6 +13,17 @@
 // waiting in transit and people who arrived this step are not candidates;
 // nor, for emigration abroad, the foreign-born, whose departures are the
 // migration model's returns.
+//
+// Families leave together: with a households model, a candidate who is a
+// child (under 15), or whose household in the city has one, leaves with the
+// whole household (its members in the city other than scheme participants,
+// migrants in transit and the step's newcomers); anyone else leaves alone.
+// Candidates are taken in the order they were accepted until the persons
+// leaving reach the Poisson count less what earlier steps' families took
+// beyond theirs (the last family of a step may take it past by its size
+// less one; carried over, so that departures follow the yearly rate at any
+// scale). The age weights are then those of the candidate: a child's weight
+// is the chance that its family moves.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -20,6 +31,7 @@
 #include <unordered_set>
 
 #include "declare.hpp"
+#include "household_groups.hpp"
 #include "levers.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -122,6 +134,8 @@ class Outflows : public Model {
       for (std::size_t s = 0; s < 3; ++s) abroad_weight_[b * 3 + s] = age_weights_[b] * skill_weights[s];
     max_internal_weight_ = *std::max_element(age_weights_.begin(), age_weights_.end());
     max_abroad_weight_ = *std::max_element(abroad_weight_.begin(), abroad_weight_.end());
+    internal_excess_.assign(internal_per_year_.size(), 0);
+    abroad_excess_.assign(internal_per_year_.size(), 0);
   }
 
   void initialise(World& world) override {
@@ -130,6 +144,7 @@ class Outflows : public Model {
     move_factor_ = world.field_schema().find(international_move_lever().name);
     if (world.schema().has(kSchemeColumn)) scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
     if (world.schema().has(kTransitColumn)) transit_ = world.schema().find<std::uint16_t>(kTransitColumn);
+    if (world.schema().has(kHouseholdColumn)) household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
   }
 
   void run(Phase, World& world) override {
@@ -141,28 +156,35 @@ class Outflows : public Model {
       // A mobility shock holds back emigration abroad as it holds back arrivals.
       const double open = world.fields().at(move_factor_, c)[0];
       std::vector<std::uint32_t> internal, abroad;
-      choose(world, c, step, internal_per_year_[c] * dt * n, kInternalCount, kInternalWho, false, {}, internal);
-      choose(world, c, step, abroad_per_year_[c] * dt * n * open, kAbroadCount, kAbroadWho, true, internal, abroad);
+      const std::size_t internal_wanted =
+          choose(world, c, step, internal_per_year_[c] * dt * n, kInternalCount, kInternalWho, false, {}, internal);
+      const std::size_t abroad_wanted = choose(world, c, step, abroad_per_year_[c] * dt * n * open, kAbroadCount,
+                                               kAbroadWho, true, internal, abroad);
+      if (household_) with_families(world, c, internal_wanted, internal, abroad_wanted, abroad);
       std::sort(abroad.begin(), abroad.end());
       world.remove_agents(c, abroad, abroad_flow_);
       // The removal moved rows from the end into its holes: follow the
-      // internal leavers to where they are now.
-      const std::vector<std::uint32_t> moved = AgentTable::rows_after_swap_remove(size_before, abroad, internal);
+      // internal leavers to where they are now, in ascending order (as
+      // swap_remove needs: unsorted, it would keep a leaver moved into an
+      // earlier hole and remove another resident instead).
+      std::vector<std::uint32_t> moved = AgentTable::rows_after_swap_remove(size_before, abroad, internal);
+      std::sort(moved.begin(), moved.end());
       world.remove_agents(c, moved, internal_flow_);
     });
   }
 
  private:
-  // Rows of `c` that leave this step: Poisson(mean) candidates accepted by
-  // their weights, none twice and none in `taken`.
-  void choose(const World& world, std::size_t c, std::uint32_t step, double mean, Purpose count_purpose,
+  // Rows of `c` whose departure this step is proposed: Poisson(mean)
+  // candidates accepted by their weights, none twice and none in `taken`, in
+  // the order accepted. Returns the Poisson count (persons).
+  std::size_t choose(const World& world, std::size_t c, std::uint32_t step, double mean, Purpose count_purpose,
               Purpose who_purpose, bool abroad, const std::vector<std::uint32_t>& taken,
               std::vector<std::uint32_t>& out) const {
     const AgentTable& a = world.agents(c);
-    if (a.size() == 0 || !(mean > 0)) return;
+    if (a.size() == 0 || !(mean > 0)) return 0;
     auto counts = world.rng().city_stream(static_cast<std::uint32_t>(c), step, count_purpose);
     const auto wanted = static_cast<std::size_t>(poisson(counts, mean));
-    if (wanted == 0) return;
+    if (wanted == 0) return 0;
     const auto id = a.col(core::id);
     const auto age = a.col(core::age_months);
     const auto skill = a.col(core::skill);
@@ -194,6 +216,71 @@ class Outflows : public Model {
       chosen.push_back(r);
     }
     out = std::move(chosen);
+    return wanted;
+  }
+
+  // Whether row r may follow a family member out of the city.
+  bool may_follow(const World& world, const AgentTable& a, std::uint32_t r) const {
+    if (scheme_ && a.col(*scheme_)[r] != 0) return false;
+    if (transit_ && a.col(*transit_)[r] != kNotInTransit) return false;
+    return !world.created_this_step(a.col(core::id)[r]);
+  }
+
+  // The candidates' families (module comment): each list becomes the rows
+  // that leave, its candidates in order, each with its household where the
+  // family leaves together, until `wanted` persons. One pass over the city
+  // finds the members of the candidates' households (a bit per number,
+  // hashed, filters the rows before the exact test).
+  void with_families(const World& world, std::size_t c, std::size_t internal_wanted,
+                     std::vector<std::uint32_t>& internal, std::size_t abroad_wanted,
+                     std::vector<std::uint32_t>& abroad) {
+    const AgentTable& a = world.agents(c);
+    const auto household = a.col(*household_);
+    const auto age = a.col(core::age_months);
+    constexpr std::uint32_t kFilterBits = 1u << 16;
+    std::vector<std::uint64_t> filter(kFilterBits / 64, 0);
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;  // of the candidates' households
+    for (const auto* list : {&internal, &abroad})
+      for (const std::uint32_t r : *list)
+        if (household[r] != kNoHousehold) {
+          members.try_emplace(household[r]);
+          filter[(household[r] % kFilterBits) / 64] |= std::uint64_t{1} << (household[r] % 64);
+        }
+    if (members.empty()) return;
+    const auto n = static_cast<std::uint32_t>(a.size());
+    for (std::uint32_t r = 0; r < n; ++r) {
+      const std::uint32_t h = household[r];
+      if (!((filter[(h % kFilterBits) / 64] >> (h % 64)) & 1u)) continue;
+      const auto it = members.find(h);
+      if (it != members.end()) it->second.push_back(r);
+    }
+    const auto child = [&](std::uint32_t r) { return age[r] < kBandUpperMonths[0]; };
+    std::unordered_set<std::uint32_t> leaving;
+    const auto expand = [&](std::vector<std::uint32_t>& list, std::size_t wanted, std::int64_t& excess) {
+      std::vector<std::uint32_t> rows;
+      const auto target = static_cast<std::size_t>(std::max<std::int64_t>(0, static_cast<std::int64_t>(wanted) - excess));
+      for (const std::uint32_t r : list) {
+        if (rows.size() >= target) break;
+        if (leaving.count(r) > 0) continue;  // already leaving with a family
+        const std::uint32_t h = household[r];
+        const std::vector<std::uint32_t>* family = h == kNoHousehold ? nullptr : &members.at(h);
+        const bool together =
+            family && (child(r) || std::any_of(family->begin(), family->end(), [&](std::uint32_t m) { return child(m); }));
+        if (!together) {
+          leaving.insert(r);
+          rows.push_back(r);
+          continue;
+        }
+        for (const std::uint32_t m : *family)
+          if ((m == r || may_follow(world, a, m)) && leaving.insert(m).second) rows.push_back(m);
+      }
+      // Never below 0: a step that fell short (too few candidates) is not made up later.
+      excess = std::max<std::int64_t>(0, excess + static_cast<std::int64_t>(rows.size()) -
+                                             static_cast<std::int64_t>(wanted));
+      list = std::move(rows);
+    };
+    expand(internal, internal_wanted, internal_excess_[c]);
+    expand(abroad, abroad_wanted, abroad_excess_[c]);
   }
 
   const Clock& clock_;
@@ -202,10 +289,14 @@ class Outflows : public Model {
   std::vector<double> internal_per_year_, abroad_per_year_;
   std::array<double, kBands * 3> abroad_weight_{};
   double max_internal_weight_ = 1, max_abroad_weight_ = 1;
+  // Persons that families took beyond the Poisson counts, carried to the
+  // next steps [city] (each city's own, so the cities run in parallel).
+  std::vector<std::int64_t> internal_excess_, abroad_excess_;
   FlowId internal_flow_ = 0, abroad_flow_ = 0;
   CityField move_factor_;  // lever
   std::optional<Column<std::uint8_t>> scheme_;
   std::optional<Column<std::uint16_t>> transit_;
+  std::optional<Column<std::uint32_t>> household_;
 };
 
 }  // namespace
@@ -225,8 +316,9 @@ ModelInfo outflows_model() {
       FlowDecl{"internal_out_migration", false,
                "Departures to the rest of the city's country (outside the simulated cities) during the step", true},
       FlowDecl{"emigration_to_rest_of_world", false,
-               "Residents born in the city's country leaving for countries outside the simulated cities during "
-               "the step (migrants' departures are returns and returns_to_rest_of_world)",
+               "Residents born in the city's country, and the families that leave with them, leaving for "
+               "countries outside the simulated cities during the step (migrants' departures are returns and "
+               "returns_to_rest_of_world)",
                true},
   };
   info.state.reads = {
@@ -235,6 +327,7 @@ ModelInfo outflows_model() {
       optional(reads_column(kSchemeColumn, Phase::boundary, ReadTiming::last_step),
                "no circular scheme participants to leave alone"),
       optional(reads_column(kTransitColumn, Phase::boundary, ReadTiming::last_step), "nobody waits in transit"),
+      optional(reads_column(kHouseholdColumn, Phase::boundary), "everyone leaves alone, children too"),
   };
   reads_lever(info.state, international_move_lever(), Phase::boundary);
   info.make = [](ModelSetup& setup) { return std::make_unique<Outflows>(setup); };
