@@ -56,7 +56,17 @@ inline const std::string kPathwayDestinationColumn = "pathway_destination";
 // home has been handled by the return-support model.
 inline const std::string kSupportedReturnColumn = "supported_return";
 
-enum class Tenure : std::uint8_t { unhoused = 0, formal_private = 1, social = 2, informal = 3, homeless = 4 };
+// provided: housing an employer or a circular scheme provides to its
+// participants, outside the city's housing market (its capacity and rents).
+enum class Tenure : std::uint8_t {
+  unhoused = 0,
+  formal_private = 1,
+  social = 2,
+  informal = 3,
+  homeless = 4,
+  provided = 5
+};
+inline constexpr std::size_t kTenureCodes = 6;
 
 // ---- per-city fields ------------------------------------------------------
 // labour: jobs (filled or vacant, in agents) and their wage by sector and
@@ -75,6 +85,9 @@ inline const std::string kRentField = "rent_eur_per_person_month";
 inline const std::string kBenefitField = "unemployment_benefit_eur_per_month";
 inline const std::string kPensionField = "pension_eur_per_month";
 inline const std::string kLivingCostField = "living_cost_eur_per_month";
+// circular schemes: what a participant pays for the housing a scheme
+// provides in this city, per month [1] (0 where no scheme provides any).
+inline const std::string kProvidedHousingCostField = "provided_housing_cost_eur_per_month";
 // budget: an asylum seeker's monthly reception allowance [1], and the
 // contribution period before unemployment benefit, in steps [1].
 inline const std::string kAsylumAllowanceField = "asylum_allowance_eur_per_month";

@@ -217,6 +217,8 @@ class HouseholdBudget : public Model {
       tenure_ = world.schema().find<std::uint8_t>(kTenureColumn);
       rent_ = world.field_schema().find(kRentField);
     }
+    if (world.field_schema().has(kProvidedHousingCostField))
+      provided_cost_ = world.field_schema().find(kProvidedHousingCostField);
   }
 
   Incomes incomes(const World& world, std::size_t c, const AgentTable& a) const {
@@ -225,6 +227,8 @@ class HouseholdBudget : public Model {
       in.tenure = a.col(*tenure_);
       const auto rent = world.fields().at(*rent_, c);
       for (std::size_t t = 1; t <= 3; ++t) in.rent_by_tenure[t] = static_cast<float>(rent[t - 1]);
+      if (provided_cost_)
+        in.rent_by_tenure[code(Tenure::provided)] = static_cast<float>(world.fields().at(*provided_cost_, c)[0]);
     }
     return in;
   }
@@ -243,7 +247,7 @@ class HouseholdBudget : public Model {
   std::optional<Column<std::uint8_t>> tenure_;
   std::optional<Column<std::uint32_t>> household_;
   std::optional<HouseholdNumbers> numbers_;
-  std::optional<CityField> rent_, remitted_, household_count_;
+  std::optional<CityField> rent_, remitted_, household_count_, provided_cost_;
 };
 
 }  // namespace
@@ -288,6 +292,8 @@ ModelInfo household_budget() {
   for (auto& read : std::vector<StateRead>{
            optional(reads_column(kTenureColumn, Phase::income), no_rent),
            optional(reads_field(kRentField, Phase::income), no_rent),
+           optional(reads_field(kProvidedHousingCostField, Phase::income),
+                    "no scheme provides housing: nobody pays for it"),
            // Saved from the remittances received last step (the remittances model
            // writes it later in the income phase).
            optional(reads_field(kRemittanceSavingsField, Phase::income, ReadTiming::last_step),

@@ -10,6 +10,7 @@
 // depend on the number of threads.
 #include "household_pooling.hpp"
 #include "avx2.hpp"
+#include "shared_state.hpp"
 
 #include <algorithm>
 #include <array>
@@ -253,9 +254,10 @@ __attribute__((target("avx2"))) std::uint32_t add_avx2(const Add& terms, Pool* p
   const Add a = terms;  // in registers, as in apply_avx2
   const __m256i adult_below = _mm256_set1_epi32(a.adult_months - 1);
   const __m256 one = _mm256_set1_ps(1.0f), child = _mm256_set1_ps(kChildCode);
-  // The five rents in one vector, looked up by a permutation (tenure codes are below 8).
+  // The rents by tenure in one vector, looked up by a permutation (tenure codes are below 8).
+  static_assert(kTenureCodes <= 8);
   alignas(32) float rents[8] = {};
-  std::copy(a.rent_by_tenure, a.rent_by_tenure + 5, rents);
+  std::copy(a.rent_by_tenure, a.rent_by_tenure + kTenureCodes, rents);
   const __m256 rent_table = _mm256_load_ps(rents);
   alignas(32) std::uint32_t slot[8];
   std::uint32_t r = begin;
@@ -340,7 +342,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   // Locals, so that the loop does not reload them after each store.
   const std::uint16_t* age = in.age.data();
   const std::uint8_t* tenure = in.tenure.empty() ? nullptr : in.tenure.data();
-  const std::array<float, 5> rent_by_tenure = in.rent_by_tenure;
+  const auto rent_by_tenure = in.rent_by_tenure;
   const int adult_months = step.adult_months;
   Pool* pool = pools.data();
   std::uint32_t first = 0;  // the row of income[0]

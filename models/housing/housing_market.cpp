@@ -170,7 +170,7 @@ class HousingMarket : public Model {
       shares_.push_back({data.social_housing_share, data.informal_housing_share, data.homeless_share,
                          data.housing_vacancy_rate});
     }
-    tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless");
+    tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided by a scheme");
     rent_field_ = setup.fields.add(kRentField, 3, "rent per person by tenure (private, social, informal)");
   }
 
@@ -305,7 +305,7 @@ class HousingMarket : public Model {
       const bool budgets = savings_.has_value();
       const auto savings = budgets ? a.col(*savings_) : std::span<float>{};
       thread_local RowSelection maybe;
-      std::array<std::int64_t, 5> by_tenure{};  // residents by tenure code
+      std::array<std::int64_t, kTenureCodes> by_tenure{};  // residents by tenure code
       if (housing_phase && budgets) {
         // The common case, in its own kernel (models/housing/housing_survey.cpp).
         // This month's incomes, worked out for the chunk (they are not stored).
@@ -322,7 +322,7 @@ class HousingMarket : public Model {
       } else if (housing_phase) {
         // Bitwise tests keep the common case (nothing to do) free of
         // unpredictable branches.
-        LaneCounter<5> residents;
+        LaneCounter<kTenureCodes> residents;
         maybe.select(ch, id, [&](std::uint32_t r) {
           const std::uint8_t t = tenure[r];
           residents.add(r, t);
@@ -487,7 +487,7 @@ ModelInfo housing_market() {
   });
   info.state.owns = {
       owns_column<std::uint8_t>(kTenureColumn, "code",
-                                "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless",
+                                "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided by a scheme",
                                 {Phase::housing, Phase::arrive}),
       owns_field(kRentField, "3 tenures (formal private, social, informal)", "EUR/month per person",
                  "rent per person by tenure", {Phase::housing}),
@@ -499,6 +499,9 @@ ModelInfo housing_market() {
       // the labour market has just filled (income_rule.hpp).
       optional(reads_column(kSavingsColumn, Phase::housing, ReadTiming::last_step), able_to_pay),
       optional(reads_column(kSavingsColumn, Phase::arrive), able_to_pay),
+      // Its own column, as others leave it earlier in the arrive phase (a
+      // scheme housing its arrivals): the newcomers it places are those still unhoused.
+      optional(reads_column(kTenureColumn, Phase::arrive), "only the market houses newcomers"),
   };
   for (auto& read : IncomeRule::reads(Phase::housing, able_to_pay)) info.state.reads.push_back(std::move(read));
   reads_lever(info.state, programme_dwellings_lever(), Phase::housing);

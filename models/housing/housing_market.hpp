@@ -48,7 +48,7 @@ struct TenureTests {
   float deposit;     // float_ceiling of the savings needed for formal housing
 };
 
-// Rows [begin, end): counts residents by tenure code into residents[0 .. 5)
+// Rows [begin, end): counts residents by tenure code into residents[0 .. kTenureCodes)
 // and lists, in row order with their ids, everyone who may need placing or
 // a draw this housing phase: the unhoused, the homeless, private tenants in
 // the labour force who can pay the rent neither from income nor from

@@ -46,8 +46,8 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, 
   std::uint32_t r = begin;
   for (; r + 32 <= end; r += 32) {
     const __m256i tenure = avx2::load(c.tenure + r);
-    std::uint32_t by_tenure[5];
-    for (int t = 0; t < 5; ++t) {
+    std::uint32_t by_tenure[kTenureCodes];
+    for (int t = 0; t < static_cast<int>(kTenureCodes); ++t) {
       by_tenure[t] = avx2::equal_bits(tenure, t);
       residents[t] += __builtin_popcount(by_tenure[t]);
     }

@@ -8,9 +8,15 @@
 // (becomes irregular) with the scheme's overstay probability, or returns
 // home, possibly with a skill gained. Returnees may re-enter if the scheme
 // allows it. Examples: Freetown-Milan fashion and textiles (seed 002, Box 3),
-// the MENTOR project for Tunisian youth in Milan.
+// the MENTOR project for Tunisian youth in Milan. A scheme may house its
+// participants (the employer or the scheme provides the accommodation, as
+// the EU Seasonal Workers Directive 2014/36/EU, art. 20, asks for evidence
+// of): they then live outside the destination's housing market, paying the
+// scheme's housing cost, until they return or overstay (an overstayer loses
+// it and looks for housing like anyone else).
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "declare.hpp"
 #include "levers.hpp"
@@ -41,6 +47,8 @@ struct SchemeTerms {
   bool renewal_requires_job;
   double skill_gain_probability, remittance_share;
   bool reentry_allowed;
+  bool housing_provided;
+  double housing_cost_eur_per_month;
 };
 
 const ParamBindings<SchemeTerms>& scheme_terms() {
@@ -103,6 +111,15 @@ const ParamBindings<SchemeTerms>& scheme_terms() {
                kAssumption + "temporary workers remit more than settled migrants (World Bank 2006; RSE evaluations)")),
       bind(&SchemeTerms::reentry_allowed,
            bool_param("reentry_allowed", true, "Whether returnees may take part again", kFromScenario)),
+      bind(&SchemeTerms::housing_provided,
+           bool_param("housing_provided", false,
+                      "Whether the employer or the scheme houses the participants (outside the housing market)",
+                      kFromScenario)),
+      bind(&SchemeTerms::housing_cost_eur_per_month,
+           real_param("housing_cost_eur_per_month", "EUR per month", 0.0, 0.0, 1.0e4,
+                      "What a participant pays for the housing provided, per month (with housing_provided; one "
+                      "cost per destination city)",
+                      kFromScenario)),
   };
   return table;
 }
@@ -125,6 +142,8 @@ struct Scheme {
   bool renewal_requires_job = true;
   double skill_gain = 0, remittance_share = 0;
   bool reentry = true;
+  bool housing_provided = false;
+  double housing_cost = 0;  // EUR per month
   // state
   int year = 0;
   std::int64_t admitted_this_year = 0;
@@ -161,6 +180,8 @@ class CircularSchemes : public Model {
       s.skill_gain = terms.skill_gain_probability;
       s.remittance_share = terms.remittance_share;
       s.reentry = terms.reentry_allowed;
+      s.housing_provided = terms.housing_provided;
+      s.housing_cost = terms.housing_cost_eur_per_month;
       schemes_.push_back(std::move(s));
     }
     if (schemes_.empty()) return;  // idle: no columns, no fields
@@ -171,6 +192,8 @@ class CircularSchemes : public Model {
     end_ = setup.schema.add<std::uint16_t>("scheme_end_step", "step a circular scheme participant's stay ends");
     renewals_ = setup.schema.add<std::uint8_t>("scheme_renewals", "renewals of the current circular scheme stay");
     alumni_ = setup.schema.add<std::uint32_t>("scheme_alumni", "bit k set: took part in circular scheme k");
+    housing_cost_field_ =
+        setup.fields.add(kProvidedHousingCostField, 1, "monthly cost of the housing schemes provide in the city");
   }
 
   void initialise(World& world) override {
@@ -182,6 +205,8 @@ class CircularSchemes : public Model {
       auto share = world.fields().at(share_field_, c);
       for (std::size_t k = 0; k < schemes_.size(); ++k) share[k + 1] = schemes_[k].remittance_share;
     }
+    for (const Scheme& s : schemes_)
+      if (s.housing_provided && s.destination) world.fields().at(housing_cost_field_, *s.destination)[0] = s.housing_cost;
   }
 
   void run(Phase phase, World& world) override {
@@ -195,6 +220,7 @@ class CircularSchemes : public Model {
       request(world, moves);
     } else {
       welcome_home(world);
+      house_arrivals(world);
     }
   }
 
@@ -275,6 +301,8 @@ class CircularSchemes : public Model {
         }
         const std::uint32_t bit = 1u << (scheme[r] - 1u);
         if (d.unit(1) < s.overstay) {
+          // Without the scheme, without its housing.
+          if (a.col(columns_.tenure)[r] == code(Tenure::provided)) a.col(columns_.tenure)[r] = code(Tenure::unhoused);
           legal[r] = code(LegalStatus::irregular);
           scheme[r] = 0;
           alumni[r] |= bit;
@@ -390,10 +418,24 @@ class CircularSchemes : public Model {
     }
   }
 
+  // Participants who arrived this step in a scheme that houses them move
+  // into its housing before the housing market places the unhoused.
+  void house_arrivals(World& world) const {
+    for (std::size_t k = 0; k < schemes_.size(); ++k) {
+      const Scheme& s = schemes_[k];
+      if (!s.housing_provided || !s.destination) continue;
+      AgentTable& a = world.agents(*s.destination);
+      const auto scheme = a.col(scheme_);
+      auto tenure = a.col(columns_.tenure);
+      for (std::size_t r = world.first_arrival(*s.destination); r < a.size(); ++r)
+        if (scheme[r] == k + 1) tenure[r] = code(Tenure::provided);
+    }
+  }
+
   const Geography& geography_;
   const Clock& clock_;
   std::vector<Scheme> schemes_;
-  CityField share_field_, remitted_field_, vacancies_{};
+  CityField share_field_, remitted_field_, vacancies_{}, housing_cost_field_{};
   CityField move_factor_;  // lever
   Column<std::uint8_t> scheme_{}, renewals_{};
   Column<std::uint16_t> end_{};
@@ -435,6 +477,21 @@ ModelInfo circular_schemes() {
                        diags.push_back(Diagnostic{e.field("destination").where,
                                                   "circular_schemes." + toml_key(e.name) + ".destination",
                                                   "is the origin city", ""});
+                   // One housing cost per destination city (a per-city field).
+                   std::map<std::string, std::pair<double, std::string>> cost_in;
+                   for (const auto& e : all) {
+                     const SchemeTerms t = scheme_terms().read(e);
+                     if (!t.housing_provided) continue;
+                     const auto [it, added] = cost_in.try_emplace(t.destination, t.housing_cost_eur_per_month, e.name);
+                     const Setting& cost = e.field("housing_cost_eur_per_month");
+                     if (!added && it->second.first != t.housing_cost_eur_per_month)
+                       diags.push_back(Diagnostic{cost.is_default ? e.where : cost.where,
+                                                  "circular_schemes." + toml_key(e.name) + ".housing_cost_eur_per_month",
+                                                  "differs from that of scheme " + it->second.second + ", which also "
+                                                  "houses its participants in " + t.destination +
+                                                  " (the model holds one housing cost per city)",
+                                                  ""});
+                   }
                  }};
   const std::string per_scheme = "schemes + 1 (index 0 unused)";
   info.state.owns = {
@@ -449,9 +506,14 @@ ModelInfo circular_schemes() {
                  {}),
       // Filled by the remittances model (income).
       owns_field(kSchemeRemittancesField, per_scheme, "EUR (agent units)",
-                 "remittances each scheme's participants living in the city sent this step", {})};
+                 "remittances each scheme's participants living in the city sent this step", {}),
+      // Set once, while initialising.
+      owns_field(kProvidedHousingCostField, "1", "EUR/month",
+                 "what a participant pays for the housing its scheme provides in the city (0: none provided)", {})};
   info.state.writes = {writes_field(kVacanciesField, {Phase::decide},
-                                    "each recruit takes one open job of the scheme's sector in the destination")};
+                                    "each recruit takes one open job of the scheme's sector in the destination"),
+                       writes_column(kTenureColumn, {Phase::arrive},
+                                     "participants of a scheme that houses them move into its housing on arrival")};
   info.state.reads = {
       reads_field(kVacanciesField, Phase::decide)};
   reads_lever(info.state, international_move_lever(), Phase::decide);

@@ -67,7 +67,7 @@ inline constexpr std::uint16_t kOpportunityFlag = 0x8000;  // kScheduledStep: de
 inline constexpr double kMaxIncomeGapRatio = 30.0;
 // The stay tables have a row for each Tenure (shared_state.hpp): rent is
 // paid in the three tenures with a rent, none unhoused or homeless.
-inline constexpr std::size_t kTenures = 5;
+inline constexpr std::size_t kTenures = kTenureCodes;
 
 // The migration.* parameters (declared in registration.cpp).
 struct Params {

@@ -146,14 +146,14 @@ TEST(HousingMarket, VectorisedSurveyEqualsPlain) {
     id[r] = 9 + 2ull * r;
     age[r] = static_cast<std::uint16_t>(gen() % 1200);
     employment[r] = static_cast<std::uint8_t>(gen() % 3);
-    tenure[r] = static_cast<std::uint8_t>(gen() % 5);
+    tenure[r] = static_cast<std::uint8_t>(gen() % models::kTenureCodes);  // provided housing too
     income[r] = gen() % 4 == 0 ? edges[gen() % 4] : std::uniform_real_distribution<float>(0.0f, 4000.0f)(gen);
     savings[r] = gen() % 4 == 0 ? edges[gen() % 4] : std::uniform_real_distribution<float>(0.0f, 2000.0f)(gen);
   }
   const models::TenureColumns columns{id.data(), age.data(), employment.data(), income.data(), savings.data(),
                                       tenure.data()};
   for (const std::uint32_t begin : {0u, 7u}) {
-    std::array<std::int64_t, 5> counts_plain{}, counts_fast{};
+    std::array<std::int64_t, models::kTenureCodes> counts_plain{}, counts_fast{};
     test::RowList rows_plain(n), rows_fast(n);
     rows_plain.count =
         models::survey_tenure_plain(columns, tests, begin, n, counts_plain.data(), rows_plain.rows.data(), rows_plain.ids.data());
@@ -170,6 +170,9 @@ TEST(HousingMarket, VectorisedSurveyEqualsPlain) {
     }
     EXPECT_GT(behind, 10u);
     EXPECT_GT(upgrading, 10u);
+    // Residents in provided housing are counted and never listed (the market does not house them).
+    EXPECT_GT(counts_plain[code(models::Tenure::provided)], 0);
+    for (const std::uint32_t r : rows_plain.listed()) EXPECT_NE(tenure[r], code(models::Tenure::provided));
   }
 }
 

@@ -196,5 +196,55 @@ TEST(CircularSchemes, ParticipantsRemittancesArePartOfTheirCitysRemittances) {
   EXPECT_GT(scheme_total, 0.0);
 }
 
+// A scheme that houses its participants: every participant in the
+// destination lives in the housing provided (not in the housing market) and
+// pays its cost; nobody else does; an overstayer leaves it.
+TEST(CircularSchemes, ProvidedHousingHousesEveryParticipantAndNobodyElse) {
+  const ScenarioSpec spec = test::load_text(
+      scheme_scenario("housing_provided = true\nhousing_cost_eur_per_month = 250\nstay_months = 6\n"
+                      "overstay_probability = 0.5\n"));
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const auto scheme = sim->world().schema().find<std::uint8_t>(models::kSchemeColumn);
+  const auto tenure = sim->world().schema().find<std::uint8_t>(models::kTenureColumn);
+  const auto cost = sim->world().field_schema().find(models::kProvidedHousingCostField);
+  const std::size_t milan = 2;
+  ASSERT_EQ(sim->world().geography().city(milan).name, "Milan");
+  EXPECT_EQ(sim->world().fields().at(cost, milan)[0], 250.0);
+  EXPECT_EQ(sim->world().fields().at(cost, 0)[0], 0.0);
+  // (Half the stays end in an overstay: those residents must have left the housing.)
+  std::size_t housed = 0;
+  for (int t = 1; t <= 18; ++t) {
+    sim->step();
+    for (std::size_t c = 0; c < sim->world().city_count(); ++c) {
+      const auto& a = sim->world().agents(c);
+      for (std::size_t r = 0; r < a.size(); ++r) {
+        const bool participant = a.col(scheme)[r] != 0 && a.col(scheme)[r] != models::kSchemeReturning;
+        const bool provided = a.col(tenure)[r] == code(models::Tenure::provided);
+        EXPECT_EQ(participant && c == milan, provided) << "step " << t << ", city " << c << ", row " << r;
+        housed += provided;
+      }
+    }
+  }
+  EXPECT_GT(housed, 100u);
+}
+
+TEST(CircularSchemes, TwoHousingCostsInOneCityAreRefused) {
+  const std::string second =
+      "housing_provided = true\nhousing_cost_eur_per_month = 250\n"
+      "[circular_schemes.other]\norigin = \"Dakar\"\ndestination = \"Milan\"\nsector = \"other_services\"\n"
+      "start = \"2025-01\"\nannual_quota = 100\nhousing_provided = true\nhousing_cost_eur_per_month = 300\n";
+  try {
+    test::load_text(scheme_scenario(second));
+    FAIL() << "two housing costs for Milan accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_NE(e.diagnostics()[0].format().find("circular_schemes.test.housing_cost_eur_per_month: differs from that of "
+                                                "scheme other"),
+              std::string::npos)
+        << e.diagnostics()[0].format();
+  }
+}
+
 }  // namespace
 }  // namespace mobsim
