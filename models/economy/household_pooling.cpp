@@ -372,19 +372,20 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     const float members = 1.0f + (kChildCode - 1.0f) * static_cast<float>(!adult);
     add_member(pool[k], income[r - first], rent, savings[r], members);
   };
-  // Incomes of rows [first, first + kIncomeBlock) into the buffer (and out, where asked for).
-  const auto incomes_from = [&](std::uint32_t from) {
+  // Incomes of rows [first, first + kIncomeBlock) into the buffer (and,
+  // in the first pass, out where asked for).
+  const auto incomes_from = [&](std::uint32_t from, bool first_pass) {
     first = from;
     const std::uint32_t to = std::min(n, from + kIncomeBlock);
     if (vectorised)
       adult_incomes(in, step.adult_months, income, from, to);
     else
       adult_incomes_plain(in, step.adult_months, income, from, to);
-    if (income_out) std::copy(income, income + (to - from), income_out + from);
+    if (income_out && first_pass) std::copy(income, income + (to - from), income_out + from);
     return to;
   };
   for (std::uint32_t from = 0; from < n;) {
-    const std::uint32_t to = incomes_from(from);
+    const std::uint32_t to = incomes_from(from, true);
     std::uint32_t r = from;
 #if defined(__x86_64__)
     if (use_avx2) {
@@ -413,7 +414,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
 
   const Apply apply{income, 0, in.age.data(), step.adult_months, received, pools.data()};
   for (std::uint32_t from = 0; from < n;) {
-    const std::uint32_t to = incomes_from(from);
+    const std::uint32_t to = incomes_from(from, false);
     Apply block = apply;
     block.first = from;
     for (std::uint32_t r = from; r < to;) {

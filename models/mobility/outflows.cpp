@@ -200,9 +200,7 @@ class Outflows : public Model {
     for (std::size_t tries = 0; chosen.size() < wanted && tries < limit; ++tries) {
       const auto r = static_cast<std::uint32_t>(std::min<double>(
           r123::u01<double>(proposals()) * static_cast<double>(a.size()), static_cast<double>(a.size() - 1)));
-      if (scheme_ && a.col(*scheme_)[r] != 0) continue;
-      if (transit_ && a.col(*transit_)[r] != kNotInTransit) continue;
-      if (world.created_this_step(id[r])) continue;
+      if (!may_leave(world, a, r)) continue;
       // Emigration abroad is the natives' (born in the city's country):
       // migrants leave through the migration model's returns.
       if (abroad && world.geography().foreign_born(origin[r], c)) continue;
@@ -219,8 +217,9 @@ class Outflows : public Model {
     return wanted;
   }
 
-  // Whether row r may follow a family member out of the city.
-  bool may_follow(const World& world, const AgentTable& a, std::uint32_t r) const {
+  // Whether row r may leave the city now, as a candidate or with a family
+  // member: not a scheme participant, not in transit, not created this step.
+  bool may_leave(const World& world, const AgentTable& a, std::uint32_t r) const {
     if (scheme_ && a.col(*scheme_)[r] != 0) return false;
     if (transit_ && a.col(*transit_)[r] != kNotInTransit) return false;
     return !world.created_this_step(a.col(core::id)[r]);
@@ -272,7 +271,7 @@ class Outflows : public Model {
           continue;
         }
         for (const std::uint32_t m : *family)
-          if ((m == r || may_follow(world, a, m)) && leaving.insert(m).second) rows.push_back(m);
+          if ((m == r || may_leave(world, a, m)) && leaving.insert(m).second) rows.push_back(m);
       }
       // Never below 0: a step that fell short (too few candidates) is not made up later.
       excess = std::max<std::int64_t>(0, excess + static_cast<std::int64_t>(rows.size()) -
