@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents.hpp"
@@ -83,6 +84,19 @@ class World {
   // the moves, so rows stay valid while the pass runs.
   void request_departures(const std::vector<Chunk>& chunks, const std::vector<std::vector<std::uint32_t>>& per_chunk,
                           FlowId flow);
+
+  // The moves and departures requested so far in this step for rows of
+  // `city` (in request order), for models that act on the movers of others:
+  // read them from one thread per city, as they are appended to.
+  std::span<const Move> requested_moves(std::size_t city) const { return cities_[city].pending_moves; }
+  std::span<const std::pair<std::uint32_t, FlowId>> requested_departures(std::size_t city) const {
+    return cities_[city].pending_departures;
+  }
+  // Records moves of rows of one city (from that city's task only).
+  void request_city_moves(std::size_t city, std::span<const Move> moves) {
+    auto& pending = cities_[city].pending_moves;
+    pending.insert(pending.end(), moves.begin(), moves.end());
+  }
 
   // Rows [first, size) of `city` arrived from other cities in this step.
   std::size_t first_arrival(std::size_t city) const { return cities_[city].first_arrival; }

@@ -37,7 +37,7 @@ origin = "Freetown"
 destination = "Milan"
 sector = "other_services"
 start = "2025-03"
-annual_quota = 4000
+annual_quota = 8000
 ''')
     return folder, base, scheme
 

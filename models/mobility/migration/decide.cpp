@@ -130,8 +130,12 @@ void BehaviouralMigration::decide_agent(ChunkDecisions& c, std::uint32_t r, std:
   // serves both it and consideration: the two are exclusive outcomes of the
   // same opportunity.
   const double incentive = return_incentive(c, agent);
+  // A national of the country of residence (naturalised, or a citizen's
+  // child come home with them) is no target saver: settled, whatever the stay.
+  const bool national_here = agent.nationality == geography_.city(c.city).country_index;
+  const std::uint16_t arrived = national_here ? 0 : c.arrival[r];
   const double p_return =
-      agent.migrant ? return_probability(c.world, c.city, c.arrival[r], c.employment[r] == code(Employment::unemployed),
+      agent.migrant ? return_probability(c.world, c.city, arrived, c.employment[r] == code(Employment::unemployed),
                                          static_cast<float>(c.savings[r] + incentive))
                     : 0.0;
   const double u = agent.draw.unit(1) * agent.opportunity;  // uniform on (0, opportunity)

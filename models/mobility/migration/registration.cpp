@@ -267,7 +267,7 @@ ModelInfo behavioural_migration() {
       reads_field("study_visa_grant_rate", decide),
       reads_field("asylum_decision_months", decide),
       reads_field(kWorkPermitStepsField, decide),
-      reads_column(kCitizenshipColumn, decide),
+      reads_column(kCitizenshipColumn, decide, ReadTiming::phase_start),
       // Recruited earlier in decide by the circular schemes.
       optional(reads_column(kSchemeColumn, decide), "no circular scheme participants: every agent decides")};
   // What legal pathways and return support set in the policy phase.

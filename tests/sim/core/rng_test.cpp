@@ -115,6 +115,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "budget.init",
     "circular.apply", "circular.expiry", "circular.select",
     "demography.death_birth", "demography.newborn",
+    "family_moves.reunification",
     "gravity.move",
     "hinterland.arrivals", "hinterland.newcomer",
     "households.formation", "households.initial", "households.newcomer",
@@ -133,7 +134,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 38u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 39u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
