@@ -20,11 +20,15 @@ const ParamBindings<Params>& bound_params() {
   static const ParamBindings<Params> table{
       bind(&Params::consider_hazard_per_year,
            real_param(
-               "migration.consider_hazard_per_year", "1/year", 0.06, 0.0, 10.0,
+               "migration.consider_hazard_per_year", "1/year", 0.03, 0.0, 10.0,
                "Base yearly hazard of considering a move (at the age peak, employed, no income gap, able to pay)",
                kAssumption +
                    "Gallup World Poll 2018: about 15% of adults would like to move abroad, and a minority of them "
-                   "prepares each year; calibrated so that the baseline moves well under 1% of residents a year")),
+                   "prepares each year; calibrated so that the baseline moves well under 1% of residents a year; halved "
+                   "from 0.06 when a mover's partner and children began to move with them across a border "
+                   "(population.family_moves, issue 12), which doubled the persons per decision: at 0.06 the "
+                   "native emigration of Freetown, Kanifing, Monrovia, Dakar and Accra came out about twice the "
+                   "national rates (docs/VALIDATION.md), at 0.03 within them")),
       bind(
           &Params::age_peak_years,
           real_param("migration.age_peak_years", "years", 24.0, 15.0, 60.0, "Age at which the hazard peaks",
