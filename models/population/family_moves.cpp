@@ -100,6 +100,7 @@ struct Sponsor {
   std::uint32_t row;  // in `city`
   std::uint16_t city;
   std::uint16_t age_months;
+  std::uint8_t sex;
   std::uint8_t legal;
 };
 
@@ -120,6 +121,7 @@ struct Principal {
   std::uint8_t channel;
   bool joins;                // true: joins a sponsor; false: goes with a mover
   std::uint16_t age_months;
+  std::uint8_t sex;          // the principal's own (a sponsor's row is in another city's table)
   std::uint8_t legal;
   std::uint16_t permit_end;
 };
@@ -229,6 +231,7 @@ class FamilyMoves : public Model {
     if (!(p > 0)) return out;
     const auto household = a.col(household_);
     const auto age = a.col(core::age_months);
+    const auto sex = a.col(core::sex);
     const auto legal = a.col(core::legal_status);
     const auto employment = a.col(core::employment);
     const auto arrival = a.col(relocation_.arrival);
@@ -254,7 +257,7 @@ class FamilyMoves : public Model {
         if (age[r] < adult_months_ || !free_to_move(a, r) || busy.count(r) > 0) continue;
         if (!lawful_sponsor(legal[r], employment[r] == code(Employment::employed), step - arrival[r])) continue;
         if (world.rng().agent(id[r], step, kReunificationDraw).unit(0) >= p) continue;
-        out.push_back(Sponsor{h, r, static_cast<std::uint16_t>(d), age[r], legal[r]});
+        out.push_back(Sponsor{h, r, static_cast<std::uint16_t>(d), age[r], sex[r], legal[r]});
       }
     }
     return out;
@@ -268,6 +271,7 @@ class FamilyMoves : public Model {
     const auto household = a.col(household_);
     const auto legal = a.col(core::legal_status);
     const auto age = a.col(core::age_months);
+    const auto sex = a.col(core::sex);
     auto permit_end = a.col(relocation_.permit_end);
     auto citizenship = a.col(citizenship_);
     const std::size_t here = geography_.city(c).country_index;
@@ -282,12 +286,13 @@ class FamilyMoves : public Model {
       const bool no_permit =
           nationality_of(a, m.row) == there || legal[m.row] == code(LegalStatus::free_mover);
       if (no_permit)
-        principals.push_back(Principal{h, m.row, m.destination, m.channel, false, age[m.row], legal[m.row],
-                                       permit_end[m.row]});
+        principals.push_back(Principal{h, m.row, m.destination, m.channel, false, age[m.row], sex[m.row],
+                                       legal[m.row], permit_end[m.row]});
     }
     for (const auto& [row, flow] : world.requested_departures(c)) busy.insert(row);
     for (const Sponsor& s : sponsors)
-      principals.push_back(Principal{s.household, s.row, s.city, channel_, true, s.age_months, s.legal, 0});
+      principals.push_back(
+          Principal{s.household, s.row, s.city, channel_, true, s.age_months, s.sex, s.legal, 0});
     if (principals.empty()) return;
 
     // One pass over the city finds the members of the principals'
@@ -360,16 +365,18 @@ class FamilyMoves : public Model {
     const auto age = a.col(core::age_months);
     const auto sex = a.col(core::sex);
     const auto same_generation = [&](int months) { return std::abs(months - static_cast<int>(p.age_months)) < gap_min_months_; };
-    const std::uint8_t principal_sex = sex[p.row];
+    // A mover is a member of the household here; a sponsor's row belongs to
+    // their own city's table and says nothing about the rows here.
+    const auto is_principal = [&](std::uint32_t m) { return !p.joins && m == p.row; };
     std::vector<std::uint32_t> family;
     std::optional<std::uint32_t> partner;
     for (const std::uint32_t m : members) {
-      if (m == p.row && !p.joins) continue;
+      if (is_principal(m)) continue;
       if (busy.count(m) > 0 || !free_to_move(a, m)) continue;
       if (age[m] >= adult_months_) {
         // The partner: of the other sex and the principal's generation, the
         // closest in age (siblings and cousins of the generation stay).
-        if (m == p.row || sex[m] == principal_sex || !same_generation(age[m])) continue;
+        if (sex[m] == p.sex || !same_generation(age[m])) continue;
         const auto gap = [&](std::uint32_t o) { return std::abs(static_cast<int>(age[o]) - static_cast<int>(p.age_months)); };
         if (!partner || gap(m) < gap(*partner)) partner = m;
         continue;

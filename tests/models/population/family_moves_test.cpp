@@ -19,6 +19,7 @@ struct Where {
   int age_months;
   std::uint8_t legal;
   bool employed;
+  std::uint8_t sex;
 };
 
 std::map<std::uint64_t, Where> residents(const World& world) {
@@ -28,7 +29,7 @@ std::map<std::uint64_t, Where> residents(const World& world) {
     const auto& a = world.agents(c);
     for (std::size_t r = 0; r < a.size(); ++r)
       out[a.col(core::id)[r]] = {c, a.col(household)[r], a.col(core::age_months)[r], a.col(core::legal_status)[r],
-                                 a.col(core::employment)[r] == code(Employment::employed)};
+                                 a.col(core::employment)[r] == code(Employment::employed), a.col(core::sex)[r]};
   }
   return out;
 }
@@ -90,7 +91,8 @@ TEST(FamilyMoves, FamiliesJoinOnlyLawfullyResidentSponsorsAndGetTheirStatus) {
   const Engine engine(spec, test::registry());
   auto sim = engine.make_simulation(0);
   const auto run = observe_moves(*sim, 24);
-  int joiners = 0;
+  const models::HouseholdNumbers numbers(sim->world().city_count());
+  int joiners = 0, adult_joiners = 0;
   for (const StepMoves& s : run) {
     // Household members who stay where they were: possible sponsors.
     std::map<std::pair<std::uint32_t, std::size_t>, std::vector<Where>> stayers;
@@ -121,10 +123,23 @@ TEST(FamilyMoves, FamiliesJoinOnlyLawfullyResidentSponsorsAndGetTheirStatus) {
       ++joiners;
       EXPECT_TRUE(lawful) << "agent " << id << " joined household " << to.household << " in city " << to.city
                           << " without a lawfully resident sponsor";
-      (void)from;
+      // An adult who joins is the sponsor's partner: of the other sex than
+      // some adult of the household already there.
+      // (Only one who leaves the city where their household was formed joins
+      // a sponsor, and a citizen there may be a national going home alone.)
+      if (from.age_months < 18 * 12 || numbers.city_of(to.household) != from.city ||
+          status == LegalStatus::citizen)
+        continue;
+      ++adult_joiners;
+      bool partner_there = false;
+      for (const Where& sponsor : it->second)
+        partner_there = partner_there || (sponsor.age_months >= 18 * 12 && sponsor.sex != from.sex);
+      EXPECT_TRUE(partner_there) << "adult " << id << " joined household " << to.household
+                                 << " where no adult of the other sex lives";
     }
   }
   EXPECT_GT(joiners, 20);
+  EXPECT_GT(adult_joiners, 0);
 }
 
 TEST(FamilyMoves, ReunificationFollowsItsRateAndMoversTakeTheirFamilies) {
