@@ -100,7 +100,7 @@ def test_behavioural_series_and_flows_by_channel(output):
     assert root.flows_by_channel.dims == ("replicate", "time", "channel", "origin", "destination")
     assert list(root.channel.values) == ["circular_scheme", "internal", "citizen", "free_movement",
                                          "family_reunification", "work_visa", "study_visa", "irregular", "return",
-                                         "legal_pathway"]
+                                         "legal_pathway", "household_reunification"]
     np.testing.assert_array_equal(root.flows_by_channel.sum("channel").values, root.flows.values)
     assert float(series.employed.sum()) > 0 and float(series.remittances_received.sum()) > 0
 
