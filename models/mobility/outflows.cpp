@@ -227,32 +227,19 @@ class Outflows : public Model {
 
   // The candidates' families (module comment): each list becomes the rows
   // that leave, its candidates in order, each with its household where the
-  // family leaves together, until `wanted` persons. One pass over the city
-  // finds the members of the candidates' households (a bit per number,
-  // hashed, filters the rows before the exact test).
+  // family leaves together, until `wanted` persons (the members found in one
+  // pass over the city, rows_of_households).
   void with_families(const World& world, std::size_t c, std::size_t internal_wanted,
                      std::vector<std::uint32_t>& internal, std::size_t abroad_wanted,
                      std::vector<std::uint32_t>& abroad) {
     const AgentTable& a = world.agents(c);
     const auto household = a.col(*household_);
     const auto age = a.col(core::age_months);
-    constexpr std::uint32_t kFilterBits = 1u << 16;
-    std::vector<std::uint64_t> filter(kFilterBits / 64, 0);
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;  // of the candidates' households
+    std::vector<std::uint32_t> households;  // of the candidates
     for (const auto* list : {&internal, &abroad})
-      for (const std::uint32_t r : *list)
-        if (household[r] != kNoHousehold) {
-          members.try_emplace(household[r]);
-          filter[(household[r] % kFilterBits) / 64] |= std::uint64_t{1} << (household[r] % 64);
-        }
+      for (const std::uint32_t r : *list) households.push_back(household[r]);
+    const auto members = rows_of_households(household, households);
     if (members.empty()) return;
-    const auto n = static_cast<std::uint32_t>(a.size());
-    for (std::uint32_t r = 0; r < n; ++r) {
-      const std::uint32_t h = household[r];
-      if (!((filter[(h % kFilterBits) / 64] >> (h % 64)) & 1u)) continue;
-      const auto it = members.find(h);
-      if (it != members.end()) it->second.push_back(r);
-    }
     const auto child = [&](std::uint32_t r) { return age[r] < kBandUpperMonths[0]; };
     std::unordered_set<std::uint32_t> leaving;
     const auto expand = [&](std::vector<std::uint32_t>& list, std::size_t wanted, std::int64_t& excess) {

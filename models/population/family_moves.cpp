@@ -295,22 +295,9 @@ class FamilyMoves : public Model {
           Principal{s.household, s.row, s.city, channel_, true, s.age_months, s.sex, s.legal, 0});
     if (principals.empty()) return;
 
-    // One pass over the city finds the members of the principals'
-    // households (a bit per number, hashed, filters the rows first).
-    constexpr std::uint32_t kFilterBits = 1u << 16;
-    std::vector<std::uint64_t> filter(kFilterBits / 64, 0);
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
-    for (const Principal& p : principals) {
-      members.try_emplace(p.household);
-      filter[(p.household % kFilterBits) / 64] |= std::uint64_t{1} << (p.household % 64);
-    }
-    const auto n = static_cast<std::uint32_t>(a.size());
-    for (std::uint32_t r = 0; r < n; ++r) {
-      const std::uint32_t h = household[r];
-      if (!((filter[(h % kFilterBits) / 64] >> (h % 64)) & 1u)) continue;
-      const auto it = members.find(h);
-      if (it != members.end()) it->second.push_back(r);
-    }
+    std::vector<std::uint32_t> households;
+    for (const Principal& p : principals) households.push_back(p.household);
+    const auto members = rows_of_households(household, households);
 
     std::vector<Move> moves;
     std::unordered_set<std::uint32_t> done;  // households whose family has gone
