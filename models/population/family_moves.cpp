@@ -46,8 +46,7 @@
 // already this step, scheme participants and migrants waiting in transit
 // stay where they are.
 //
-// Legal status: within the country everyone keeps their own; otherwise a
-// family member who is a national of the destination's country is a
+// Legal status: a family member who is a national of the destination's country is a
 // citizen there, those who move with a mover take the mover's status and
 // permit end (dependants' derived status; with a citizen coming home,
 // citizenship by descent or marriage, the general rule in the Dialogue
@@ -159,7 +158,11 @@ class FamilyMoves : public Model {
     // Sponsors whose draw came up, found in their own cities, then handed to
     // the cities where their households were formed, in city and row order.
     std::vector<std::vector<Sponsor>> drawn(n);
-    parallel_for_cities(world, [&](std::size_t d) { drawn[d] = find_sponsors(world, d, step); });
+    std::vector<std::unordered_set<std::uint32_t>> busy(n);  // rows already moving or leaving [city]
+    parallel_for_cities(world, [&](std::size_t d) {
+      busy[d] = busy_rows(world, d);
+      drawn[d] = find_sponsors(world, d, step, busy[d]);
+    });
     std::vector<std::vector<Sponsor>> sponsors_of(n);
     for (std::size_t d = 0; d < n; ++d)
       for (const Sponsor& s : drawn[d]) sponsors_of[numbers_.city_of(s.household)].push_back(s);
@@ -169,7 +172,7 @@ class FamilyMoves : public Model {
     std::vector<std::vector<std::uint32_t>> following(n);  // rows, ascending
     std::vector<std::vector<Joiner>> joining(n);
     parallel_for_cities(world, [&](std::size_t c) {
-      move_families(world, c, step, sponsors_of[c], following[c], joining[c]);
+      move_families(world, c, step, sponsors_of[c], busy[c], following[c], joining[c]);
     });
     parallel_for_cities(world, [&](std::size_t c) {
       std::vector<Move> moves;
@@ -222,7 +225,16 @@ class FamilyMoves : public Model {
     return !(transit_ && a.col(*transit_)[r] != kNotInTransit);
   }
 
-  std::vector<Sponsor> find_sponsors(const World& world, std::size_t d, std::uint32_t step) const {
+  // The rows of `city` that other models move or send away this step.
+  static std::unordered_set<std::uint32_t> busy_rows(const World& world, std::size_t city) {
+    std::unordered_set<std::uint32_t> busy;
+    for (const Move& m : world.requested_moves(city)) busy.insert(m.row);
+    for (const auto& [row, flow] : world.requested_departures(city)) busy.insert(row);
+    return busy;
+  }
+
+  std::vector<Sponsor> find_sponsors(const World& world, std::size_t d, std::uint32_t step,
+                                     const std::unordered_set<std::uint32_t>& busy) const {
     std::vector<Sponsor> out;
     const AgentTable& a = world.agents(d);
     const double open = world.fields().at(move_factor_, d)[0];
@@ -239,9 +251,6 @@ class FamilyMoves : public Model {
     // Residents whose household was formed elsewhere are few: blocks without
     // one are skipped by a test that vectorises.
     const std::uint32_t base = numbers_.base_of(d), limit = numbers_.max_serial();
-    std::unordered_set<std::uint32_t> busy;
-    for (const Move& m : world.requested_moves(d)) busy.insert(m.row);
-    for (const auto& [row, flow] : world.requested_departures(d)) busy.insert(row);
     constexpr std::uint32_t kBlock = 64;
     const auto n = static_cast<std::uint32_t>(a.size());
     for (std::uint32_t begin = 0; begin < n; begin += kBlock) {
@@ -264,9 +273,11 @@ class FamilyMoves : public Model {
   }
 
   // The movers' families go with them; the drawn sponsors' families are
-  // listed to join them (`joining`, with each move's sponsor).
+  // listed to join them (`joining`, with each move's sponsor). `busy`
+  // gains the family members who go.
   void move_families(World& world, std::size_t c, std::uint32_t step, const std::vector<Sponsor>& sponsors,
-                     std::vector<std::uint32_t>& following, std::vector<Joiner>& joining) const {
+                     std::unordered_set<std::uint32_t>& busy, std::vector<std::uint32_t>& following,
+                     std::vector<Joiner>& joining) const {
     AgentTable& a = world.agents(c);
     const auto household = a.col(household_);
     const auto legal = a.col(core::legal_status);
@@ -276,9 +287,7 @@ class FamilyMoves : public Model {
     auto citizenship = a.col(citizenship_);
     const std::size_t here = geography_.city(c).country_index;
     std::vector<Principal> principals;
-    std::unordered_set<std::uint32_t> busy;
     for (const Move& m : world.requested_moves(c)) {
-      busy.insert(m.row);
       const std::uint32_t h = household[m.row];
       if (h == kNoHousehold) continue;
       const std::size_t there = geography_.city(m.destination).country_index;
@@ -289,7 +298,6 @@ class FamilyMoves : public Model {
         principals.push_back(Principal{h, m.row, m.destination, m.channel, false, age[m.row], sex[m.row],
                                        legal[m.row], permit_end[m.row]});
     }
-    for (const auto& [row, flow] : world.requested_departures(c)) busy.insert(row);
     for (const Sponsor& s : sponsors)
       principals.push_back(
           Principal{s.household, s.row, s.city, channel_, true, s.age_months, s.sex, s.legal, 0});
@@ -304,29 +312,28 @@ class FamilyMoves : public Model {
     for (const Principal& p : principals) {
       if (!done.insert(p.household).second) continue;
       std::vector<std::uint32_t> family = family_of(a, p, members.at(p.household), busy);
+      // Every principal crosses a border (within a country nobody follows or joins).
       const std::size_t there = geography_.city(p.destination).country_index;
       for (const std::uint32_t r : family) {
         busy.insert(r);
-        std::uint8_t status = legal[r];
-        std::uint16_t end = permit_end[r];
-        if (there != here) {
-          if (nationality_of(a, r) == there) {
-            status = code(LegalStatus::citizen);
-            end = 0;
-          } else if (!p.joins) {
-            status = p.legal;
-            end = p.permit_end;
-            // A citizen's child or partner coming home with them is a national
-            // there (citizenship by descent or by marriage, assumption), and
-            // no longer a migrant who calls the city of birth home.
-            if (p.legal == code(LegalStatus::citizen)) citizenship[r] = static_cast<std::uint8_t>(there + 1);
-          } else if (p.legal == code(LegalStatus::free_mover) || p.legal == code(LegalStatus::refugee)) {
-            status = p.legal;
-            end = 0;
-          } else {
-            status = code(LegalStatus::temporary_permit);
-            end = static_cast<std::uint16_t>(step + static_cast<int>(world.fields().at(permit_steps_, p.destination)[0]));
-          }
+        std::uint8_t status;
+        std::uint16_t end;
+        if (nationality_of(a, r) == there) {
+          status = code(LegalStatus::citizen);
+          end = 0;
+        } else if (!p.joins) {
+          status = p.legal;
+          end = p.permit_end;
+          // A citizen's child or partner coming home with them is a national
+          // there (citizenship by descent or by marriage, assumption), and
+          // no longer a migrant who calls the city of birth home.
+          if (p.legal == code(LegalStatus::citizen)) citizenship[r] = static_cast<std::uint8_t>(there + 1);
+        } else if (p.legal == code(LegalStatus::free_mover) || p.legal == code(LegalStatus::refugee)) {
+          status = p.legal;
+          end = 0;
+        } else {
+          status = code(LegalStatus::temporary_permit);
+          end = static_cast<std::uint16_t>(step + static_cast<int>(world.fields().at(permit_steps_, p.destination)[0]));
         }
         const Move move{r, p.destination, p.channel};
         if (p.joins) {
