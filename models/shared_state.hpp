@@ -56,8 +56,9 @@ inline const std::string kPathwayDestinationColumn = "pathway_destination";
 // home has been handled by the return-support model.
 inline const std::string kSupportedReturnColumn = "supported_return";
 
-// provided: housing an employer or a circular scheme provides to its
-// participants, outside the city's housing market (its capacity and rents).
+// provided: housing an employer or a policy provides (circular schemes to
+// their participants, legal pathways to the admitted for their first
+// months), outside the city's housing market (its capacity and rents).
 enum class Tenure : std::uint8_t {
   unhoused = 0,
   formal_private = 1,
@@ -85,8 +86,9 @@ inline const std::string kRentField = "rent_eur_per_person_month";
 inline const std::string kBenefitField = "unemployment_benefit_eur_per_month";
 inline const std::string kPensionField = "pension_eur_per_month";
 inline const std::string kLivingCostField = "living_cost_eur_per_month";
-// circular schemes: what a participant pays for the housing a scheme
-// provides in this city, per month [1] (0 where no scheme provides any).
+// housing: what a resident pays for housing an employer or a policy
+// (circular schemes, legal pathways) provides in this city, per month [1]
+// (0 where none provides any); set by those policies while initialising.
 inline const std::string kProvidedHousingCostField = "provided_housing_cost_eur_per_month";
 // budget: an asylum seeker's monthly reception allowance [1], and the
 // contribution period before unemployment benefit, in steps [1].

@@ -172,6 +172,8 @@ class HousingMarket : public Model {
     }
     tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided by a scheme");
     rent_field_ = setup.fields.add(kRentField, 3, "rent per person by tenure (private, social, informal)");
+    // The market leaves provided housing alone; the policies that provide it set its cost.
+    setup.fields.add(kProvidedHousingCostField, 1, "monthly cost of housing employers or policies provide in the city");
   }
 
   void initialise(World& world) override {
@@ -491,6 +493,10 @@ ModelInfo housing_market() {
                                 {Phase::housing, Phase::arrive}),
       owns_field(kRentField, "3 tenures (formal private, social, informal)", "EUR/month per person",
                  "rent per person by tenure", {Phase::housing}),
+      // 0 until a policy that provides housing in the city sets it, while
+      // initialising (circular schemes, legal pathways: one cost per city).
+      owns_field(kProvidedHousingCostField, "1", "EUR/month",
+                 "what a resident pays for housing an employer or a policy provides in the city (tenure 5)", {}),
   };
   const std::string able_to_pay = "everyone counts as able to pay (no evictions, deposits always met)";
   info.state.reads = {

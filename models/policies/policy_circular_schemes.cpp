@@ -16,11 +16,11 @@
 // it and looks for housing like anyone else).
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "declare.hpp"
 #include "levers.hpp"
 #include "policy.hpp"
+#include "provided_housing.hpp"
 #include "register_models.hpp"
 #include "relocation.hpp"
 #include "selection.hpp"
@@ -192,8 +192,6 @@ class CircularSchemes : public Model {
     end_ = setup.schema.add<std::uint16_t>("scheme_end_step", "step a circular scheme participant's stay ends");
     renewals_ = setup.schema.add<std::uint8_t>("scheme_renewals", "renewals of the current circular scheme stay");
     alumni_ = setup.schema.add<std::uint32_t>("scheme_alumni", "bit k set: took part in circular scheme k");
-    housing_cost_field_ =
-        setup.fields.add(kProvidedHousingCostField, 1, "monthly cost of the housing schemes provide in the city");
   }
 
   void initialise(World& world) override {
@@ -201,6 +199,7 @@ class CircularSchemes : public Model {
     columns_ = RelocationColumns::find(world);
     vacancies_ = world.field_schema().find(kVacanciesField);
     move_factor_ = world.field_schema().find(international_move_lever().name);
+    housing_cost_field_ = world.field_schema().find(kProvidedHousingCostField);
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       auto share = world.fields().at(share_field_, c);
       for (std::size_t k = 0; k < schemes_.size(); ++k) share[k + 1] = schemes_[k].remittance_share;
@@ -477,22 +476,8 @@ ModelInfo circular_schemes() {
                        diags.push_back(Diagnostic{e.field("destination").where,
                                                   "circular_schemes." + toml_key(e.name) + ".destination",
                                                   "is the origin city", ""});
-                   // One housing cost per destination city (a per-city field).
-                   std::map<std::string, std::pair<double, std::string>> cost_in;
-                   for (const auto& e : all) {
-                     const SchemeTerms t = scheme_terms().read(e);
-                     if (!t.housing_provided) continue;
-                     const auto [it, added] = cost_in.try_emplace(t.destination, t.housing_cost_eur_per_month, e.name);
-                     const Setting& cost = e.field("housing_cost_eur_per_month");
-                     if (!added && it->second.first != t.housing_cost_eur_per_month)
-                       diags.push_back(Diagnostic{cost.is_default ? e.where : cost.where,
-                                                  "circular_schemes." + toml_key(e.name) + ".housing_cost_eur_per_month",
-                                                  "differs from that of scheme " + it->second.second + ", which also "
-                                                  "houses its participants in " + t.destination +
-                                                  " (the model holds one housing cost per city)",
-                                                  ""});
-                   }
-                 }};
+                 },
+                 one_provided_housing_cost_per_city("circular_schemes")};
   const std::string per_scheme = "schemes + 1 (index 0 unused)";
   info.state.owns = {
       owns_column<std::uint8_t>(kSchemeColumn, "code",
@@ -506,12 +491,12 @@ ModelInfo circular_schemes() {
                  {}),
       // Filled by the remittances model (income).
       owns_field(kSchemeRemittancesField, per_scheme, "EUR (agent units)",
-                 "remittances each scheme's participants living in the city sent this step", {}),
-      // Set once, while initialising.
-      owns_field(kProvidedHousingCostField, "1", "EUR/month",
-                 "what a participant pays for the housing its scheme provides in the city (0: none provided)", {})};
+                 "remittances each scheme's participants living in the city sent this step", {})};
   info.state.writes = {writes_field(kVacanciesField, {Phase::decide},
                                     "each recruit takes one open job of the scheme's sector in the destination"),
+                       // Set once, while initialising (one cost per city, checked).
+                       writes_field(kProvidedHousingCostField, {},
+                                    "what a participant pays for the housing its scheme provides in the destination"),
                        writes_column(kTenureColumn, {Phase::arrive},
                                      "participants of a scheme that houses them move into its housing on arrival")};
   info.state.reads = {

@@ -5,13 +5,19 @@
 // it apply, and at the end of the decision phase the applicants of the step
 // are ranked by a keyed random order and admitted up to the places left. The
 // quota is exact: never exceeded in any calendar year. Places are released
-// evenly over the year (by month m, at most m/12 of the quota).
+// evenly over the year (by month m, at most m/12 of the quota). A pathway
+// may come with housing for the admitted's first months (employers who
+// recruit abroad guarantee accommodation: Italy's contratto di soggiorno,
+// D.lgs. 286/1998 art. 5-bis; Spain's GECCO orders state the housing
+// seasonal workers must be given): they then live outside the housing
+// market, paying the housing's cost, until it ends or they move on.
 #include <algorithm>
 #include <cmath>
 
 #include "declare.hpp"
 #include "levers.hpp"
 #include "policy.hpp"
+#include "provided_housing.hpp"
 #include "register_models.hpp"
 #include "relocation.hpp"
 #include "selection.hpp"
@@ -31,7 +37,13 @@ struct PathwayTerms {
   std::string min_skill;
   double permit_years;
   double cost_eur;
+  double housing_provided_months;
+  double housing_cost_eur_per_month;
 };
+
+// 1 + the pathway whose provided housing an agent lives in (or moves into
+// this step); 0 none.
+const std::string kHousingColumn = "pathway_housing";
 
 const ParamBindings<PathwayTerms>& pathway_terms() {
   static const ParamBindings<PathwayTerms> table{
@@ -51,6 +63,16 @@ const ParamBindings<PathwayTerms>& pathway_terms() {
       bind(&PathwayTerms::cost_eur,
            real_param("cost_eur", "EUR", 300.0, 0.0, 1.0e5, "Fees and travel an admitted applicant pays",
                       "assumption: visa fees and a flight")),
+      bind(&PathwayTerms::housing_provided_months,
+           real_param("housing_provided_months", "months", 0.0, 0.0, 240.0,
+                      "Months the employer houses an admitted applicant after arrival, outside the housing market "
+                      "(0: none; they look for housing like any newcomer)",
+                      kFromScenario)),
+      bind(&PathwayTerms::housing_cost_eur_per_month,
+           real_param("housing_cost_eur_per_month", "EUR per month", 0.0, 0.0, 1.0e4,
+                      "What an admitted applicant pays for the housing provided, per month (with "
+                      "housing_provided_months; one cost per destination city, shared with circular schemes)",
+                      kFromScenario)),
   };
   return table;
 }
@@ -62,6 +84,8 @@ struct Pathway {
   int min_skill;
   int permit_steps;
   double cost_eur;
+  int housing_steps = 0;  // 0: no housing provided
+  double housing_cost = 0;  // EUR per month
   int year = 0;
   std::int64_t admitted_this_year = 0;
   double applicants = 0, admitted = 0;  // agents, this step
@@ -82,22 +106,33 @@ class LegalPathways : public Model {
       p.min_skill = terms.min_skill == "high" ? 2 : terms.min_skill == "medium" ? 1 : 0;
       p.permit_steps = std::max(1, static_cast<int>(std::ceil(12.0 * terms.permit_years / clock_.step_months)));
       p.cost_eur = terms.cost_eur;
+      if (terms.housing_provided_months > 0)
+        p.housing_steps = std::max(1, static_cast<int>(std::ceil(terms.housing_provided_months / clock_.step_months)));
+      p.housing_cost = terms.housing_cost_eur_per_month;
       pathways_.push_back(std::move(p));
     }
     if (pathways_.empty()) return;  // idle: no columns, no field
     application_ = setup.schema.add<std::uint8_t>(kPathwayApplicationColumn, "1 + legal pathway applied to this step");
     destination_ = setup.schema.add<std::uint16_t>(kPathwayDestinationColumn, "city a pathway application is for");
+    housing_ = setup.schema.add<std::uint8_t>(kHousingColumn, "1 + legal pathway whose provided housing the agent has");
   }
 
   void initialise(World& world) override {
     field_ = world.field_schema().find(legal_pathway_lever().name);
-    if (!pathways_.empty()) columns_ = RelocationColumns::find(world);
+    if (pathways_.empty()) return;
+    columns_ = RelocationColumns::find(world);
+    const auto cost = world.field_schema().find(kProvidedHousingCostField);
+    for (const Pathway& p : pathways_)
+      for (std::size_t c = 0; c < world.city_count(); ++c)
+        if (p.housing_steps > 0 && p.destinations[c]) world.fields().at(cost, c)[0] = p.housing_cost;
+    housed_arrivals_.resize(world.city_count());
   }
 
   void run(Phase phase, World& world) override {
     if (pathways_.empty()) return;
     if (phase == Phase::policy) publish(world);
-    else admit(world);
+    else if (phase == Phase::decide) admit(world);
+    else house(world);
   }
 
   // applicants, admitted (persons during the step), places_left (this year)
@@ -181,19 +216,56 @@ class LegalPathways : public Model {
         a.col(core::legal_status)[app.row] = code(LegalStatus::work_permit);
         a.col(columns_.permit_end)[app.row] = static_cast<std::uint16_t>(step + pathway.permit_steps);
         leave_behind(a, app.row, step, columns_);
+        if (pathway.housing_steps > 0) {
+          a.col(housing_)[app.row] = static_cast<std::uint8_t>(p + 1);
+          housed_arrivals_[app.destination].push_back(a.col(core::id)[app.row]);
+        }
         moves[app.chunk].push_back(Move{app.row, app.destination, world.channel("legal_pathway")});
         pathway.admitted += 1;
         pathway.admitted_this_year += 1;
       }
     }
+    for (auto& ids : housed_arrivals_) std::sort(ids.begin(), ids.end());
     world.request_moves(chunks, moves);
+  }
+
+  // Arrive phase, before the housing market places the unhoused: the
+  // admitted of this step whose pathway houses them move in; those whose
+  // provided housing has run its months leave it (unhoused: the market
+  // places them now); anyone else arriving leaves a pathway's housing behind.
+  void house(World& world) {
+    const std::uint32_t step = world.step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      AgentTable& a = world.agents(c);
+      const auto id = a.col(core::id);
+      const auto arrival = a.col(columns_.arrival);
+      auto housing = a.col(housing_);
+      auto tenure = a.col(columns_.tenure);
+      const auto& admitted = housed_arrivals_[c];
+      const std::size_t first_arrival = world.first_arrival(c);
+      for (std::size_t r = 0; r < a.size(); ++r) {
+        if (housing[r] == 0) continue;
+        if (r >= first_arrival) {
+          if (std::binary_search(admitted.begin(), admitted.end(), id[r])) tenure[r] = code(Tenure::provided);
+          else housing[r] = 0;  // moved on by another channel: the housing stays behind
+          continue;
+        }
+        const Pathway& p = pathways_[housing[r] - 1u];
+        if (tenure[r] != code(Tenure::provided) || step >= arrival[r] + static_cast<std::uint32_t>(p.housing_steps)) {
+          if (tenure[r] == code(Tenure::provided)) tenure[r] = code(Tenure::unhoused);
+          housing[r] = 0;
+        }
+      }
+      housed_arrivals_[c].clear();
+    }
   }
 
   const Geography& geography_;
   const Clock& clock_;
   std::vector<Pathway> pathways_;
   CityField field_;
-  Column<std::uint8_t> application_{};
+  std::vector<std::vector<std::uint64_t>> housed_arrivals_;  // [city]: ids admitted this step with housing, sorted
+  Column<std::uint8_t> application_{}, housing_{};
   Column<std::uint16_t> destination_{};
   RelocationColumns columns_;
 };
@@ -207,7 +279,7 @@ ModelInfo legal_pathways() {
   info.name = "quotas";
   info.summary = "visa quotas per corridor or region pair with a skill filter, allocated fairly and exactly";
   info.is_default = true;
-  info.phases = {Phase::policy, Phase::decide};
+  info.phases = {Phase::policy, Phase::decide, Phase::arrive};
   info.channels = {"legal_pathway"};
   CollectionDecl pathways;
   pathways.name = "legal_pathways";
@@ -219,6 +291,7 @@ ModelInfo legal_pathways() {
   info.collections.push_back(std::move(pathways));
   info.checks = {window_check("legal_pathways"), quota_scale_check("legal_pathways", "annual_quota"), output_name_check("legal_pathways"), place_names_check("legal_pathways", "origins"),
                  place_names_check("legal_pathways", "destinations"),
+                 one_provided_housing_cost_per_city("legal_pathways"),
                  needs_slots_when_used("legal_pathways", {"legal_status", "budget", "labour", "housing"}),
                  [](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
                    // Only behavioural migration decisions apply to pathways.
@@ -237,13 +310,26 @@ ModelInfo legal_pathways() {
       owns_column<std::uint8_t>(kPathwayApplicationColumn, "code",
                                 "1 + legal pathway a migration decision applied to this step; 0 none",
                                 {Phase::decide}),
-      owns_column<std::uint16_t>(kPathwayDestinationColumn, "city", "city a pathway application is for", {})};
+      owns_column<std::uint16_t>(kPathwayDestinationColumn, "city", "city a pathway application is for", {}),
+      owns_column<std::uint8_t>(kHousingColumn, "code",
+                                "1 + legal pathway whose provided housing the agent lives in (or moves into this "
+                                "step); 0 none",
+                                {Phase::decide, Phase::arrive})};
   // Migration files this step's applications earlier in decide; the
   // admitted pay the admission fee out of their savings.
   declare_relocation(info.state, {Phase::decide});
   info.state.reads.push_back(reads_column(kPathwayApplicationColumn, Phase::decide));
   info.state.reads.push_back(reads_column(kPathwayDestinationColumn, Phase::decide));
   info.state.writes.push_back(writes_column(kSavingsColumn, {Phase::decide}, "the admitted pay the admission fee"));
+  // Provided housing: the admitted move in on arrival and out when its
+  // months have run, before the housing market places the unhoused (which
+  // reads tenure this step); a tenure as the phase began tells who lives in it.
+  info.state.writes.push_back(writes_column(kTenureColumn, {Phase::arrive},
+                                            "the admitted move into the housing provided, and out when it ends"));
+  info.state.writes.push_back(
+      writes_field(kProvidedHousingCostField, {}, "what the admitted pay for the housing provided in the destination"));
+  info.state.reads.push_back(reads_column(kTenureColumn, Phase::arrive, ReadTiming::phase_start));
+  info.state.reads.push_back(reads_column(kArrivalColumn, Phase::arrive));
   // Only pathways in use relocate anyone, and they need the legal status,
   // budget, labour and housing models (checked above).
   const std::string unused = "no legal pathways (they need the legal status, budget, labour and housing models)";

@@ -240,7 +240,7 @@ TEST(CircularSchemes, TwoHousingCostsInOneCityAreRefused) {
   } catch (const ScenarioError& e) {
     ASSERT_EQ(e.diagnostics().size(), 1u);
     EXPECT_NE(e.diagnostics()[0].format().find("circular_schemes.test.housing_cost_eur_per_month: differs from that of "
-                                                "scheme other"),
+                                                "circular_schemes.other, which also houses people in Milan"),
               std::string::npos)
         << e.diagnostics()[0].format();
   }

@@ -84,6 +84,71 @@ TEST(LegalPathways, AdmissionsAreTheSameForAnyThreadCount) {
   EXPECT_GT(admitted, 0.0);
 }
 
+// A pathway whose employers house the admitted: each entrant lives in the
+// housing provided from arrival for exactly housing_provided_months, then
+// leaves it for the housing market; nobody else lives in it.
+TEST(LegalPathways, ProvidedHousingLastsItsMonthsAndHousesOnlyTheAdmitted) {
+  // A seven-year permit marks the pathway's entrants (permit end = arrival + 84).
+  const ScenarioSpec spec = four_cities(
+      "[legal_pathways.housed]\norigins = [\"Freetown\", \"Dakar\"]\ndestinations = [\"Milan\"]\n"
+      "annual_quota = 2400\npermit_years = 7.0\nstart = \"2025-01\"\nhousing_provided_months = 5\n"
+      "housing_cost_eur_per_month = 250\n",
+      20, {"migration.consider_hazard_per_year=1.0"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto permit_end = world.schema().find<std::uint16_t>(models::kPermitEndColumn);
+  const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
+  const auto tenure = world.schema().find<std::uint8_t>(models::kTenureColumn);
+  const auto cost = world.field_schema().find(models::kProvidedHousingCostField);
+  const std::size_t milan = 2;
+  ASSERT_EQ(world.geography().city(milan).name, "Milan");
+  EXPECT_EQ(world.fields().at(cost, milan)[0], 250.0);
+  EXPECT_EQ(world.fields().at(cost, 3)[0], 0.0);
+  std::size_t housed = 0, moved_out = 0;
+  for (int t = 1; t <= 20; ++t) {
+    sim->step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const AgentTable& a = world.agents(c);
+      for (std::size_t r = 0; r < a.size(); ++r) {
+        const bool provided = a.col(tenure)[r] == code(models::Tenure::provided);
+        const bool entrant = c == milan && a.col(permit_end)[r] == a.col(arrival)[r] + 84 && a.col(arrival)[r] > 0;
+        const int months_since_arrival = t - a.col(arrival)[r];
+        // Entrants in their first five months, and nobody else.
+        EXPECT_EQ(provided, entrant && months_since_arrival < 5)
+            << "step " << t << ", city " << c << ", row " << r << ", arrived " << a.col(arrival)[r];
+        housed += provided;
+        moved_out += entrant && months_since_arrival >= 5 && a.col(tenure)[r] != code(models::Tenure::unhoused);
+      }
+    }
+  }
+  EXPECT_GT(housed, 50u);
+  EXPECT_GT(moved_out, 10u) << "no entrant was housed by the market after the provided housing ended";
+}
+
+TEST(LegalPathways, TwoCostsOfProvidedHousingInOneCityAreRefused) {
+  const std::string body =
+      "[circular_schemes.fashion]\norigin = \"Freetown\"\ndestination = \"Milan\"\nsector = \"other_services\"\n"
+      "start = \"2025-01\"\nannual_quota = 100\nhousing_provided = true\nhousing_cost_eur_per_month = 300\n"
+      "[legal_pathways.key_workers]\norigins = [\"Africa\"]\ndestinations = [\"Europe\"]\nannual_quota = 1000\n"
+      "start = \"2025-01\"\nhousing_provided_months = 6\nhousing_cost_eur_per_month = 250\n";
+  try {
+    four_cities(body);
+    FAIL() << "two costs of provided housing in Milan accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const std::string message = e.diagnostics()[0].format();
+    EXPECT_NE(message.find("legal_pathways.key_workers.housing_cost_eur_per_month: differs from that of "
+                           "circular_schemes.fashion, which also houses people in Milan"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find(":20:"), std::string::npos) << "not at the pathway's cost line: " << message;
+  }
+  // The same cost is accepted; without housing the pathway's cost is not compared.
+  EXPECT_NO_THROW(four_cities(body, 24, {"legal_pathways.key_workers.housing_cost_eur_per_month=300"}));
+  EXPECT_NO_THROW(four_cities(body, 24, {"legal_pathways.key_workers.housing_provided_months=0"}));
+}
+
 TEST(Regularisation, ConvertsExactlyTheStatedShareOfTheEligible) {
   const ScenarioSpec spec = four_cities(
       "[regularisations.milan]\ncity = \"Milan\"\ndate = \"2025-06\"\nmin_residence_years = 0.0\nshare = 0.4\n"

@@ -271,10 +271,11 @@ TEST(StateContract, IdleInstrumentsChangeNothing) {
 
 // Policy state exists only where a policy is given: the four CI cities have
 // no circular scheme, legal pathway or return programme, so their agents
-// carry none of those columns (12 bytes each); every_policy has them all.
+// carry none of those columns (13 bytes each); every_policy has them all.
 TEST(StateContract, AnIdlePolicySlotAddsNoColumn) {
   const std::vector<std::string> policy_columns{"circular_scheme", "scheme_end_step", "scheme_renewals", "scheme_alumni",
-                                                "pathway_application", "pathway_destination", "supported_return"};
+                                                "pathway_application", "pathway_destination", "pathway_housing",
+                                                "supported_return"};
   const ScenarioSpec idle = test::load(test::scenario_path("ci/four_cities.toml"));
   const ScenarioSpec busy = test::load(test::scenario_path("ci/every_policy.toml"));
   const Engine a(idle, test::registry()), b(busy, test::registry());
@@ -283,7 +284,7 @@ TEST(StateContract, AnIdlePolicySlotAddsNoColumn) {
     EXPECT_FALSE(sa->world().schema().has(name)) << name;
     EXPECT_TRUE(sb->world().schema().has(name)) << name;
   }
-  EXPECT_EQ(sb->world().schema().bytes_per_agent() - sa->world().schema().bytes_per_agent(), 12u);
+  EXPECT_EQ(sb->world().schema().bytes_per_agent() - sa->world().schema().bytes_per_agent(), 13u);
 }
 
 }  // namespace
