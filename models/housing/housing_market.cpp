@@ -5,7 +5,10 @@
 // Newcomers and the homeless are placed in the order private (if they can
 // pay the deposit), social (if legally resident, after a wait), informal,
 // sharing (overcrowding) or the street; informal residents who can afford it
-// move into free formal private housing.
+// move into free formal private housing. With households, a household
+// shares its dwelling: it starts in one kind of housing, and a member who
+// needs placing moves in with a housed member of their household in the
+// city, whatever the free capacity (crowding it where it is full).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,6 +16,7 @@
 
 #include "counting.hpp"
 #include "declare.hpp"
+#include "household_groups.hpp"
 #include "income_rule.hpp"
 #include "levers.hpp"
 #include "housing_market.hpp"
@@ -25,6 +29,7 @@ namespace {
 
 constexpr Purpose kInitDraw = purpose("housing.init");
 constexpr Purpose kPlaceDraw = purpose("housing.place");
+constexpr Purpose kInitHouseholdDraw = purpose("housing.init_household");
 
 constexpr std::size_t kPrivate = 0, kSocial = 1, kInformal = 2;  // capacity / rent indices
 constexpr int kAdultMonths = 18 * 12;
@@ -96,7 +101,8 @@ const ParamBindings<Params>& bound_params() {
           &Params::homeless_exit_per_month,
           share_param("housing.homeless_exit_per_month", 0.08,
                       "Monthly probability that a homeless resident looks for a home again (and is placed like a "
-                      "newcomer); the rest stay on the street this month",
+                      "newcomer; those in work who can pay a deposit look every month, those whose household has a "
+                      "home in the city move in); the rest stay on the street this month",
                       "assumption: spells of homelessness last from weeks to years, about a year on average (Culhane & "
                       "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)")),
       bind(&Params::informal_growth_per_year,
@@ -186,21 +192,26 @@ class HousingMarket : public Model {
       savings_ = world.schema().find<float>(kSavingsColumn);
       rule_.emplace(world);
     }
+    if (world.schema().has(kHouseholdColumn)) household_ = world.schema().find<std::uint32_t>(kHouseholdColumn);
     // Tenure drawn from the city's shares; capacities such that the formal
     // stock has its vacancy rate and informal settlements are full.
-    parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
-      AgentTable& a = world.agents(ch.city);
-      const auto id = a.col(core::id);
-      auto tenure = a.col(tenure_);
-      const auto& s = shares_[ch.city];
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
-        const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
-        tenure[r] = code(u < s.homeless                          ? Tenure::homeless
-                         : u < s.homeless + s.informal           ? Tenure::informal
-                         : u < s.homeless + s.informal + s.social ? Tenure::social
-                                                                  : Tenure::formal_private);
-      }
-    });
+    if (household_) {
+      initial_household_tenures(world);
+    } else {
+      parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
+        AgentTable& a = world.agents(ch.city);
+        const auto id = a.col(core::id);
+        auto tenure = a.col(tenure_);
+        const auto& s = shares_[ch.city];
+        for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+          const double u = world.rng().agent(id[r], 0, kInitDraw).unit(0);
+          tenure[r] = code(u < s.homeless                          ? Tenure::homeless
+                           : u < s.homeless + s.informal           ? Tenure::informal
+                           : u < s.homeless + s.informal + s.social ? Tenure::social
+                                                                    : Tenure::formal_private);
+        }
+      });
+    }
     const auto occupied = occupancy(world);
     for (std::size_t c = 0; c < world.city_count(); ++c) {
       CityHousing& h = cities_[c];
@@ -293,7 +304,6 @@ class HousingMarket : public Model {
                                             std::vector<std::vector<std::uint32_t>>& candidates) const {
     const std::uint32_t step = world.step();
     const double p_evict = 1.0 - std::pow(1.0 - p_.eviction_per_month, clock_.step_months);
-    const double p_search = 1.0 - std::pow(1.0 - p_.homeless_exit_per_month, clock_.step_months);
     const auto chunks = make_chunks(world);
     std::vector<std::array<double, 4>> per_chunk(chunks.size(), std::array<double, 4>{});
     std::vector<std::vector<std::uint32_t>> listed(chunks.size());
@@ -356,7 +366,11 @@ class HousingMarket : public Model {
           per_chunk[k][kPrivate] -= 1;
           listed_now = true;
         } else if (t == code(Tenure::homeless)) {
-          listed_now = draws.unit(3, i) < p_search;
+          // Every homeless resident is listed: one whose household has a
+          // home in the city moves in, one in work who can pay a deposit
+          // looks for a home, the others look only after their search draw
+          // (all three checked when placing).
+          listed_now = true;
         }
         if (listed_now) listed[k].push_back(r);
       }
@@ -376,6 +390,7 @@ class HousingMarket : public Model {
     const std::uint32_t step = world.step();
     const double p_social = 1.0 - std::pow(1.0 - p_.social_allocation_per_month, clock_.step_months);
     const double p_upgrade = 1.0 - std::pow(1.0 - p_.upgrade_per_month, clock_.step_months);
+    const double p_search = 1.0 - std::pow(1.0 - p_.homeless_exit_per_month, clock_.step_months);
     parallel_for_cities(world, [&](std::size_t c) {
       AgentTable& a = world.agents(c);
       const auto id = a.col(core::id);
@@ -398,7 +413,15 @@ class HousingMarket : public Model {
       for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = id[candidates[c][i]];
       thread_local DrawBatch draws;
       world.rng().agents(ids, step, kPlaceDraw, draws);
-      for (std::size_t i = 0; i < ids.size(); ++i) {
+      const Households homes = households_of(a, candidates[c]);
+      // Adults first, then children, each in row order: a child follows
+      // their household, placed (or not) before them.
+      thread_local std::vector<std::uint32_t> order;
+      order.clear();
+      for (int children = 0; children < 2; ++children)
+        for (std::uint32_t i = 0; i < ids.size(); ++i)
+          if ((age[candidates[c][i]] < kAdultMonths) == (children == 1)) order.push_back(i);
+      for (const std::uint32_t i : order) {
         const std::uint32_t r = candidates[c][i];
         const Draw d{{draws.words[0][i], draws.words[1][i], draws.words[2][i], 0}};
         const auto current = static_cast<Tenure>(tenure[r]);
@@ -410,16 +433,31 @@ class HousingMarket : public Model {
           }
           continue;
         }
+        const auto home = homes.housed_member_tenure(r, tenure);
+        const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent;
+        const bool in_work = a.col(core::employment)[r] == code(Employment::employed);
+        if (housing_phase && current == Tenure::homeless && !home && !(in_work && can_pay) &&
+            !(r123::u01<double>(draws.words[3][i]) < p_search))
+          continue;  // not looking this month
+        const bool child = age[r] < kAdultMonths;
+        if (child && !home && homes.adult_member_without_home(r, tenure, age)) {
+          // A child stays with their family, on the street if it is.
+          if (current == Tenure::homeless) continue;
+          tenure[r] = code(Tenure::homeless);
+          occ[3] += 1;
+          continue;
+        }
         if (current == Tenure::homeless) occ[3] -= 1;
         Tenure t;
-        if (age[r] < kAdultMonths) {
+        if (home) {
+          t = *home;  // moves in with their household
+        } else if (child) {
           const double u = d.unit(0) * std::max(1.0, housed);
           t = u < housed_before[kPrivate]                             ? Tenure::formal_private
               : u < housed_before[kPrivate] + housed_before[kSocial] ? Tenure::social
               : h.informal_possible                                  ? Tenure::informal
                                                                      : Tenure::formal_private;
         } else {
-          const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent;
           if (free(kPrivate) >= 1 && can_pay) {
             t = Tenure::formal_private;
           } else if (free(kSocial) >= 1 && d.unit(1) < p_social &&
@@ -435,6 +473,17 @@ class HousingMarket : public Model {
         }
         tenure[r] = code(t);
         occ[capacity_index(code(t))] += 1;
+      }
+      // Those left on the street whose household found a home later in the
+      // order move in with it (adults, then children).
+      for (const std::uint32_t i : order) {
+        const std::uint32_t r = candidates[c][i];
+        if (tenure[r] != code(Tenure::homeless)) continue;
+        if (const auto home = homes.housed_member_tenure(r, tenure)) {
+          tenure[r] = code(*home);
+          occ[3] -= 1;
+          occ[capacity_index(code(*home))] += 1;
+        }
       }
     });
   }
@@ -452,7 +501,102 @@ class HousingMarket : public Model {
   Params p_;
   std::vector<CityHousing> cities_;
   std::vector<Shares> shares_;
+  // With households each household starts in one kind of housing, drawn
+  // once for it (keyed by its number). The homeless are households without
+  // anyone in work (street and shelter counts find few in work, assumption),
+  // drawn among those with the probability that makes the city's share of
+  // homeless residents its data's; the others in informal, social or private
+  // housing by the city's shares of the rest.
+  void initial_household_tenures(World& world) {
+    const HouseholdNumbers numbers(world.city_count());
+    parallel_for_cities(world, [&](std::size_t c) {
+      AgentTable& a = world.agents(c);
+      const auto id = a.col(core::id);
+      const auto employment = a.col(core::employment);
+      const auto household = a.col(*household_);
+      auto tenure = a.col(tenure_);
+      const auto& s = shares_[c];
+      const auto n = static_cast<std::uint32_t>(a.size());
+      thread_local HouseholdGroups groups;
+      groups.reset(c, numbers);
+      std::vector<std::uint32_t> group(n);
+      std::vector<std::uint8_t> earning;
+      for (std::uint32_t r = 0; r < n; ++r) {
+        // A resident without a household number is a household of their own.
+        group[r] = household[r] == kNoHousehold ? HouseholdGroups::kNone : groups.index(household[r]);
+        if (group[r] == HouseholdGroups::kNone) continue;
+        if (group[r] >= earning.size()) earning.resize(group[r] + 1, 0);
+        earning[group[r]] |= static_cast<std::uint8_t>(employment[r] == code(Employment::employed));
+      }
+      const auto earns = [&](std::uint32_t r) {
+        return group[r] == HouseholdGroups::kNone ? employment[r] == code(Employment::employed)
+                                                  : earning[group[r]] != 0;
+      };
+      std::size_t without_earner = 0;
+      for (std::uint32_t r = 0; r < n; ++r) without_earner += !earns(r);
+      const double p_homeless =
+          without_earner > 0 ? std::min(1.0, s.homeless * n / static_cast<double>(without_earner)) : 0.0;
+      const double housed = std::max(1e-12, 1.0 - s.homeless);
+      for (std::uint32_t r = 0; r < n; ++r) {
+        const Draw d = household[r] == kNoHousehold ? world.rng().agent(id[r], 0, kInitDraw)
+                                                    : world.rng().agent(household[r], 0, kInitHouseholdDraw);
+        const double u = d.unit(1) * housed;
+        tenure[r] = code(!earns(r) && d.unit(0) < p_homeless ? Tenure::homeless
+                         : u < s.informal                     ? Tenure::informal
+                         : u < s.informal + s.social          ? Tenure::social
+                                                              : Tenure::formal_private);
+      }
+    });
+  }
+
+  // The members of the candidates' households in one city (one pass over
+  // its rows), to find a housed member a candidate can move in with.
+  struct Households {
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
+    std::span<const std::uint32_t> household;
+    // The tenure of the first member of r's household (in row order, other
+    // than r) in formal private, social or informal housing; none if no
+    // member is housed there (provided housing is for its holder alone).
+    std::optional<Tenure> housed_member_tenure(std::uint32_t r, std::span<const std::uint8_t> tenure) const {
+      if (members.empty() || household[r] == kNoHousehold) return std::nullopt;
+      const auto it = members.find(household[r]);
+      if (it == members.end()) return std::nullopt;
+      for (const std::uint32_t m : it->second) {
+        const auto t = static_cast<Tenure>(tenure[m]);
+        if (m != r && (t == Tenure::formal_private || t == Tenure::social || t == Tenure::informal)) return t;
+      }
+      return std::nullopt;
+    }
+    // Whether r's household has another adult member in the city who is
+    // homeless or not yet placed.
+    bool adult_member_without_home(std::uint32_t r, std::span<const std::uint8_t> tenure,
+                                   std::span<const std::uint16_t> age) const {
+      if (members.empty() || household[r] == kNoHousehold) return false;
+      const auto it = members.find(household[r]);
+      if (it == members.end()) return false;
+      for (const std::uint32_t m : it->second)
+        if (m != r && age[m] >= kAdultMonths &&
+            (tenure[m] == code(Tenure::homeless) || tenure[m] == code(Tenure::unhoused)))
+          return true;
+      return false;
+    }
+  };
+  Households households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows) const {
+    Households out;
+    if (!household_ || rows.empty()) return out;
+    out.household = a.col(*household_);
+    // Only those who need a home (not informal residents who may upgrade).
+    const auto tenure = a.col(tenure_);
+    std::vector<std::uint32_t> wanted;
+    for (const std::uint32_t r : rows)
+      if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless)) wanted.push_back(out.household[r]);
+    if (wanted.empty()) return out;
+    out.members = rows_of_households(out.household, wanted);
+    return out;
+  }
+
   Column<std::uint8_t> tenure_{};
+  std::optional<Column<std::uint32_t>> household_;
   std::optional<Column<float>> savings_;
   std::optional<IncomeRule> rule_;
   CityField rent_field_;
@@ -508,6 +652,10 @@ ModelInfo housing_market() {
       // Its own column, as others leave it earlier in the arrive phase (a
       // scheme housing its arrivals): the newcomers it places are those still unhoused.
       optional(reads_column(kTenureColumn, Phase::arrive), "only the market houses newcomers"),
+      // Households as formed in the demography phase (arrivals keep theirs).
+      optional(reads_column(kHouseholdColumn, Phase::housing), "everyone is placed alone"),
+      optional(reads_column(kHouseholdColumn, Phase::arrive), "everyone is placed alone"),
+      optional(reads_column(kHouseholdColumn, std::nullopt), "initial tenures are drawn per resident"),
   };
   for (auto& read : IncomeRule::reads(Phase::housing, able_to_pay)) info.state.reads.push_back(std::move(read));
   reads_lever(info.state, programme_dwellings_lever(), Phase::housing);

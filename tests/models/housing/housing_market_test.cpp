@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <map>
 #include <random>
 #include <set>
 #include <vector>
@@ -45,11 +46,16 @@ TEST(HousingMarket, LessHousingRaisesRentsAndLowersInflow) {
 }
 
 // Share of Paris's homeless residents at the start who are still homeless
-// in Paris after one monthly step, among those still there, and how many
-// were followed.
-std::pair<double, double> still_homeless_after_one_step(double exit_per_month) {
+// in Paris after one monthly step, among those still there and out of work
+// (those in work who can pay a deposit look every month), and how many were
+// followed; `left_in_work` counts those who left the street in work.
+std::pair<double, double> still_homeless_after_one_step(double exit_per_month, double* left_in_work = nullptr,
+                                                        double* left_out_of_work = nullptr) {
   const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"),
-                                       {"run.people_per_agent=20", "housing.eviction_per_month=0",
+                                       // Residents alone (no households): a searcher's household does
+                                       // not move in with her, so each resident leaves at the rate.
+                                       {"run.people_per_agent=10", "housing.eviction_per_month=0",
+                                        "models.households=none", "models.family_moves=none",
                                         "housing.homeless_exit_per_month=" + std::to_string(exit_per_month)});
   const Engine engine(spec, test::registry());
   auto sim = engine.make_simulation(0);
@@ -65,19 +71,30 @@ std::pair<double, double> still_homeless_after_one_step(double exit_per_month) {
   const auto& a = sim->world().agents(paris);
   for (std::size_t r = 0; r < a.size(); ++r) {
     if (!homeless_before.count(a.col(core::id)[r])) continue;
+    const bool homeless = a.col(tenure)[r] == code(models::Tenure::homeless);
+    if (a.col(core::employment)[r] == code(Employment::employed)) {
+      if (left_in_work) *left_in_work += !homeless;
+      continue;
+    }
+    if (left_out_of_work) *left_out_of_work += !homeless;
     followed += 1;
-    still += a.col(tenure)[r] == code(models::Tenure::homeless);
+    still += homeless;
   }
   return {still / followed, followed};
 }
 
 TEST(HousingMarket, TheHomelessLeaveTheStreetAtTheExitRate) {
-  // Paris has no informal settlements. A homeless resident looks for a home
-  // with the monthly exit probability p and, looking, stays on the street
-  // with some probability q (no free home she can pay, no social unit, not
-  // staying with others). So the share still homeless is 1 - p (1 - q).
-  const auto [never, n0] = still_homeless_after_one_step(0.0);
-  EXPECT_EQ(never, 1.0) << "nobody leaves the street without looking";
+  // Paris has no informal settlements. A homeless resident out of work looks
+  // for a home with the monthly exit probability p and, looking, stays on
+  // the street with some probability q (no free home she can pay, no social
+  // unit, not staying with others). So the share still homeless is
+  // 1 - p (1 - q). (One the labour market hires this month looks at once
+  // if she can pay a deposit.)
+  double left_in_work = 0, left_out_of_work = 0;
+  const auto [never, n0] = still_homeless_after_one_step(0.0, &left_in_work, &left_out_of_work);
+  EXPECT_EQ(never, 1.0) << "nobody out of work leaves the street without looking";
+  EXPECT_EQ(left_out_of_work, 0.0);
+  EXPECT_GT(left_in_work, 0.0) << "nobody hired this month looked for a home: the in-work rule went unchecked";
   const auto [always, n1] = still_homeless_after_one_step(1.0);
   EXPECT_LT(always, 0.5) << "everyone looks; most find a home or stay with others";
   const double p = 0.3;
@@ -108,6 +125,52 @@ TEST(HousingMarket, EveryoneEndsTheStepHousedOrHomelessAndCountsAreConsistent) {
     }
     EXPECT_EQ(frame.series.at(homeless_series).at(c), homeless * 500);
   }
+}
+
+// A household shares its dwelling: it starts in one kind of housing, and
+// nobody is left on the street while a member of their household has a
+// home in the city, except for an arrival of this step (placed after the
+// housing phase, in the arrive phase: the household meets at the next).
+TEST(HousingMarket, NobodyIsHomelessWhileTheirHouseholdHasAHome) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"), {"run.people_per_agent=100"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto tenure = world.schema().find<std::uint8_t>(models::kTenureColumn);
+  const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
+  const auto household = world.schema().find<std::uint32_t>("household");
+  const auto housed = [](std::uint8_t t) {
+    return t == code(models::Tenure::formal_private) || t == code(models::Tenure::social) ||
+           t == code(models::Tenure::informal);
+  };
+  // At the start: one tenure per household.
+  for (std::size_t c = 0; c < world.city_count(); ++c) {
+    const auto& a = world.agents(c);
+    std::map<std::uint32_t, std::uint8_t> first;
+    for (std::size_t r = 0; r < a.size(); ++r) {
+      const auto [it, added] = first.try_emplace(a.col(household)[r], a.col(tenure)[r]);
+      ASSERT_EQ(it->second, a.col(tenure)[r]) << "city " << c << ", household " << a.col(household)[r];
+    }
+  }
+  std::size_t homeless_checked = 0;
+  for (int t = 1; t <= 24; ++t) {
+    sim->step();
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const auto& a = world.agents(c);
+      std::map<std::uint32_t, std::vector<std::uint32_t>> members;
+      for (std::uint32_t r = 0; r < a.size(); ++r) members[a.col(household)[r]].push_back(r);
+      for (std::uint32_t r = 0; r < a.size(); ++r) {
+        if (a.col(tenure)[r] != code(models::Tenure::homeless)) continue;
+        ++homeless_checked;
+        for (const std::uint32_t m : members[a.col(household)[r]]) {
+          if (m == r || !housed(a.col(tenure)[m])) continue;
+          EXPECT_TRUE(a.col(arrival)[m] == t || a.col(arrival)[r] == t)
+              << "step " << t << ", city " << c << ": row " << r << " homeless, row " << m << " of the household housed";
+        }
+      }
+    }
+  }
+  EXPECT_GT(homeless_checked, 100u);
 }
 
 TEST(HousingMarket, FloatCeilingTestsEqualDoubleTests) {
