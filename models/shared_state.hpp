@@ -59,15 +59,18 @@ inline const std::string kSupportedReturnColumn = "supported_return";
 // provided: housing an employer or a policy provides (circular schemes to
 // their participants, legal pathways to the admitted for their first
 // months), outside the city's housing market (its capacity and rents).
+// reception: an asylum seeker's place in the reception system (and their
+// children's), in kind and free, outside the market, until the decision.
 enum class Tenure : std::uint8_t {
   unhoused = 0,
   formal_private = 1,
   social = 2,
   informal = 3,
   homeless = 4,
-  provided = 5
+  provided = 5,
+  reception = 6
 };
-inline constexpr std::size_t kTenureCodes = 6;
+inline constexpr std::size_t kTenureCodes = 7;
 
 // ---- per-city fields ------------------------------------------------------
 // labour: jobs (filled or vacant, in agents) and their wage by sector and

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "agents.hpp"
+#include "shared_state.hpp"
 
 namespace mobsim::models {
 
@@ -21,7 +22,7 @@ struct Incomes {
   // after this step have not yet completed it (arrival 0 always has).
   int contributed_by_arrival_step = 1 << 20;
   std::array<float, 64> wage_by_job{};    // [job code]: 0 for no job
-  std::array<float, 6> rent_by_tenure{};  // [tenure code]: 0 unhoused or homeless
+  std::array<float, kTenureCodes> rent_by_tenure{};  // [tenure code]: 0 unhoused, homeless or in reception
   float benefit = 0, pension = 0, fallback_wage = 0, asylum_allowance = 0;
   int pension_age_months = 0;
 

@@ -30,6 +30,8 @@ namespace {
 constexpr Purpose kInitDraw = purpose("housing.init");
 constexpr Purpose kPlaceDraw = purpose("housing.place");
 constexpr Purpose kInitHouseholdDraw = purpose("housing.init_household");
+// One draw per asylum seeker, whatever the step: whether the reception system houses them.
+constexpr Purpose kReceptionDraw = purpose("housing.reception");
 
 constexpr std::size_t kPrivate = 0, kSocial = 1, kInformal = 2;  // capacity / rent indices
 constexpr int kAdultMonths = 18 * 12;
@@ -113,6 +115,22 @@ const ParamBindings<Params>& bound_params() {
   return table;
 }
 
+// What the country data give the housing market (scenarios/data/countries.toml).
+struct CountryData {
+  double asylum_reception_share;
+};
+
+const ParamBindings<CountryData>& country_data() {
+  static const ParamBindings<CountryData> table{
+      bind(&CountryData::asylum_reception_share,
+           share_param("asylum_reception_share", std::nullopt,
+                       "Share of asylum seekers housed by the reception system (in kind, free) until their "
+                       "decision; the others find housing like any newcomer",
+                       kCountryData)),
+  };
+  return table;
+}
+
 // What the city data give the housing market (scenarios/data/cities.toml).
 struct CityData {
   double rent_eur_per_person_month;
@@ -156,6 +174,7 @@ struct CityHousing {
   // Occupancy of formal private housing at the start (1 - vacancy rate): the
   // data's rent is the rent of the market as observed, so the index is 1 there.
   double reference_occupancy = 1;
+  double reception_share = 0;  // of asylum seekers, housed by the reception system
 };
 
 class HousingMarket : public Model {
@@ -172,11 +191,12 @@ class HousingMarket : public Model {
       h.persons_per_dwelling = data.persons_per_dwelling;
       h.informal_possible = data.informal_housing_share > 0;
       h.reference_occupancy = 1.0 - data.housing_vacancy_rate;
+      h.reception_share = country_data().read(*spec.find_entry("countries", city.country)).asylum_reception_share;
       cities_.push_back(h);
       shares_.push_back({data.social_housing_share, data.informal_housing_share, data.homeless_share,
                          data.housing_vacancy_rate});
     }
-    tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided by a scheme");
+    tenure_ = setup.schema.add<std::uint8_t>(kTenureColumn, "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided (employer or scheme), 6 asylum reception");
     rent_field_ = setup.fields.add(kRentField, 3, "rent per person by tenure (private, social, informal)");
     // The market leaves provided housing alone; the policies that provide it set its cost.
     setup.fields.add(kProvidedHousingCostField, 1, "monthly cost of housing employers or policies provide in the city");
@@ -225,6 +245,7 @@ class HousingMarket : public Model {
   void run(Phase phase, World& world) override {
     const bool housing_phase = phase == Phase::housing;
     if (housing_phase) build(world);
+    if (housing_phase && world.step() == 1) receive_initial_asylum_seekers(world);
     std::vector<std::vector<std::uint32_t>> candidates;
     auto occupied = survey(world, housing_phase, candidates);
     place(world, housing_phase, candidates, occupied);
@@ -339,7 +360,7 @@ class HousingMarket : public Model {
           const std::uint8_t t = tenure[r];
           residents.add(r, t);
           return (t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) |
-                 ((t == code(Tenure::informal)) & (age[r] >= kAdultMonths));
+                 ((t == code(Tenure::informal)) & (age[r] >= kAdultMonths)) | (t == code(Tenure::reception));
         });
         for (std::size_t t = 0; t < by_tenure.size(); ++t) by_tenure[t] = residents[t];
       } else {
@@ -360,7 +381,7 @@ class HousingMarket : public Model {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::uint32_t r = rows[i];
         const std::uint8_t t = tenure[r];
-        bool listed_now = (t == code(Tenure::unhoused)) | (t == code(Tenure::informal));
+        bool listed_now = (t == code(Tenure::unhoused)) | (t == code(Tenure::informal)) | (t == code(Tenure::reception));
         if (t == code(Tenure::formal_private) && draws.unit(3, i) < p_evict) {
           tenure[r] = code(Tenure::unhoused);
           per_chunk[k][kPrivate] -= 1;
@@ -433,7 +454,17 @@ class HousingMarket : public Model {
           }
           continue;
         }
-        const auto home = homes.housed_member_tenure(r, tenure);
+        if (current == Tenure::reception) {
+          // Until the decision (and a child while an adult of the household is there).
+          if (legal[r] == code(LegalStatus::asylum_seeker)) continue;
+          const auto with = homes.housed_member_tenure(r, tenure, age);
+          if (with && *with == Tenure::reception) continue;
+          tenure[r] = code(Tenure::unhoused);  // leaves it, and is placed below
+        } else if (current == Tenure::unhoused && in_reception(world, a, c, r)) {
+          tenure[r] = code(Tenure::reception);  // a newcomer waiting for a decision
+          continue;
+        }
+        const auto home = homes.housed_member_tenure(r, tenure, age);
         const bool can_pay = !savings_ || a.col(*savings_)[r] >= p_.deposit_months * rent;
         const bool in_work = a.col(core::employment)[r] == code(Employment::employed);
         if (housing_phase && current == Tenure::homeless && !home && !(in_work && can_pay) &&
@@ -449,6 +480,10 @@ class HousingMarket : public Model {
         }
         if (current == Tenure::homeless) occ[3] -= 1;
         Tenure t;
+        if (home && *home == Tenure::reception) {
+          tenure[r] = code(Tenure::reception);  // a child with their parent in reception
+          continue;
+        }
         if (home) {
           t = *home;  // moves in with their household
         } else if (child) {
@@ -479,10 +514,10 @@ class HousingMarket : public Model {
       for (const std::uint32_t i : order) {
         const std::uint32_t r = candidates[c][i];
         if (tenure[r] != code(Tenure::homeless)) continue;
-        if (const auto home = homes.housed_member_tenure(r, tenure)) {
+        if (const auto home = homes.housed_member_tenure(r, tenure, age)) {
           tenure[r] = code(*home);
           occ[3] -= 1;
-          occ[capacity_index(code(*home))] += 1;
+          if (*home != Tenure::reception) occ[capacity_index(code(*home))] += 1;
         }
       }
     });
@@ -549,6 +584,37 @@ class HousingMarket : public Model {
     });
   }
 
+  // The asylum seekers present at the start, whose status the legal status
+  // model sets after the housing is drawn, move into the reception system
+  // (with their children) at the first step's housing phase.
+  void receive_initial_asylum_seekers(World& world) const {
+    parallel_for_cities(world, [&](std::size_t c) {
+      AgentTable& a = world.agents(c);
+      auto tenure = a.col(tenure_);
+      std::vector<std::uint32_t> received;
+      for (std::uint32_t r = 0; r < a.size(); ++r)
+        if (tenure[r] != code(Tenure::reception) && in_reception(world, a, c, r)) {
+          tenure[r] = code(Tenure::reception);
+          received.push_back(r);
+        }
+      if (!household_ || received.empty()) return;
+      const auto household = a.col(*household_);
+      std::vector<std::uint32_t> households;
+      for (const std::uint32_t r : received) households.push_back(household[r]);
+      const auto age = a.col(core::age_months);
+      for (const auto& [h, rows] : rows_of_households(household, households))
+        for (const std::uint32_t r : rows)
+          if (age[r] < kAdultMonths) tenure[r] = code(Tenure::reception);
+    });
+  }
+
+  // Whether row r is an asylum seeker whom the reception system of city c houses.
+  bool in_reception(const World& world, const AgentTable& a, std::size_t c, std::uint32_t r) const {
+    if (a.col(core::legal_status)[r] != code(LegalStatus::asylum_seeker)) return false;
+    const double share = cities_[c].reception_share;
+    return share > 0 && world.rng().agent(a.col(core::id)[r], 0, kReceptionDraw).unit(0) < share;
+  }
+
   // The members of the candidates' households in one city (one pass over
   // its rows), to find a housed member a candidate can move in with.
   struct Households {
@@ -557,13 +623,17 @@ class HousingMarket : public Model {
     // The tenure of the first member of r's household (in row order, other
     // than r) in formal private, social or informal housing; none if no
     // member is housed there (provided housing is for its holder alone).
-    std::optional<Tenure> housed_member_tenure(std::uint32_t r, std::span<const std::uint8_t> tenure) const {
+    // A child also joins an adult of the household in asylum reception.
+    std::optional<Tenure> housed_member_tenure(std::uint32_t r, std::span<const std::uint8_t> tenure,
+                                               std::span<const std::uint16_t> age) const {
       if (members.empty() || household[r] == kNoHousehold) return std::nullopt;
       const auto it = members.find(household[r]);
       if (it == members.end()) return std::nullopt;
+      const bool child = age[r] < kAdultMonths;
       for (const std::uint32_t m : it->second) {
         const auto t = static_cast<Tenure>(tenure[m]);
         if (m != r && (t == Tenure::formal_private || t == Tenure::social || t == Tenure::informal)) return t;
+        if (m != r && child && t == Tenure::reception && age[m] >= kAdultMonths) return t;
       }
       return std::nullopt;
     }
@@ -589,7 +659,9 @@ class HousingMarket : public Model {
     const auto tenure = a.col(tenure_);
     std::vector<std::uint32_t> wanted;
     for (const std::uint32_t r : rows)
-      if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless)) wanted.push_back(out.household[r]);
+      if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless) ||
+          tenure[r] == code(Tenure::reception))
+        wanted.push_back(out.household[r]);
     if (wanted.empty()) return out;
     out.members = rows_of_households(out.household, wanted);
     return out;
@@ -616,6 +688,7 @@ ModelInfo housing_market() {
   info.phases = {Phase::housing, Phase::arrive};
   info.params = bound_params().declarations();
   info.fields = with_collection("cities", city_data().declarations());
+  for (auto& field : with_collection("countries", country_data().declarations())) info.fields.push_back(std::move(field));
   info.series = {
       {"rent_index", "1", "Rent index of formal private housing (1 at target occupancy)", false, SeriesKind::rate, true},
       {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true, SeriesKind::stock},
@@ -633,7 +706,7 @@ ModelInfo housing_market() {
   });
   info.state.owns = {
       owns_column<std::uint8_t>(kTenureColumn, "code",
-                                "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided by a scheme",
+                                "0 unhoused, 1 formal private, 2 social, 3 informal, 4 homeless, 5 provided (employer or scheme), 6 asylum reception",
                                 {Phase::housing, Phase::arrive}),
       owns_field(kRentField, "3 tenures (formal private, social, informal)", "EUR/month per person",
                  "rent per person by tenure", {Phase::housing}),

@@ -52,7 +52,8 @@ struct TenureTests {
 // and lists, in row order with their ids, everyone who may need placing or
 // a draw this housing phase: the unhoused, the homeless, private tenants in
 // the labour force who can pay the rent neither from income nor from
-// savings, and informal adults who can afford formal housing. Returns how
+// savings, informal adults who can afford formal housing, and residents in
+// asylum reception (who leave it after their decision). Returns how
 // many were listed.
 std::size_t survey_tenure_plain(const TenureColumns& c, const TenureTests& tests, std::uint32_t begin,
                                 std::uint32_t end, std::int64_t* residents, std::uint32_t* rows, std::uint64_t* ids);

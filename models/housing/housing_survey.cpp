@@ -27,7 +27,8 @@ std::size_t survey_tenure_plain(const TenureColumns& c, const TenureTests& tests
     rows[m] = r;
     ids[m] = c.id[r];
     m += static_cast<std::size_t>((t == code(Tenure::unhoused)) | (t == code(Tenure::homeless)) | behind |
-                                  ((t == code(Tenure::informal)) & adult & affordable));
+                                  ((t == code(Tenure::informal)) & adult & affordable) |
+                                  (t == code(Tenure::reception)));
   }
   return m;
 }
@@ -68,7 +69,8 @@ __attribute__((target("avx2"))) std::size_t survey_avx2(const TenureColumns& c, 
     }
     const std::uint32_t behind = by_tenure[code(Tenure::formal_private)] & adult & active & poor;
     const std::uint32_t listed = by_tenure[code(Tenure::unhoused)] | by_tenure[code(Tenure::homeless)] | behind |
-                                 (by_tenure[code(Tenure::informal)] & adult & can_afford);
+                                 (by_tenure[code(Tenure::informal)] & adult & can_afford) |
+                                 by_tenure[code(Tenure::reception)];
     m = append_rows(listed, r, c.id, rows, ids, m);
   }
   begin = r;

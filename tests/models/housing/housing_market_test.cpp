@@ -56,6 +56,8 @@ std::pair<double, double> still_homeless_after_one_step(double exit_per_month, d
                                        // not move in with her, so each resident leaves at the rate.
                                        {"run.people_per_agent=10", "housing.eviction_per_month=0",
                                         "models.households=none", "models.family_moves=none",
+                                        // nor does the reception system take in asylum seekers
+                                        "countries.France.asylum_reception_share=0",
                                         "housing.homeless_exit_per_month=" + std::to_string(exit_per_month)});
   const Engine engine(spec, test::registry());
   auto sim = engine.make_simulation(0);
@@ -171,6 +173,58 @@ TEST(HousingMarket, NobodyIsHomelessWhileTheirHouseholdHasAHome) {
     }
   }
   EXPECT_GT(homeless_checked, 100u);
+}
+
+// Asylum reception: the country's share of asylum seekers lives in the
+// reception system (Italy 0.8 in Milan, Senegal 0 in Dakar), free and
+// outside the market, and leaves it in the housing phase after the decision.
+TEST(HousingMarket, AsylumSeekersLiveInReceptionUntilTheirDecision) {
+  const ScenarioSpec spec = test::load(test::scenario_path("ci/four_cities.toml"), {"run.people_per_agent=20"});
+  const Engine engine(spec, test::registry());
+  auto sim = engine.make_simulation(0);
+  const World& world = sim->world();
+  const auto tenure = world.schema().find<std::uint8_t>(models::kTenureColumn);
+  const std::size_t dakar = 1, milan = 2;
+  ASSERT_EQ(world.geography().city(milan).name, "Milan");
+  ASSERT_EQ(world.geography().city(dakar).name, "Dakar");
+  const auto reception = code(models::Tenure::reception);
+  const auto asylum = code(LegalStatus::asylum_seeker);
+  const auto adult = [&](const AgentTable& a, std::size_t r) { return a.col(core::age_months)[r] >= 18 * 12; };
+  // The asylum seekers present at the start (their status is set after the
+  // housing) are taken in at the first step's housing phase.
+  sim->step();
+  double seekers = 0, received = 0;
+  const auto& m = world.agents(milan);
+  for (std::size_t r = 0; r < m.size(); ++r) {
+    if (!adult(m, r)) continue;
+    if (m.col(core::legal_status)[r] == asylum) {
+      seekers += 1;
+      received += m.col(tenure)[r] == reception;
+    }
+  }
+  ASSERT_GT(seekers, 100);
+  EXPECT_NEAR(received / seekers, 0.8, 4 * std::sqrt(0.8 * 0.2 / seekers));
+  std::set<std::uint64_t> decided;  // adults in reception after their decision at the end of a step
+  std::size_t left = 0, in_reception = 0;
+  for (int t = 2; t <= 24; ++t) {
+    sim->step();
+    std::set<std::uint64_t> now;
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const auto& a = world.agents(c);
+      for (std::size_t r = 0; r < a.size(); ++r) {
+        if (a.col(tenure)[r] != reception) continue;
+        ++in_reception;
+        EXPECT_NE(c, dakar) << "reception in Dakar, whose country has none";
+        const std::uint64_t id = a.col(core::id)[r];
+        EXPECT_FALSE(decided.count(id)) << "step " << t << ": still in reception a step after the decision";
+        if (adult(a, r) && a.col(core::legal_status)[r] != asylum) now.insert(id);
+      }
+    }
+    for (const auto id : decided) left += !now.count(id);
+    decided = now;
+  }
+  EXPECT_GT(in_reception, 1000u);
+  EXPECT_GT(left, 0u) << "nobody decided left reception: the rule went unchecked";
 }
 
 TEST(HousingMarket, FloatCeilingTestsEqualDoubleTests) {

@@ -119,7 +119,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "gravity.move",
     "hinterland.arrivals", "hinterland.newcomer",
     "households.formation", "households.initial", "households.newcomer",
-    "housing.init", "housing.init_household", "housing.place",
+    "housing.init", "housing.init_household", "housing.place", "housing.reception",
     "international.arrivals", "international.newcomer",
     "job_programme.select",
     "labour.init", "labour.layoff", "labour.search", "labour.transition",
@@ -134,7 +134,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 40u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 41u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
