@@ -6,9 +6,7 @@
 // pay the deposit), social (if legally resident, after a wait), informal,
 // sharing (overcrowding) or the street; informal residents who can afford it
 // move into free formal private housing. With households, a household
-// shares its dwelling: it starts in one kind of housing, and a member who
-// needs placing moves in with a housed member of their household in the
-// city, whatever the free capacity (crowding it where it is full).
+// shares its dwelling (housing_households.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,7 +14,7 @@
 
 #include "counting.hpp"
 #include "declare.hpp"
-#include "household_groups.hpp"
+#include "housing_households.hpp"
 #include "income_rule.hpp"
 #include "levers.hpp"
 #include "housing_market.hpp"
@@ -34,7 +32,7 @@ constexpr Purpose kInitHouseholdDraw = purpose("housing.init_household");
 constexpr Purpose kReceptionDraw = purpose("housing.reception");
 
 constexpr std::size_t kPrivate = 0, kSocial = 1, kInformal = 2;  // capacity / rent indices
-constexpr int kAdultMonths = 18 * 12;
+constexpr int kAdultMonths = kHousingAdultMonths;
 
 std::size_t capacity_index(std::uint8_t tenure) { return static_cast<std::size_t>(tenure) - 1; }
 
@@ -434,7 +432,7 @@ class HousingMarket : public Model {
       for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = id[candidates[c][i]];
       thread_local DrawBatch draws;
       world.rng().agents(ids, step, kPlaceDraw, draws);
-      const Households homes = households_of(a, candidates[c]);
+      const HouseholdHomes homes = households_of(a, candidates[c]);
       // Adults first, then children, each in row order: a child follows
       // their household, placed (or not) before them.
       thread_local std::vector<std::uint32_t> order;
@@ -536,51 +534,12 @@ class HousingMarket : public Model {
   Params p_;
   std::vector<CityHousing> cities_;
   std::vector<Shares> shares_;
-  // With households each household starts in one kind of housing, drawn
-  // once for it (keyed by its number). The homeless are households without
-  // anyone in work (street and shelter counts find few in work, assumption),
-  // drawn among those with the probability that makes the city's share of
-  // homeless residents its data's; the others in informal, social or private
-  // housing by the city's shares of the rest.
   void initial_household_tenures(World& world) {
     const HouseholdNumbers numbers(world.city_count());
     parallel_for_cities(world, [&](std::size_t c) {
-      AgentTable& a = world.agents(c);
-      const auto id = a.col(core::id);
-      const auto employment = a.col(core::employment);
-      const auto household = a.col(*household_);
-      auto tenure = a.col(tenure_);
       const auto& s = shares_[c];
-      const auto n = static_cast<std::uint32_t>(a.size());
-      thread_local HouseholdGroups groups;
-      groups.reset(c, numbers);
-      std::vector<std::uint32_t> group(n);
-      std::vector<std::uint8_t> earning;
-      for (std::uint32_t r = 0; r < n; ++r) {
-        // A resident without a household number is a household of their own.
-        group[r] = household[r] == kNoHousehold ? HouseholdGroups::kNone : groups.index(household[r]);
-        if (group[r] == HouseholdGroups::kNone) continue;
-        if (group[r] >= earning.size()) earning.resize(group[r] + 1, 0);
-        earning[group[r]] |= static_cast<std::uint8_t>(employment[r] == code(Employment::employed));
-      }
-      const auto earns = [&](std::uint32_t r) {
-        return group[r] == HouseholdGroups::kNone ? employment[r] == code(Employment::employed)
-                                                  : earning[group[r]] != 0;
-      };
-      std::size_t without_earner = 0;
-      for (std::uint32_t r = 0; r < n; ++r) without_earner += !earns(r);
-      const double p_homeless =
-          without_earner > 0 ? std::min(1.0, s.homeless * n / static_cast<double>(without_earner)) : 0.0;
-      const double housed = std::max(1e-12, 1.0 - s.homeless);
-      for (std::uint32_t r = 0; r < n; ++r) {
-        const Draw d = household[r] == kNoHousehold ? world.rng().agent(id[r], 0, kInitDraw)
-                                                    : world.rng().agent(household[r], 0, kInitHouseholdDraw);
-        const double u = d.unit(1) * housed;
-        tenure[r] = code(!earns(r) && d.unit(0) < p_homeless ? Tenure::homeless
-                         : u < s.informal                     ? Tenure::informal
-                         : u < s.informal + s.social          ? Tenure::social
-                                                              : Tenure::formal_private);
-      }
+      draw_household_tenures(world.rng(), world.agents(c), c, numbers, *household_, tenure_,
+                             InitialTenureShares{s.social, s.informal, s.homeless}, kInitDraw, kInitHouseholdDraw);
     });
   }
 
@@ -597,14 +556,7 @@ class HousingMarket : public Model {
           tenure[r] = code(Tenure::reception);
           received.push_back(r);
         }
-      if (!household_ || received.empty()) return;
-      const auto household = a.col(*household_);
-      std::vector<std::uint32_t> households;
-      for (const std::uint32_t r : received) households.push_back(household[r]);
-      const auto age = a.col(core::age_months);
-      for (const auto& [h, rows] : rows_of_households(household, households))
-        for (const std::uint32_t r : rows)
-          if (age[r] < kAdultMonths) tenure[r] = code(Tenure::reception);
+      if (household_) children_follow(a, *household_, tenure_, received, Tenure::reception);
     });
   }
 
@@ -615,56 +567,9 @@ class HousingMarket : public Model {
     return share > 0 && world.rng().agent(a.col(core::id)[r], 0, kReceptionDraw).unit(0) < share;
   }
 
-  // The members of the candidates' households in one city (one pass over
-  // its rows), to find a housed member a candidate can move in with.
-  struct Households {
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
-    std::span<const std::uint32_t> household;
-    // The tenure of the first member of r's household (in row order, other
-    // than r) in formal private, social or informal housing; none if no
-    // member is housed there (provided housing is for its holder alone).
-    // A child also joins an adult of the household in asylum reception.
-    std::optional<Tenure> housed_member_tenure(std::uint32_t r, std::span<const std::uint8_t> tenure,
-                                               std::span<const std::uint16_t> age) const {
-      if (members.empty() || household[r] == kNoHousehold) return std::nullopt;
-      const auto it = members.find(household[r]);
-      if (it == members.end()) return std::nullopt;
-      const bool child = age[r] < kAdultMonths;
-      for (const std::uint32_t m : it->second) {
-        const auto t = static_cast<Tenure>(tenure[m]);
-        if (m != r && (t == Tenure::formal_private || t == Tenure::social || t == Tenure::informal)) return t;
-        if (m != r && child && t == Tenure::reception && age[m] >= kAdultMonths) return t;
-      }
-      return std::nullopt;
-    }
-    // Whether r's household has another adult member in the city who is
-    // homeless or not yet placed.
-    bool adult_member_without_home(std::uint32_t r, std::span<const std::uint8_t> tenure,
-                                   std::span<const std::uint16_t> age) const {
-      if (members.empty() || household[r] == kNoHousehold) return false;
-      const auto it = members.find(household[r]);
-      if (it == members.end()) return false;
-      for (const std::uint32_t m : it->second)
-        if (m != r && age[m] >= kAdultMonths &&
-            (tenure[m] == code(Tenure::homeless) || tenure[m] == code(Tenure::unhoused)))
-          return true;
-      return false;
-    }
-  };
-  Households households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows) const {
-    Households out;
-    if (!household_ || rows.empty()) return out;
-    out.household = a.col(*household_);
-    // Only those who need a home (not informal residents who may upgrade).
-    const auto tenure = a.col(tenure_);
-    std::vector<std::uint32_t> wanted;
-    for (const std::uint32_t r : rows)
-      if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless) ||
-          tenure[r] == code(Tenure::reception))
-        wanted.push_back(out.household[r]);
-    if (wanted.empty()) return out;
-    out.members = rows_of_households(out.household, wanted);
-    return out;
+  HouseholdHomes households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows) const {
+    if (!household_ || rows.empty()) return {};
+    return HouseholdHomes(a.col(*household_), a.col(tenure_), rows);
   }
 
   Column<std::uint8_t> tenure_{};
