@@ -5,12 +5,12 @@
 namespace mobsim::models {
 
 HouseholdHomes::HouseholdHomes(std::span<const std::uint32_t> household, std::span<const std::uint8_t> tenure,
-                               std::span<const std::uint32_t> rows)
+                               std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows)
     : household_(household) {
   std::vector<std::uint32_t> wanted;
   for (const std::uint32_t r : rows)
     if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless) ||
-        tenure[r] == code(Tenure::reception))
+        (tenure[r] == code(Tenure::reception) && legal[r] != code(LegalStatus::asylum_seeker)))
       wanted.push_back(household[r]);
   if (!wanted.empty()) members_ = rows_of_households(household, wanted);
 }

@@ -23,10 +23,11 @@ inline constexpr int kHousingAdultMonths = 18 * 12;
 class HouseholdHomes {
  public:
   HouseholdHomes() = default;
-  // For the rows in `rows` that need a home (unhoused, homeless or in
-  // reception; not informal residents who may upgrade).
+  // For the rows in `rows` that may need a home: the unhoused, the homeless
+  // and those in reception who are no longer asylum seekers (not informal
+  // residents who may upgrade, nor asylum seekers staying in reception).
   HouseholdHomes(std::span<const std::uint32_t> household, std::span<const std::uint8_t> tenure,
-                 std::span<const std::uint32_t> rows);
+                 std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows);
 
   // The tenure of the first member of r's household (in row order, other
   // than r) in formal private, social or informal housing; none if no member

@@ -569,7 +569,7 @@ class HousingMarket : public Model {
 
   HouseholdHomes households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows) const {
     if (!household_ || rows.empty()) return {};
-    return HouseholdHomes(a.col(*household_), a.col(tenure_), rows);
+    return HouseholdHomes(a.col(*household_), a.col(tenure_), a.col(core::legal_status), rows);
   }
 
   Column<std::uint8_t> tenure_{};

@@ -100,27 +100,10 @@ class HouseholdGroups {
 
 // The rows of the households in `wanted` among a city's `household` column,
 // each household's rows ascending, found in one pass over the city (a bit
-// per number, hashed, filters the rows before the map is looked up).
-// kNoHousehold in `wanted` is ignored.
-inline std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> rows_of_households(
-    std::span<const std::uint32_t> household, std::span<const std::uint32_t> wanted) {
-  constexpr std::uint32_t kFilterBits = 1u << 16;
-  std::vector<std::uint64_t> filter(kFilterBits / 64, 0);
-  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
-  for (const std::uint32_t h : wanted)
-    if (h != kNoHousehold) {
-      members.try_emplace(h);
-      filter[(h % kFilterBits) / 64] |= std::uint64_t{1} << (h % 64);
-    }
-  if (members.empty()) return members;
-  const auto n = static_cast<std::uint32_t>(household.size());
-  for (std::uint32_t r = 0; r < n; ++r) {
-    const std::uint32_t h = household[r];
-    if (!((filter[(h % kFilterBits) / 64] >> (h % 64)) & 1u)) continue;
-    const auto it = members.find(h);
-    if (it != members.end()) it->second.push_back(r);
-  }
-  return members;
-}
+// per number, hashed, filters the rows before the map is looked up; eight
+// rows at a time with AVX2, with the same result). kNoHousehold in `wanted`
+// is ignored.
+std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> rows_of_households(
+    std::span<const std::uint32_t> household, std::span<const std::uint32_t> wanted);
 
 }  // namespace mobsim::models

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <random>
 #include <set>
 
 #include "avx2.hpp"
@@ -233,6 +234,31 @@ TEST(Households, NumbersNameTheirCityAndSerial) {
   EXPECT_EQ(h - numbers.base_of(23), 123456u);
   EXPECT_NE(numbers.make(0, 1), models::kNoHousehold);
   EXPECT_THROW(numbers.make(1, numbers.max_serial() + 1), std::runtime_error);
+}
+
+// rows_of_households (eight rows at a time with AVX2, the rest one by one)
+// against a plain search, on random numbers with many sharing a filter bit
+// (numbers 2^16 apart), lengths that do not fill a block, and kNoHousehold.
+TEST(RowsOfHouseholds, FindsExactlyEachWantedHouseholdsRowsInOrder) {
+  std::mt19937 gen(11);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::size_t n = 1 + gen() % 3000;
+    std::vector<std::uint32_t> household(n);
+    for (auto& h : household) h = gen() % 5 == 0 ? models::kNoHousehold : (gen() % 200) + (gen() % 4) * 65536u;
+    std::vector<std::uint32_t> wanted{models::kNoHousehold};
+    for (int k = 0; k < 20; ++k) wanted.push_back((gen() % 220) + (gen() % 4) * 65536u);
+    const auto found = models::rows_of_households(household, wanted);
+    std::map<std::uint32_t, std::vector<std::uint32_t>> expected;
+    for (const std::uint32_t w : wanted)
+      if (w != models::kNoHousehold) expected[w];
+    for (std::uint32_t r = 0; r < n; ++r)
+      if (expected.count(household[r])) expected[household[r]].push_back(r);
+    ASSERT_EQ(found.size(), expected.size()) << "trial " << trial;
+    for (const auto& [h, rows] : expected) {
+      ASSERT_TRUE(found.count(h)) << h;
+      EXPECT_EQ(found.at(h), rows) << "household " << h << ", trial " << trial;
+    }
+  }
 }
 
 }  // namespace
