@@ -36,8 +36,8 @@ const ParamBindings<ProgrammeTerms>& programme_terms() {
           &ProgrammeTerms::public_share_of_new_construction,
           share_param("public_share_of_new_construction", 0.0,
                       "Least share of all ordinary new construction that must be public housing (0: no rule)",
-                      "seed 002: a Barcelona law obliges developers to reserve 40% of newly built properties as public "
-                      "housing")),
+                      "scenario (e.g. Barcelona: 30% of the floor area of developments over 600 m2 since December "
+                      "2018, about 16% of all new dwellings; seed 002 reports 40% of newly built properties)")),
   };
   return table;
 }
