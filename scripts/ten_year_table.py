@@ -125,7 +125,7 @@ def _pair(before, after, name, kind):
     return f"{_num(before.get(name), kind)} → {a}"
 
 
-COLUMNS = ["city", "population 2025 → end", "growth/yr", "observed", "foreign-born end", "observed (start)",
+COLUMNS = ["city", "population start → end", "growth/yr", "observed", "foreign-born end", "observed (start)",
            "homeless start → end", "observed share", "youth unemployment end", "observed (start)",
            "emigration to rest of world /1000", "all emigration abroad /1000", "observed"]
 
@@ -137,18 +137,19 @@ def rows(after_run, before_run, figures, sources):
         after = measures(after_run, city)
         before = measures(before_run, city) if before_run is not None and city in before_run.city_names else None
         seen = figures.get(city, {})
-        homeless = (f"{_num(after['homeless_start'], 'persons')} → {_num(after['homeless_end'], 'persons')}")
-        if before is not None:
-            homeless = (f"{_num(before['homeless_start'], 'persons')} → {_num(before['homeless_end'], 'persons')}"
-                        f" | {homeless}")
+        def span(name):
+            text = f"{_num(after[name + '_start'], 'persons')} → {_num(after[name + '_end'], 'persons')}"
+            if before is None:
+                return text
+            return f"{_num(before[name + '_start'], 'persons')} → {_num(before[name + '_end'], 'persons')} | {text}"
         out.append([
             city,
-            f"{_num(after['population_start'], 'persons')} → {_num(after['population_end'], 'persons')}",
+            span("population"),
             _pair(before, after, "growth_per_year", "growth"),
             _obs(seen.get("growth_per_year"), "growth", sources),
             _pair(before, after, "foreign_born_share_end", "share"),
             _obs(seen.get("foreign_born_share"), "share", sources),
-            homeless,
+            span("homeless"),
             _obs(seen.get("homeless_share"), "share", sources),
             _pair(before, after, "youth_unemployment_end", "share"),
             _obs(seen.get("youth_unemployment"), "share", sources),
