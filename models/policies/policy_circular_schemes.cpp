@@ -116,10 +116,7 @@ const ParamBindings<SchemeTerms>& scheme_terms() {
                       "Whether the employer or the scheme houses the participants (outside the housing market)",
                       kFromScenario)),
       bind(&SchemeTerms::housing_cost_eur_per_month,
-           real_param("housing_cost_eur_per_month", "EUR per month", 0.0, 0.0, 1.0e4,
-                      "What a participant pays for the housing provided, per month (with housing_provided; one "
-                      "cost per destination city)",
-                      kFromScenario)),
+           provided_housing_cost_param("housing_provided")),
   };
   return table;
 }

@@ -68,11 +68,7 @@ const ParamBindings<PathwayTerms>& pathway_terms() {
                       "Months the employer houses an admitted applicant after arrival, outside the housing market "
                       "(0: none; they look for housing like any newcomer)",
                       kFromScenario)),
-      bind(&PathwayTerms::housing_cost_eur_per_month,
-           real_param("housing_cost_eur_per_month", "EUR per month", 0.0, 0.0, 1.0e4,
-                      "What an admitted applicant pays for the housing provided, per month (with "
-                      "housing_provided_months; one cost per destination city, shared with circular schemes)",
-                      kFromScenario)),
+      bind(&PathwayTerms::housing_cost_eur_per_month, provided_housing_cost_param("housing_provided_months")),
   };
   return table;
 }
@@ -122,10 +118,14 @@ class LegalPathways : public Model {
     if (pathways_.empty()) return;
     columns_ = RelocationColumns::find(world);
     const auto cost = world.field_schema().find(kProvidedHousingCostField);
+    housed_arrivals_.resize(world.city_count());
+    housing_destination_.assign(world.city_count(), false);
     for (const Pathway& p : pathways_)
       for (std::size_t c = 0; c < world.city_count(); ++c)
-        if (p.housing_steps > 0 && p.destinations[c]) world.fields().at(cost, c)[0] = p.housing_cost;
-    housed_arrivals_.resize(world.city_count());
+        if (p.housing_steps > 0 && p.destinations[c]) {
+          world.fields().at(cost, c)[0] = p.housing_cost;
+          housing_destination_[c] = any_housing_ = true;
+        }
   }
 
   void run(Phase phase, World& world) override {
@@ -234,8 +234,9 @@ class LegalPathways : public Model {
   // provided housing has run its months leave it (unhoused: the market
   // places them now); anyone else arriving leaves a pathway's housing behind.
   void house(World& world) {
+    if (!any_housing_) return;
     const std::uint32_t step = world.step();
-    for (std::size_t c = 0; c < world.city_count(); ++c) {
+    parallel_for_cities(world, [&](std::size_t c) {
       AgentTable& a = world.agents(c);
       const auto id = a.col(core::id);
       const auto arrival = a.col(columns_.arrival);
@@ -243,7 +244,11 @@ class LegalPathways : public Model {
       auto tenure = a.col(columns_.tenure);
       const auto& admitted = housed_arrivals_[c];
       const std::size_t first_arrival = world.first_arrival(c);
-      for (std::size_t r = 0; r < a.size(); ++r) {
+      // Residents from before this step hold a pathway's housing only in
+      // the cities where such pathways admit (a move elsewhere clears it
+      // below, on arrival).
+      const std::size_t from = housing_destination_[c] ? 0 : first_arrival;
+      for (std::size_t r = from; r < a.size(); ++r) {
         if (housing[r] == 0) continue;
         if (r >= first_arrival) {
           if (std::binary_search(admitted.begin(), admitted.end(), id[r])) tenure[r] = code(Tenure::provided);
@@ -257,7 +262,7 @@ class LegalPathways : public Model {
         }
       }
       housed_arrivals_[c].clear();
-    }
+    });
   }
 
   const Geography& geography_;
@@ -265,6 +270,8 @@ class LegalPathways : public Model {
   std::vector<Pathway> pathways_;
   CityField field_;
   std::vector<std::vector<std::uint64_t>> housed_arrivals_;  // [city]: ids admitted this step with housing, sorted
+  std::vector<bool> housing_destination_;  // [city]: a pathway that houses its admitted admits there
+  bool any_housing_ = false;
   Column<std::uint8_t> application_{}, housing_{};
   Column<std::uint16_t> destination_{};
   RelocationColumns columns_;

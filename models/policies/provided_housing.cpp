@@ -36,6 +36,13 @@ std::vector<HousingOffer> provided_housing_offers(const ScenarioSpec& spec) {
   return offers;
 }
 
+ParamDecl provided_housing_cost_param(const std::string& provided_with) {
+  return real_param("housing_cost_eur_per_month", "EUR per month", 0.0, 0.0, 1.0e4,
+                    "What a resident pays for the housing provided, per month (with " + provided_with +
+                        "; one cost per city, shared by every policy that provides housing there)",
+                    kFromScenario);
+}
+
 ScenarioCheck one_provided_housing_cost_per_city(const std::string& collection) {
   return [collection](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     std::map<std::string, const HousingOffer*> first_in;  // city -> the first offer housing people there

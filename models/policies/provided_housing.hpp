@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "declare.hpp"
 #include "model.hpp"
 #include "scenario.hpp"
 
@@ -25,6 +26,10 @@ struct HousingOffer {
 // Every entry providing housing, in a fixed order (circular schemes, then
 // legal pathways, each in name order).
 std::vector<HousingOffer> provided_housing_offers(const ScenarioSpec& spec);
+
+// The declaration of `housing_cost_eur_per_month` for a policy whose entries
+// provide housing when `provided_with` says so (e.g. "housing_provided").
+ParamDecl provided_housing_cost_param(const std::string& provided_with);
 
 // For the entries of `collection`: an error at housing_cost_eur_per_month
 // where an entry's cost differs from that of an earlier offer (in the order
