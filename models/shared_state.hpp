@@ -97,8 +97,8 @@ inline const std::string kProvidedHousingCostField = "provided_housing_cost_eur_
 // contribution period before unemployment benefit, in steps [1].
 inline const std::string kAsylumAllowanceField = "asylum_allowance_eur_per_month";
 inline const std::string kBenefitContributionField = "benefit_contribution_steps";
-// remittances: jobs to create next step from remittances received [1], in
-// agents; remittances received and saved per adult resident [1], EUR, which
+// remittances: informal jobs that the remittances received support at
+// their yearly rate [1], in agents (the labour market keeps that many); remittances received and saved per adult resident [1], EUR, which
 // the budget adds to savings with the next month's income.
 inline const std::string kRemittanceJobsField = "remittance_jobs";
 inline const std::string kRemittanceSavingsField = "remittance_savings_per_adult_eur";
@@ -118,6 +118,10 @@ inline const std::string kRetirementAgeField = "retirement_age_months";
 // months [1] (one owner for `labour.entry_age_years`; job programmes hire
 // from it).
 inline const std::string kLabourEntryAgeField = "labour_entry_age_months";
+// labour: the share of residents of working age who take part in the labour
+// force [1] (from the city's employment and unemployment rates; set once,
+// when the world is built); newcomers take part with it.
+inline const std::string kParticipationField = "labour_force_participation";
 // budget: the age from which agents have a budget of their own, in months
 // [1] (one owner for `budget.adult_age_years`; remittances count adults
 // from it).

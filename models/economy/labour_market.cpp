@@ -14,6 +14,7 @@
 #include "labour_market.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
+#include "labour_start.hpp"
 
 namespace mobsim::models {
 
@@ -30,8 +31,8 @@ struct Params {
   double wage_curve_elasticity;
   double skill_premium_low, skill_premium_high;
   double informal_entry_per_month;
-  double youth_hiring_factor;
   double demand_labour_force_elasticity;
+  double demand_adjustment_years;
   int retirement_age_years, entry_age_years;
 };
 
@@ -58,27 +59,31 @@ const ParamBindings<Params>& bound_params() {
                       "OECD Education at a Glance 2022: tertiary-educated adults earn about 50-60% more on average; "
                       "returns are higher in Africa (Montenegro & Patrinos 2014)")),
       bind(&Params::informal_entry_per_month,
-           real_param("labour.informal_entry_per_month", "1/month", 0.005, 0.0, 1.0,
+           real_param("labour.informal_entry_per_month", "1/month", 0.0, 0.0, 1.0,
                       "Informal jobs created per month per unemployed person, times the informal share of employment "
                       "(free entry into informal self-employment)",
-                      "assumption: the informal sector absorbs labour-force growth where formal jobs are scarce (ILO "
-                      "2018; Fields 1975 on dual urban labour markets)")),
-      bind(&Params::youth_hiring_factor,
-           real_param("labour.youth_hiring_factor", "1", 0.4, 0.0, 1.0,
-                      "Chance of a job seeker aged 15-24 to be hired, relative to an older seeker of the same skill "
-                      "(hires per skill level are unchanged: the older seekers' chance rises to match)",
-                      "assumption: employers prefer applicants with work experience, so young seekers take longer to "
-                      "find work; youth unemployment rates are 2-3 times the total in most of the cities' countries "
-                      "(ILO modelled estimates 2023, countries.toml sources); with 0.4 the baseline's ratios after ten "
-                      "years are within 0.5 of the national ones in 13 of 22 cities (docs/VALIDATION.md; 0.3, 0.5 "
-                      "and 0.6 give 11, 13 and 11), where a factor of 1 lets every ratio fall to about 1.3")),
+                      "assumption: 0, because labour demand already follows the labour force "
+                      "(labour.demand_labour_force_elasticity), informal jobs included; free entry on top (0.005 "
+                      "before) lowered unemployment by 3-7 points in ten years in the African cities, whose observed "
+                      "rates are stable; a positive value models an informal sector that absorbs surplus labour "
+                      "(Fields 1975 on dual urban labour markets)")),
       bind(&Params::demand_labour_force_elasticity,
-           share_param("labour.demand_labour_force_elasticity", 0.5,
+           share_param("labour.demand_labour_force_elasticity", 1.0,
                        "Elasticity of a city's jobs to its labour force growing faster (or slower) than its sector "
-                       "profile's job growth",
-                       "assumption: local services (retail, care, construction, public services) are about half of "
-                       "urban employment and grow with the residents they serve (Moretti 2010, local multipliers, "
-                       "approx.), so jobs follow half of a city's own labour-force growth beyond its profile's")),
+                       "profile's job growth (1: jobs follow the labour force, and the profile's total growth only "
+                       "sets the path at the start)",
+                       "approx.: immigration raises employment about one for one within a year and leaves "
+                       "unemployment unchanged (Ortega & Peri 2009, NBER WP 14833, OECD countries 1980-2005); "
+                       "capital adjusts to the labour force in the long run (Ottaviano & Peri 2012, JEEA 10(1)); "
+                       "the profiles' growth rates are themselves national employment growth that follows the "
+                       "labour force (sectors.toml); a lower value leaves part of a city's labour-force growth "
+                       "without jobs for ever, which made unemployment drift by 2-4 points in ten years")),
+      bind(&Params::demand_adjustment_years,
+           real_param("labour.demand_adjustment_years", "years", 1.0, 0.0, 20.0,
+                      "Time over which labour demand follows a change of the labour force (exponential smoothing; "
+                      "0: at once)",
+                      "approx.: Ortega & Peri (2009): employment responds one for one within a year of the "
+                      "immigration (annual panel)")),
       bind(&Params::retirement_age_years,
            integer_param("labour.retirement_age_years", "years", 65, 50, 80, "Age at which workers leave the labour force",
                          "statutory pension ages of most European countries (OECD Pensions at a Glance 2021)")),
@@ -114,15 +119,23 @@ const ParamBindings<CityData>& city_data() {
 struct CityLabour {
   std::vector<double> jobs;     // [K * 3], in agents
   std::vector<double> profile;  // employment share of each sector at the start
-  std::vector<double> growth_per_year;  // job growth of each sector
   std::array<double, kSkillLevels> reference_unemployment{};  // wage-curve anchor
   double base_wage = 0;       // EUR per month of a job with wage index 1 and skill premium 1
   double mean_wage_data = 0;  // EUR per month, from the city data
   double participation = 0;   // share of 15-year-olds who join the labour force
   double benefit_replacement = 0;
   double profile_growth_per_year = 0;  // the profile's total job growth
-  double labour_force = 0;             // last step's, in agents (0: not yet counted)
+  // Workers by the skill level of their job or search, smoothed over
+  // labour.demand_adjustment_years, in agents (0: not yet counted).
+  std::array<double, kSkillLevels> labour_force{};
+  double remittance_jobs = 0;  // informal jobs in place that remittances support, in agents
+  double youth_hiring_weight = 1;      // a young seeker's chance of being hired relative to an older one's
 };
+
+// Bounds of the derived youth hiring weight: a city whose young are hired
+// 20 times less (or more) readily than older seekers is a data error, not a
+// labour market.
+constexpr double kMinYouthWeight = 0.05, kMaxYouthWeight = 20.0;
 
 // What one pass over a city's agents finds.
 struct Counts {
@@ -143,7 +156,7 @@ struct Seeker {
   std::uint64_t id;  // kept from the survey: the hiring draws need no second look-up
   std::uint32_t row;
   std::uint8_t skill;  // level searched at
-  bool youth;          // aged 15-24: hired with labour.youth_hiring_factor
+  bool youth;          // aged 15-24: hired with the city's youth hiring weight
 };
 
 class LabourMarket : public Model {
@@ -162,15 +175,7 @@ class LabourMarket : public Model {
       CityLabour c;
       c.jobs.assign(segments, 0.0);
       for (const auto& name : sectors_.names) c.profile.push_back(shares.count(name) ? shares.at(name) : 0.0);
-      // Sector growth = the profile's total job growth + the sector's
-      // deviation from the employment-weighted mean deviation.
       const auto& profile = *spec.find_entry("sector_profiles", data.sector_profile);
-      double mean_deviation = 0;
-      for (std::size_t k = 0; k < sectors_.size(); ++k)
-        mean_deviation += c.profile[k] * sectors_.relative_demand_growth_per_year[k];
-      for (std::size_t k = 0; k < sectors_.size(); ++k)
-        c.growth_per_year.push_back(profile.real("job_growth_per_year") + sectors_.relative_demand_growth_per_year[k] -
-                                    mean_deviation);
       c.profile_growth_per_year = profile.real("job_growth_per_year");
       c.mean_wage_data = data.mean_wage_eur_per_month;
       const double e = entry.real("employment_rate_15_64"), u = entry.real("unemployment_rate");
@@ -189,6 +194,7 @@ class LabourMarket : public Model {
     penalty_field_ = setup.fields.add(kRecognitionPenaltyField, 1, "foreign qualification not recognised");
     retirement_field_ = setup.fields.add(kRetirementAgeField, 1, "age at which workers leave the labour force (months)");
     entry_age_field_ = setup.fields.add(kLabourEntryAgeField, 1, "age from which young people may work (months)");
+    participation_field_ = setup.fields.add(kParticipationField, 1, "share of working-age residents in the labour force");
     vacancies_field_ = setup.fields.add(kVacanciesField, static_cast<std::uint32_t>(segments), "open jobs after hiring");
     added_field_ = setup.fields.add(kJobsAddedField, static_cast<std::uint32_t>(segments), "jobs created by policies");
   }
@@ -196,6 +202,7 @@ class LabourMarket : public Model {
   void initialise(World& world) override {
     const auto& fields = world.field_schema();
     if (fields.has(kRemittanceJobsField)) remittance_jobs_ = fields.find(kRemittanceJobsField);
+    if (world.schema().has(kSchemeColumn)) scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
     recognition_reduction_ = fields.find(recognition_reduction_lever().name);
     demand_factor_ = fields.find(sector_demand_lever().name);
     formal_access_ = fields.find(undocumented_formal_access_lever().name);
@@ -205,6 +212,7 @@ class LabourMarket : public Model {
       world.fields().at(penalty_field_, c)[0] = penalty_[c];
       world.fields().at(retirement_field_, c)[0] = 12.0 * p_.retirement_age_years;
       world.fields().at(entry_age_field_, c)[0] = 12.0 * p_.entry_age_years;
+      world.fields().at(participation_field_, c)[0] = cities_[c].participation;
     }
 
     // Employed agents get a sector (from the city's profile) and a job at
@@ -230,6 +238,14 @@ class LabourMarket : public Model {
 
     const auto counts = count(world, 0);
     const double dt = clock_.years_per_step();
+    StartFlowRules rules{job_, {}, p_.entry_age_years * 12, p_.retirement_age_years * 12, clock_.step_months, {}};
+    for (std::size_t sec = 0; sec < sectors_.size(); ++sec)
+      rules.separation_probability.push_back(separation_probability(sec, dt));
+    for (const CityLabour& city : cities_) rules.participation.push_back(city.participation);
+    const auto start_flows = count_start_flows(world, rules, [&](std::size_t c, const AgentTable& a, std::uint32_t r) {
+      // The level searched at, with count()'s draw.
+      return search_skill(world, c, a, r, world.rng().agent(a.col(core::id)[r], 0, kSearchDraw).unit(0));
+    });
     // The initial workers' first separation opportunities (geometric waits from step 0).
     const double q = separation_opportunity(dt);
     parallel_for_chunks(make_chunks(world), [&](std::size_t, const Chunk& ch) {
@@ -245,14 +261,20 @@ class LabourMarket : public Model {
       CityLabour& city = cities_[c];
       const Counts& k = counts[c];
       // Jobs = employed + vacancies, with vacancies such that expected hires
-      // equal expected separations: the labour market starts stationary.
+      // keep each skill level's unemployment rate where the data start it
+      // (they replace the separations and absorb the net entry into the
+      // labour force): the labour market starts stationary.
+      const StartFlows& flows = start_flows[c];
       for (int s = 0; s < kSkillLevels; ++s) {
         double separations = 0;
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec)
           separations += separation_probability(sec, dt) * k.employed[sec * kSkillLevels + s];
-        const double seekers = k.searching[s];
-        const double vacancies = stationary_vacancies(separations, seekers, p_.matching_efficiency_per_month,
-                                                      p_.matching_elasticity, clock_.step_months);
+        // At hiring time the step's separations and retirements have left
+        // their jobs open too.
+        const double vacancies = std::max(
+            0.0, stationary_vacancies(stationary_hires(flows, s), matching_pool(flows, s),
+                                      p_.matching_efficiency_per_month, p_.matching_elasticity, clock_.step_months) -
+                     flows.separations[static_cast<std::size_t>(s)] - flows.employed_retiring[static_cast<std::size_t>(s)]);
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) {
           const std::size_t seg = sec * kSkillLevels + static_cast<std::size_t>(s);
           const double share = separations > 0 ? separation_probability(sec, dt) * k.employed[seg] / separations
@@ -260,8 +282,9 @@ class LabourMarket : public Model {
           city.jobs[seg] = k.employed[seg] + vacancies * share;
         }
         city.reference_unemployment[static_cast<std::size_t>(s)] =
-            k.labour_force[s] > 0 ? seekers / k.labour_force[s] : 0.0;
+            k.labour_force[s] > 0 ? k.searching[s] / k.labour_force[s] : 0.0;
       }
+      city.youth_hiring_weight = youth_hiring_weight(flows, kMinYouthWeight, kMaxYouthWeight);
       // The base wage reproduces the city's mean formal wage.
       double weighted = 0, formal = 0;
       for (std::size_t seg = 0; seg < city.jobs.size(); ++seg) {
@@ -358,19 +381,47 @@ class LabourMarket : public Model {
     // demand shock scales a sector's jobs while it lasts); where demand fell
     // below the jobs filled, the surplus workers are laid off.
     std::vector<bool> layoffs(n, false);
+    const auto temporary = circular_workers(world, chunks);
+    const double adjustment_share =
+        p_.demand_adjustment_years > 0 ? 1.0 - std::exp(-dt / p_.demand_adjustment_years) : 1.0;
     for (std::size_t c = 0; c < n; ++c) {
       CityLabour& city = cities_[c];
       auto added = world.fields().at(added_field_, c);
-      // Local demand: the labour force's growth beyond the profile's job growth.
-      double labour_force = 0;
-      for (int s = 0; s < kSkillLevels; ++s) labour_force += counts[c].labour_force[s];
-      const double local = city.labour_force > 0 && labour_force > 0
-                               ? std::pow(labour_force / city.labour_force * std::exp(-city.profile_growth_per_year * dt),
-                                          p_.demand_labour_force_elasticity)
-                               : 1.0;
-      city.labour_force = labour_force;
+      // Local demand at each skill level: the labour force's growth beyond
+      // the profile's job growth, the labour force smoothed with the
+      // adjustment time (firms and capital follow the workers with a lag,
+      // and their techniques follow the workers' skills).
+      std::array<double, kSkillLevels> local{};
+      for (int s = 0; s < kSkillLevels; ++s) {
+        const auto su = static_cast<std::size_t>(s);
+        // Workers at this level: holding a job of it, or looking for one;
+        // participants of circular schemes leave within months and remit
+        // much of their pay, so local demand does not follow them.
+        double labour_force = counts[c].searching[s] - temporary[c][su];
+        for (std::size_t sec = 0; sec < sectors_.size(); ++sec) labour_force += counts[c].employed[sec * kSkillLevels + su];
+        double& smoothed = city.labour_force[su];
+        local[su] = 1.0;
+        if (smoothed > 0 && labour_force > 0) {
+          const double next = smoothed * std::pow(labour_force / smoothed, adjustment_share);
+          local[su] = std::pow(next / smoothed * std::exp(-city.profile_growth_per_year * dt),
+                               p_.demand_labour_force_elasticity);
+          smoothed = next;
+        } else {
+          smoothed = labour_force;
+        }
+      }
+      // Sectors grow at their relative rates, rescaled so that the total
+      // grows at exactly the profile's rate (times the local demand).
+      double total = 0, shifted = 0;
       for (std::size_t seg = 0; seg < segments; ++seg) {
-        city.jobs[seg] = city.jobs[seg] * std::exp(city.growth_per_year[seg / kSkillLevels] * dt) * local + added[seg];
+        total += city.jobs[seg];
+        shifted += city.jobs[seg] * std::exp(sectors_.relative_demand_growth_per_year[seg / kSkillLevels] * dt);
+      }
+      const double level = shifted > 0 ? std::exp(city.profile_growth_per_year * dt) * total / shifted : 0.0;
+      for (std::size_t seg = 0; seg < segments; ++seg) {
+        city.jobs[seg] = city.jobs[seg] * std::exp(sectors_.relative_demand_growth_per_year[seg / kSkillLevels] * dt) *
+                             level * local[seg % kSkillLevels] +
+                         added[seg];
         added[seg] = 0.0;
       }
       const auto factor = world.fields().at(demand_factor_, c);
@@ -388,7 +439,15 @@ class LabourMarket : public Model {
         for (int s = 0; s < kSkillLevels; ++s)
           city.jobs[informal * kSkillLevels + static_cast<std::size_t>(s)] +=
               p_.informal_entry_per_month * clock_.step_months * city.profile[informal] * counts[c].searching[s];
-        if (remittance_jobs_) city.jobs[informal * kSkillLevels] += world.fields().at(*remittance_jobs_, c)[0];
+        // The jobs remittances support follow their yearly rate; those the
+        // first receipts support (read in step 2, the remittances model having
+        // run once) are among the jobs of the start already.
+        if (remittance_jobs_ && step >= 2) {
+          const double supported = world.fields().at(*remittance_jobs_, c)[0];
+          double& low_skill_informal = city.jobs[informal * kSkillLevels];
+          if (step > 2) low_skill_informal = std::max(0.0, low_skill_informal + supported - city.remittance_jobs);
+          city.remittance_jobs = supported;
+        }
       }
       for (std::size_t seg = 0; seg < segments; ++seg) layoffs[c] = layoffs[c] || counts[c].employed[seg] > city.jobs[seg];
     }
@@ -397,8 +456,8 @@ class LabourMarket : public Model {
     // 3. Matching: hires = min(U, V, m U^a V^(1-a)) per skill level, each
     // seeker hired with probability hires / U into a sector drawn in
     // proportion to its vacancies; vacancies are never exceeded.
-    // Young seekers count with weight youth_hiring_factor: the chance of a
-    // seeker of weight w is w * hires / (older seekers + factor * young ones).
+    // Young seekers count with their city's youth hiring weight w: the chance
+    // of a young seeker is w * hires / (older seekers + w * young ones).
     std::vector<std::array<double, kSkillLevels>> young_seekers(n, std::array<double, kSkillLevels>{});
     for (std::size_t k = 0; k < chunks.size(); ++k)
       for (const Seeker& seeker : seekers[k]) young_seekers[chunks[k].city][seeker.skill] += seeker.youth;
@@ -415,7 +474,7 @@ class LabourMarket : public Model {
         const double hires = matching_hires(u, v, p_.matching_efficiency_per_month, p_.matching_elasticity,
                                             clock_.step_months);
         const double young = young_seekers[c][static_cast<std::size_t>(s)];
-        const double weighted = u - young + p_.youth_hiring_factor * young;
+        const double weighted = u - young + cities_[c].youth_hiring_weight * young;
         p_hire[c][static_cast<std::size_t>(s)] = weighted > 0 ? hires / weighted : 0.0;
         mean_finding[c][static_cast<std::size_t>(s)] = u > 0 ? hires / u : 0.0;  // what a seeker expects on average
       }
@@ -434,7 +493,7 @@ class LabourMarket : public Model {
       for (std::size_t i = 0; i < seekers[k].size(); ++i) {
         const Seeker& seeker = seekers[k][i];
         const Draw d{{0, draws.words[1][i], draws.words[2][i], draws.words[3][i]}};
-        const double weight = seeker.youth ? p_.youth_hiring_factor : 1.0;
+        const double weight = seeker.youth ? cities_[ch.city].youth_hiring_weight : 1.0;
         if (d.unit(1) >= weight * p_hire[ch.city][seeker.skill]) continue;
         double total = 0;
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) total += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
@@ -607,6 +666,25 @@ class LabourMarket : public Model {
     return counts;
   }
 
+  // Participants of circular schemes at work in each city, by the skill
+  // level of their job (none without schemes).
+  std::vector<BySkill> circular_workers(const World& world, const std::vector<Chunk>& chunks) const {
+    std::vector<BySkill> by_city(world.city_count(), BySkill{});
+    if (!scheme_) return by_city;
+    std::vector<BySkill> by_chunk(chunks.size(), BySkill{});
+    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
+      const AgentTable& a = world.agents(ch.city);
+      const auto scheme = a.col(*scheme_);
+      const auto job = a.col(job_);
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
+        if (scheme[r] != 0 && scheme[r] != kSchemeReturning && job[r] != kNoJob)
+          by_chunk[k][static_cast<std::size_t>(job_skill(job[r]))] += 1;
+    });
+    for (std::size_t k = 0; k < chunks.size(); ++k)
+      for (int s = 0; s < kSkillLevels; ++s) by_city[chunks[k].city][s] += by_chunk[k][s];
+    return by_city;
+  }
+
   // Exactly (employed - jobs) workers of each over-full segment lose their
   // job, those with the lowest keyed priority first.
   void lay_off(World& world, const std::vector<bool>& cities, std::vector<Counts>& counts) {
@@ -678,9 +756,10 @@ class LabourMarket : public Model {
   Column<std::uint8_t> job_{};
   Column<std::uint16_t> next_separation_{};
   CityField jobs_field_, wage_field_, unemployment_field_, finding_field_, skill_wage_field_, penalty_field_,
-      retirement_field_, entry_age_field_;
+      retirement_field_, entry_age_field_, participation_field_;
   CityField vacancies_field_, added_field_;
   std::optional<CityField> remittance_jobs_;
+  std::optional<Column<std::uint8_t>> scheme_;  // with circular schemes
   CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
   std::vector<std::vector<double>> applied_demand_factor_;  // [city][sector]: demand shock in the jobs now
 };
@@ -760,6 +839,10 @@ ModelInfo labour_market() {
                  "(labour.retirement_age_years; set once, when the world is built)", {}),
       owns_field(kLabourEntryAgeField, "1", "months", "age from which young people may join the labour force "
                  "(labour.entry_age_years; set once, when the world is built)", {}),
+      owns_field(kParticipationField, "1", "1",
+                 "share of working-age residents who take part in the labour force (employment_rate_15_64 / (1 - "
+                 "unemployment_rate); set once, when the world is built)",
+                 {}),
       owns_field(kWageField, "sectors x 3 skill levels", "EUR/month", "wage of a job by sector and skill level",
                  labour_phase),
       owns_field(kUnemploymentRateField, "3 skill levels", "1",
@@ -783,6 +866,8 @@ ModelInfo labour_market() {
   info.state.reads = {
       optional(reads_field(kRemittanceJobsField, Phase::labour, ReadTiming::last_step),
                "no remittance-funded informal jobs"),
+      optional(reads_column(kSchemeColumn, Phase::labour, ReadTiming::last_step),
+               "no circular schemes: local labour demand follows every worker"),
   };
   reads_lever(info.state, recognition_reduction_lever(), Phase::labour);
   reads_lever(info.state, sector_demand_lever(), Phase::labour);

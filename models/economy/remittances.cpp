@@ -40,9 +40,13 @@ const ParamBindings<Params>& bound_params() {
                       "Economic Prospects)")),
       bind(&Params::jobs_per_million_eur,
            real_param(
-               "remittances.jobs_per_million_eur", "jobs per million EUR", 20.0, 0.0, 1000.0,
-               "Informal jobs created in the receiving city per million EUR of remittances received",
-               "assumption: at informal-sector capital needs of tens of thousands of EUR per job in West Africa")),
+               "remittances.jobs_per_million_eur", "jobs per million EUR a year", 20.0, 0.0, 1000.0,
+               "Informal jobs in the receiving city that a million EUR of remittances received a year supports "
+               "(jobs rise and fall with the yearly rate of receipts)",
+               "assumption: receipts spent locally pay informal incomes; at a few thousand EUR a year per informal "
+               "income in West Africa and most of the spending going to imported goods, about 20 jobs per million "
+               "EUR a year; a stock that follows the flow (earlier versions added the jobs every month, so ten "
+               "years of steady receipts created 120 times the yearly figure)")),
   };
   return table;
 }
@@ -55,7 +59,7 @@ class Remittances : public Model {
     share_ = p.share_of_income;
     savings_share_ = p.recipient_savings_share;
     jobs_per_million_ = p.jobs_per_million_eur;
-    jobs_field_ = setup.fields.add(kRemittanceJobsField, 1, "jobs created by remittances this step (agents)");
+    jobs_field_ = setup.fields.add(kRemittanceJobsField, 1, "jobs the remittances received this step support (agents)");
     saved_field_ = setup.fields.add(kRemittanceSavingsField, 1, "remittances saved per adult resident this step (EUR)");
     const std::size_t n = setup.geography.city_count();
     sent_.assign(n, 0.0);
@@ -166,7 +170,7 @@ class Remittances : public Model {
       if (!by_household[c].empty()) to_households_[c] = deliver(world, c, by_household[c]);
     });
     for (std::size_t c = 0; c < n; ++c) {
-      world.fields().at(jobs_field_, c)[0] = received_[c] * jobs_per_million_ / 1.0e6;
+      world.fields().at(jobs_field_, c)[0] = received_[c] * (12.0 / clock_.step_months) * jobs_per_million_ / 1.0e6;
       const double spread = savings_share_ * (received_[c] - to_households_[c]);
       world.fields().at(saved_field_, c)[0] = adults[c] > 0 ? spread / adults[c] : 0.0;
     }
@@ -280,7 +284,8 @@ ModelInfo remittances() {
   };
   info.state.owns = {
       owns_field(kRemittanceJobsField, "1", "agents",
-                 "jobs created by the remittances received this step (the labour model adds them next step)",
+                 "informal jobs that the remittances received this step support at their yearly rate (the labour "
+                 "model keeps that many in place from the next step)",
                  {Phase::income}),
       owns_field(kRemittanceSavingsField, "1", "EUR",
                  "remittances received and saved per adult resident this step (the budget adds them to savings "

@@ -5,9 +5,10 @@
 namespace mobsim::models {
 
 HouseholdHomes::HouseholdHomes(std::span<const std::uint32_t> household, std::span<const std::uint8_t> tenure,
-                               std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows)
+                               std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows,
+                               std::span<const std::uint32_t> also)
     : household_(household) {
-  std::vector<std::uint32_t> wanted;
+  std::vector<std::uint32_t> wanted(also.begin(), also.end());
   for (const std::uint32_t r : rows)
     if (tenure[r] == code(Tenure::unhoused) || tenure[r] == code(Tenure::homeless) ||
         (tenure[r] == code(Tenure::reception) && legal[r] != code(LegalStatus::asylum_seeker)))
@@ -15,10 +16,14 @@ HouseholdHomes::HouseholdHomes(std::span<const std::uint32_t> household, std::sp
   if (!wanted.empty()) members_ = rows_of_households(household, wanted);
 }
 
-const std::vector<std::uint32_t>* HouseholdHomes::members_of(std::uint32_t r) const {
-  if (members_.empty() || household_[r] == kNoHousehold) return nullptr;
-  const auto it = members_.find(household_[r]);
+const std::vector<std::uint32_t>* HouseholdHomes::members(std::uint32_t household) const {
+  if (members_.empty() || household == kNoHousehold) return nullptr;
+  const auto it = members_.find(household);
   return it == members_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::uint32_t>* HouseholdHomes::members_of(std::uint32_t r) const {
+  return household_.empty() ? nullptr : members(household_[r]);
 }
 
 std::optional<Tenure> HouseholdHomes::housed_member_tenure(std::uint32_t r, std::span<const std::uint8_t> tenure,

@@ -26,8 +26,13 @@ class HouseholdHomes {
   // For the rows in `rows` that may need a home: the unhoused, the homeless
   // and those in reception who are no longer asylum seekers (not informal
   // residents who may upgrade, nor asylum seekers staying in reception).
+  // The members of the households in `also` are found in the same pass.
   HouseholdHomes(std::span<const std::uint32_t> household, std::span<const std::uint8_t> tenure,
-                 std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows);
+                 std::span<const std::uint8_t> legal, std::span<const std::uint32_t> rows,
+                 std::span<const std::uint32_t> also = {});
+
+  // The rows of a household in the city, ascending (null if it was not asked for).
+  const std::vector<std::uint32_t>* members(std::uint32_t household) const;
 
   // The tenure of the first member of r's household (in row order, other
   // than r) in formal private, social or informal housing; none if no member

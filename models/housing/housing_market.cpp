@@ -17,6 +17,7 @@
 #include "housing_households.hpp"
 #include "income_rule.hpp"
 #include "levers.hpp"
+#include "home_loss.hpp"
 #include "housing_market.hpp"
 #include "register_models.hpp"
 #include "shared_state.hpp"
@@ -30,6 +31,7 @@ constexpr Purpose kPlaceDraw = purpose("housing.place");
 constexpr Purpose kInitHouseholdDraw = purpose("housing.init_household");
 // One draw per asylum seeker, whatever the step: whether the reception system houses them.
 constexpr Purpose kReceptionDraw = purpose("housing.reception");
+constexpr Purpose kHomeLossDraw = purpose("housing.home_loss");
 
 constexpr std::size_t kPrivate = 0, kSocial = 1, kInformal = 2;  // capacity / rent indices
 constexpr int kAdultMonths = kHousingAdultMonths;
@@ -173,6 +175,8 @@ struct CityHousing {
   // data's rent is the rent of the market as observed, so the index is 1 there.
   double reference_occupancy = 1;
   double reception_share = 0;  // of asylum seekers, housed by the reception system
+  double home_loss_picks = -1;  // residents picked per resident per step (home_loss.hpp); -1 until the first housing phase
+  double home_losses = 0;       // persons (agents) who lost their home in a crisis this step
 };
 
 class HousingMarket : public Model {
@@ -251,12 +255,13 @@ class HousingMarket : public Model {
       for (std::size_t c = 0; c < world.city_count(); ++c) update_rent(world, c, occupied[c]);
   }
 
-  // rent_index, housing_units, overcrowded, homeless
+  // rent_index, housing_units, overcrowded, homeless, home_losses
   void observe(const World& world, SeriesOut& out) const override {
     auto& rent_index = out["rent_index"];
     auto& housing_units = out["housing_units"];
     auto& overcrowded = out["overcrowded"];
     auto& homeless = out["homeless"];
+    auto& home_losses = out["home_losses"];
     const auto occupied = occupancy(world);
     const double scale = static_cast<double>(world.people_per_agent());
     for (std::size_t c = 0; c < world.city_count(); ++c) {
@@ -267,6 +272,7 @@ class HousingMarket : public Model {
       for (std::size_t k = 0; k < 3; ++k) crowded += std::max(0.0, occupied[c][k] - std::floor(h.capacity[k]));
       overcrowded[c] = crowded * scale;
       homeless[c] = occupied[c][3] * scale;
+      home_losses[c] = h.home_losses * scale;
     }
   }
 
@@ -432,7 +438,12 @@ class HousingMarket : public Model {
       for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = id[candidates[c][i]];
       thread_local DrawBatch draws;
       world.rng().agents(ids, step, kPlaceDraw, draws);
-      const HouseholdHomes homes = households_of(a, candidates[c]);
+      // Households that lose their home in a crisis (home_loss.hpp); the
+      // rows of the candidates' and their households found in one pass.
+      std::vector<std::uint32_t> lost_households, lost_alone;
+      if (housing_phase) pick_home_losses(world, c, occ[3], p_search, lost_households, lost_alone);
+      const HouseholdHomes homes = households_of(a, candidates[c], lost_households);
+      if (housing_phase) lose_homes(a, homes, lost_households, lost_alone, occ, cities_[c]);
       // Adults first, then children, each in row order: a child follows
       // their household, placed (or not) before them.
       thread_local std::vector<std::uint32_t> order;
@@ -567,9 +578,68 @@ class HousingMarket : public Model {
     return share > 0 && world.rng().agent(a.col(core::id)[r], 0, kReceptionDraw).unit(0) < share;
   }
 
-  HouseholdHomes households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows) const {
-    if (!household_ || rows.empty()) return {};
-    return HouseholdHomes(a.col(*household_), a.col(tenure_), a.col(core::legal_status), rows);
+  HouseholdHomes households_of(const AgentTable& a, const std::vector<std::uint32_t>& rows,
+                               const std::vector<std::uint32_t>& also) const {
+    if (!household_ || (rows.empty() && also.empty())) return {};
+    return HouseholdHomes(a.col(*household_), a.col(tenure_), a.col(core::legal_status), rows, also);
+  }
+
+  // This step's picks of city c that live in a home: their household
+  // numbers, and those without one. The mean is set at the first housing
+  // phase from the homeless at the start (home_loss.hpp).
+  void pick_home_losses(const World& world, std::size_t c, double homeless, double exit_per_step,
+                        std::vector<std::uint32_t>& households, std::vector<std::uint32_t>& alone) {
+    const AgentTable& a = world.agents(c);
+    const auto tenure = a.col(tenure_);
+    CityHousing& h = cities_[c];
+    if (h.home_loss_picks < 0) {
+      const HouseholdNumbers numbers(world.city_count());
+      const std::vector<std::uint32_t> none(household_ ? 0 : a.size(), kNoHousehold);
+      const std::span<const std::uint32_t> household =
+          household_ ? std::span<const std::uint32_t>(a.col(*household_)) : std::span<const std::uint32_t>(none);
+      h.home_loss_picks = a.size() > 0 ? home_loss_picks_per_step(homeless, exit_per_step,
+                                                                  persons_lost_per_pick(household, tenure,
+                                                                                        a.col(core::employment), c,
+                                                                                        numbers)) /
+                                             static_cast<double>(a.size())
+                                       : 0.0;
+    }
+    const double mean = h.home_loss_picks * static_cast<double>(a.size());  // a rate per resident
+    for (const std::uint32_t r : pick_rows(world.rng(), static_cast<std::uint32_t>(c), world.step(), kHomeLossDraw,
+                                           mean, static_cast<std::uint32_t>(a.size()))) {
+      if (!home_that_can_be_lost(tenure[r])) continue;
+      const std::uint32_t number = household_ ? a.col(*household_)[r] : kNoHousehold;
+      if (number == kNoHousehold) {
+        alone.push_back(r);
+      } else if (std::find(households.begin(), households.end(), number) == households.end()) {
+        households.push_back(number);
+      }
+    }
+  }
+
+  // The picked households with nobody in work lose their home: every member
+  // housed in private, social or informal housing becomes homeless.
+  void lose_homes(AgentTable& a, const HouseholdHomes& homes, const std::vector<std::uint32_t>& households,
+                  const std::vector<std::uint32_t>& alone, std::array<double, 4>& occ, CityHousing& h) {
+    const auto employment = a.col(core::employment);
+    auto tenure = a.col(tenure_);
+    h.home_losses = 0;
+    const auto lose = [&](std::span<const std::uint32_t> rows) {
+      // Nobody in work, and nobody of the household about to be placed (a
+      // newborn, a newcomer) who would otherwise find a dwelling apart.
+      for (const std::uint32_t m : rows)
+        if (employment[m] == code(Employment::employed) || tenure[m] == code(Tenure::unhoused)) return;
+      for (const std::uint32_t m : rows) {
+        if (!home_that_can_be_lost(tenure[m])) continue;
+        occ[capacity_index(tenure[m])] -= 1;
+        occ[3] += 1;
+        tenure[m] = code(Tenure::homeless);
+        h.home_losses += 1;
+      }
+    };
+    for (const std::uint32_t r : alone) lose(std::span<const std::uint32_t>(&r, 1));
+    for (const std::uint32_t number : households)
+      if (const auto* members = homes.members(number)) lose(*members);
   }
 
   Column<std::uint8_t> tenure_{};
@@ -599,6 +669,10 @@ ModelInfo housing_market() {
       {"housing_units", "dwellings", "Housing capacity (formal private, social and informal) in dwellings", true, SeriesKind::stock},
       {"overcrowded", "persons", "Residents beyond the capacity of their kind of housing", true, SeriesKind::stock},
       {"homeless", "persons", "Homeless residents", true, SeriesKind::stock, true},
+      {"home_losses", "persons",
+       "Residents who lost their home in a crisis during the step (a household with nobody in work; evictions for "
+       "rent arrears and placements that find nothing not counted)",
+       true, SeriesKind::flow},
   };
   info.checks.push_back([](const ScenarioSpec& spec, std::vector<Diagnostic>& diags) {
     for (const auto& c : spec.entries("cities")) {

@@ -78,6 +78,7 @@ class HinterlandArrivals : public Model {
   void initialise(World& world) override {
     flow_ = world.flow("hinterland_inflow");
     arrival_savings_.find(world, savings_months_);
+    participation_.find(world);
     if (!labour_linked_) return;
     skill_wage_ = world.field_schema().find(kSkillWageField);
     unemployment_ = world.field_schema().find(kUnemploymentRateField);
@@ -102,6 +103,7 @@ class HinterlandArrivals : public Model {
       for (std::size_t r = first; r < first + count; ++r) {
         const Draw d = world.rng().agent(a.id[r], step, kNewcomerDraw);
         draw_newcomer(a, r, d, geo.hinterland_place(c), ages_, male_share_, high_skill_, medium_skill_);
+        participation_.apply(world, c, a, r, step);
         // Citizens of the country with savings for settling in, and no
         // arrival step (they count as settled residents, like those present
         // at the start).
@@ -121,6 +123,7 @@ class HinterlandArrivals : public Model {
   bool labour_linked_ = false;
   double income_elasticity_ = 0, savings_months_ = 0;
   ArrivalSavings arrival_savings_;
+  NewcomerParticipation participation_;
   CityField skill_wage_, unemployment_;
   std::vector<double> reference_income_;
   std::vector<double> rate_per_year_;  // arrivals per resident per year
@@ -147,6 +150,7 @@ ModelInfo hinterland_info(bool labour_linked) {
     info.state.reads = {reads_field(kSkillWageField, Phase::boundary),
                         reads_field(kUnemploymentRateField, Phase::boundary)};
   ArrivalSavings::declare(info.state, Phase::boundary);
+  NewcomerParticipation::declare(info.state, Phase::boundary);
   info.make = [labour_linked](ModelSetup& setup) { return std::make_unique<HinterlandArrivals>(setup, labour_linked); };
   if (labour_linked) return info;  // parameters are declared once, with the constant-rate model
 

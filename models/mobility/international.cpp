@@ -111,6 +111,7 @@ class RestOfWorldImmigration : public Model {
     flow_ = world.flow("immigration_from_rest_of_world");
     const auto& s = world.schema();
     arrival_savings_.find(world, savings_months_);
+    participation_.find(world);
     if (s.has(kPermitEndColumn)) {
       permit_end_ = s.find<std::uint16_t>(kPermitEndColumn);
       permit_steps_ = world.field_schema().find(kWorkPermitStepsField);
@@ -144,6 +145,8 @@ class RestOfWorldImmigration : public Model {
             break;
           }
         a.legal_status[r] = code(status);
+        // A work permit is granted for a job: its holders all look for work.
+        if (status != LegalStatus::work_permit) participation_.apply(world, c, a, r, step);
         if (permit_end_) {
           const bool permit = status == LegalStatus::work_permit || status == LegalStatus::temporary_permit ||
                               status == LegalStatus::student;
@@ -166,6 +169,7 @@ class RestOfWorldImmigration : public Model {
   double male_share_ = 0.5, savings_months_ = 0;
   FlowId flow_ = 0;
   ArrivalSavings arrival_savings_;
+  NewcomerParticipation participation_;
   std::optional<Column<std::uint16_t>> permit_end_, arrival_;
   CityField move_factor_;  // lever
 };
@@ -234,6 +238,7 @@ ModelInfo rest_of_world_immigration() {
       optional(reads_field(kWorkPermitStepsField, Phase::boundary), "no permits (no legal status model)"),
   };
   ArrivalSavings::declare(info.state, Phase::boundary);
+  NewcomerParticipation::declare(info.state, Phase::boundary);
   reads_lever(info.state, international_move_lever(), Phase::boundary);
   info.make = [](ModelSetup& setup) { return std::make_unique<RestOfWorldImmigration>(setup); };
   return info;

@@ -1,8 +1,10 @@
 #pragma once
 // Who arrives from outside the simulated cities (the rural hinterland, the
 // rest of the world): one place that draws a newcomer's age, sex and skill.
-// Both arrival models start their newcomers unemployed and without a job or
-// a home (the housing market places them); what else an arrival brings
+// Both arrival models start their newcomers without a job or a home (the
+// housing market places them), looking for work as often as the city's
+// residents of working age take part in the labour force, inactive
+// otherwise (NewcomerParticipation); what else an arrival brings
 // (legal status, a permit, savings, the arrival step) is the arrival
 // model's, stated beside its call of draw_newcomer.
 #include <cstdint>
@@ -25,7 +27,8 @@ struct NewcomerAges {
 };
 
 // Sets row r's origin, age (draw word 0), sex (word 1) and skill (word 2:
-// high, then medium, with the given shares) and makes it unemployed.
+// high, then medium, with the given shares) and makes it unemployed (see
+// NewcomerParticipation for those who do not look for work).
 inline void draw_newcomer(const CoreColumns& a, std::size_t r, const Draw& d, std::uint16_t origin,
                           const NewcomerAges& ages, double male_share, double high_skill_share,
                           double medium_skill_share) {
@@ -38,6 +41,36 @@ inline void draw_newcomer(const CoreColumns& a, std::size_t r, const Draw& d, st
                                                                 : Skill::low);
   a.employment[r] = code(Employment::unemployed);
 }
+
+// Whether a newcomer looks for work: with the city's labour-force
+// participation (kParticipationField), on a draw of its own keyed by the
+// newcomer's id; everyone looks where no labour market is selected.
+// assumption: newcomers take part as often as the residents of working age
+// (Eurostat lfsa_argacob: activity rates of the foreign-born aged 15-64 in
+// the EU are within a few points of the native-born's, approx.); before,
+// every newcomer looked for work, which raised unemployment wherever the
+// calibration needs many arrivals.
+constexpr Purpose kParticipationDraw = purpose("newcomer.participation");
+
+struct NewcomerParticipation {
+  std::optional<CityField> participation;
+
+  void find(const World& world) {
+    if (world.field_schema().has(kParticipationField)) participation = world.field_schema().find(kParticipationField);
+  }
+  // Row r of city c arrived in `step` (after draw_newcomer).
+  void apply(const World& world, std::size_t c, const CoreColumns& a, std::size_t r, std::uint32_t step) const {
+    if (!participation) return;
+    const double share = world.fields().at(*participation, c)[0];
+    if (world.rng().agent(a.id[r], step, kParticipationDraw).unit(0) >= share)
+      a.employment[r] = code(Employment::inactive);
+  }
+  static void declare(StateDecls& state, Phase phase) {
+    // Set once, in the labour market's initialise (written in no phase of the step).
+    state.reads.push_back(optional(reads_field(kParticipationField, phase, ReadTiming::last_step),
+                                   "every newcomer looks for work"));
+  }
+};
 
 // What a newcomer brings to live on while settling in: `months` of the
 // city's living cost plus its formal private rent per person (0 for a field

@@ -119,13 +119,14 @@ const std::vector<std::string> kCodeBasePurposes{
     "gravity.move",
     "hinterland.arrivals", "hinterland.newcomer",
     "households.formation", "households.initial", "households.newcomer",
-    "housing.init", "housing.init_household", "housing.place", "housing.reception",
+    "housing.home_loss", "housing.init", "housing.init_household", "housing.place", "housing.reception",
     "international.arrivals", "international.newcomer",
     "job_programme.select",
     "labour.init", "labour.layoff", "labour.search", "labour.transition",
     "legal.init", "legal.status",
     "legal_pathways.select",
     "migration.border", "migration.channel", "migration.decide", "migration.irregular",
+    "newcomer.participation",
     "outflows.abroad.count", "outflows.abroad.who", "outflows.internal.count", "outflows.internal.who",
     "population.init", "population.init.2",
     "regularisation.select",
@@ -134,7 +135,7 @@ const std::vector<std::string> kCodeBasePurposes{
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 41u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 43u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
