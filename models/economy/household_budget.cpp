@@ -123,6 +123,7 @@ class HouseholdBudget : public Model {
                          data.living_cost_eur_per_month});
     }
     short_of_costs_.assign(cities_.size(), 0.0);
+    below_living_cost_.assign(cities_.size(), 0.0);
     savings_ = setup.schema.add<float>(kSavingsColumn, "savings in EUR, never negative");
     benefit_field_ = setup.fields.add(kBenefitField, 1, "monthly unemployment benefit");
     pension_field_ = setup.fields.add(kPensionField, 1, "monthly old-age income");
@@ -162,13 +163,14 @@ class HouseholdBudget : public Model {
             pool_household_budgets(in, step, scale_, a.col(*household_), c, *numbers_,
                                    static_cast<std::uint32_t>(counted[2]), a.col(savings_).data());
         short_of_costs_[c] = static_cast<double>(tally.short_of_costs);
+        below_living_cost_[c] = static_cast<double>(tally.below_living_cost);
         counted[0] = static_cast<double>(tally.households);
         counted[1] = static_cast<double>(tally.persons);
       });
       return;
     }
     const auto chunks = make_chunks(world);
-    std::vector<double> short_by_chunk(chunks.size(), 0.0);
+    std::vector<double> short_by_chunk(chunks.size(), 0.0), below_by_chunk(chunks.size(), 0.0);
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       AgentTable& a = world.agents(ch.city);
       auto savings = a.col(savings_);
@@ -178,22 +180,34 @@ class HouseholdBudget : public Model {
       // Remittances received last month and saved, per adult (0 without a remittances model).
       const auto received = static_cast<float>(remitted_ ? world.fields().at(*remitted_, ch.city)[0] : 0.0);
       // Adults short of their costs, from the income before the update.
-      std::size_t short_of_costs = 0;
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-        short_of_costs += (in.age[r] >= adult_months_) & (in.monthly(r) - living - in.rent(r) < 0);
+      std::size_t short_of_costs = 0, below = 0;
+      for (std::uint32_t r = ch.begin; r < ch.end; ++r) {
+        const bool adult = in.age[r] >= adult_months_;
+        short_of_costs += adult & (in.monthly(r) - living - in.rent(r) < 0);
+        below += adult & (in.monthly(r) < living);
+      }
       short_by_chunk[k] = static_cast<double>(short_of_costs);
+      below_by_chunk[k] = static_cast<double>(below);
       update_budgets(in, BudgetStep{adult_months_, living, received, step_months}, savings.data(), nullptr,
                      ch.begin, ch.end);
     });
     std::fill(short_of_costs_.begin(), short_of_costs_.end(), 0.0);
-    for (std::size_t k = 0; k < chunks.size(); ++k) short_of_costs_[chunks[k].city] += short_by_chunk[k];
+    std::fill(below_living_cost_.begin(), below_living_cost_.end(), 0.0);
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+      short_of_costs_[chunks[k].city] += short_by_chunk[k];
+      below_living_cost_[chunks[k].city] += below_by_chunk[k];
+    }
   }
 
   void observe(const World& world, SeriesOut& out) const override {
     auto& short_of_costs = out["budgets_short_of_costs"];
+    auto& below_living_cost = out["persons_below_living_cost"];
     if (world.step() == 0) return;
     const auto ppa = static_cast<double>(world.people_per_agent());
-    for (std::size_t c = 0; c < world.city_count(); ++c) short_of_costs[c] = short_of_costs_[c] * ppa;
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      short_of_costs[c] = short_of_costs_[c] * ppa;
+      below_living_cost[c] = below_living_cost_[c] * ppa;
+    }
   }
 
  private:
@@ -241,6 +255,7 @@ class HouseholdBudget : public Model {
   EquivalenceScale scale_;
   std::vector<CityBudget> cities_;
   std::vector<double> short_of_costs_;  // [city], households (agents) of the last step
+  std::vector<double> below_living_cost_;  // [city], persons (agents) of the last step
   Column<float> savings_{};
   CityField benefit_field_, pension_field_, living_field_, adult_field_, allowance_field_, contribution_field_;
   std::optional<IncomeRule> rule_;
@@ -266,6 +281,11 @@ ModelInfo household_budget() {
       {"budgets_short_of_costs", "households",
        "Households (without a households model: adults) whose income in the step fell short of their living "
        "costs and rent, so that they drew on savings or went without",
+       true, SeriesKind::stock},
+      {"persons_below_living_cost", "persons",
+       "Residents in households whose income in the step, per adult equivalent (OECD-modified scale), fell below "
+       "the city's living cost, rent not deducted (without a households model: adults below it): the poverty "
+       "headcount of household surveys, whose poverty lines price housing among non-food needs",
        true, SeriesKind::stock},
   };
   // The per-city amounts and the adult age are set once, in initialise: written in no phase.

@@ -58,7 +58,7 @@ inline void add_member(Pool& p, float earned, float rent, float savings, float m
 }
 
 struct Settled {
-  std::uint32_t households = 0, persons = 0, short_of_costs = 0;
+  std::uint32_t households = 0, persons = 0, short_of_costs = 0, below_living_cost = 0;
 };
 
 struct SettleTerms {
@@ -74,7 +74,8 @@ inline void settle_one(Pool& p, const SettleTerms& t, Settled& s) {
   const float a = m - kChildCode * children;
   const float any_adult = static_cast<float>(a > 0.0f);
   const float e = p.earned;
-  const float net = (e - t.living * t.scale.of(a, children) - p.rent) * t.months;
+  const float needs = t.living * t.scale.of(a, children);
+  const float net = (e - needs - p.rent) * t.months;
   const float held = p.savings + t.received * a;
   // Every quotient is finite (divisors floored), so a 0 mask yields 0.
   const auto surplus = static_cast<float>(net >= 0.0f), earners = static_cast<float>(e > 0.0f);
@@ -87,6 +88,7 @@ inline void settle_one(Pool& p, const SettleTerms& t, Settled& s) {
   s.households += m > 0.0f;
   s.persons += static_cast<std::uint32_t>(m > 0.0f) * static_cast<std::uint32_t>(a + children);
   s.short_of_costs += (m > 0.0f) & (net < 0.0f);
+  s.below_living_cost += static_cast<std::uint32_t>((m > 0.0f) & (e < needs)) * static_cast<std::uint32_t>(a + children);
 }
 
 // The last pass: each adult's savings from its household's outcome. Below a
@@ -130,7 +132,7 @@ __attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint
   const __m256 additional_adult = _mm256_set1_ps(t.scale.additional_adult), child = _mm256_set1_ps(t.scale.child);
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), tiny = _mm256_set1_ps(kTiny);
   const __m256 code = _mm256_set1_ps(kChildCode), per_code = _mm256_set1_ps(1.0f / kChildCode);
-  __m256i persons = _mm256_setzero_si256();
+  __m256i persons = _mm256_setzero_si256(), below = _mm256_setzero_si256();
   std::uint32_t k = 1;
   for (; k + 8 <= count; k += 8) {
     float* base = &pools[k].earned;
@@ -147,7 +149,8 @@ __attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint
         _mm256_mul_ps(any_adult, _mm256_add_ps(one, _mm256_mul_ps(additional_adult, _mm256_sub_ps(a, one)))),
         _mm256_mul_ps(child, children));
     const __m256 e = f.earned;
-    const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(e, _mm256_mul_ps(living, scale)), f.rent), months);
+    const __m256 needs = _mm256_mul_ps(living, scale);
+    const __m256 net = _mm256_mul_ps(_mm256_sub_ps(_mm256_sub_ps(e, needs), f.rent), months);
     const __m256 held = _mm256_add_ps(f.savings, _mm256_mul_ps(received, a));
     const __m256 surplus_mask = _mm256_cmp_ps(net, zero, _CMP_GE_OQ);
     const __m256 surplus = _mm256_and_ps(surplus_mask, one);
@@ -165,6 +168,8 @@ __attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint
     s.short_of_costs += static_cast<std::uint32_t>(
         __builtin_popcount(_mm256_movemask_ps(_mm256_andnot_ps(surplus_mask, present))));
     persons = _mm256_add_epi32(persons, _mm256_cvttps_epi32(_mm256_and_ps(present, _mm256_add_ps(a, children))));
+    const __m256 poor = _mm256_and_ps(present, _mm256_cmp_ps(e, needs, _CMP_LT_OQ));
+    below = _mm256_add_epi32(below, _mm256_cvttps_epi32(_mm256_and_ps(poor, _mm256_add_ps(a, children))));
     // Back to entries: the same shuffles undo the transposition.
     const Fields8 r = transpose_in(out_earned, out_rent, out_kept, m);
     _mm256_storeu_ps(base, _mm256_permute2f128_ps(r.earned, r.rent, 0x20));
@@ -175,6 +180,8 @@ __attribute__((target("avx2"))) std::uint32_t settle_avx2(Pool* pools, std::uint
   alignas(32) std::uint32_t lanes[8];
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), persons);
   for (const std::uint32_t p : lanes) s.persons += p;
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), below);
+  for (const std::uint32_t p : lanes) s.below_living_cost += p;
   return k;
 }
 
@@ -356,9 +363,11 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
     const std::uint32_t h = household[r];
     if (h == kNoHousehold) {
       // A household of one.
-      const float net = income[r - first] - living * scale.of(adult ? 1.0f : 0.0f, adult ? 0.0f : 1.0f) - rent;
+      const float needs = living * scale.of(adult ? 1.0f : 0.0f, adult ? 0.0f : 1.0f);
+      const float net = income[r - first] - needs - rent;
       const float balance = savings[r] + (adult ? received : 0.0f) + net * months;
       tally.short_of_costs += net < 0;
+      tally.below_living_cost += income[r - first] < needs;
       savings[r] = adult & (balance >= kCent) ? balance : 0.0f;
       return;
     }
@@ -411,6 +420,7 @@ HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step,
   tally.households += settled.households;
   tally.persons += settled.persons;
   tally.short_of_costs += settled.short_of_costs;
+  tally.below_living_cost += settled.below_living_cost;
 
   const Apply apply{income, 0, in.age.data(), step.adult_months, received, pools.data()};
   for (std::uint32_t from = 0; from < n;) {

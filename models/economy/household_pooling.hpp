@@ -41,6 +41,10 @@ struct HouseholdTally {
   std::size_t households = 0;      // with a number
   std::size_t persons = 0;         // in them
   std::size_t short_of_costs = 0;  // households (alone included) whose net was negative
+  // Persons (alone included) in households whose income per adult
+  // equivalent fell below the living cost (rent not deducted): the poverty
+  // headcount of surveys, whose lines price housing among non-food needs.
+  std::size_t below_living_cost = 0;
 };
 HouseholdTally pool_household_budgets(const Incomes& in, const BudgetStep& step, const EquivalenceScale& scale,
                                       std::span<const std::uint32_t> household, std::size_t city,

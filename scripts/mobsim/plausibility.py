@@ -31,8 +31,12 @@ Quantities (t = 0 is the initial state on run.start, T the end of the run):
 - `persons_per_household_end`: persons_per_household at T.
 - `households_short_of_costs_share_first_month`: budgets_short_of_costs /
   households in the first step (households whose income fell short of their
-  living costs and rent), read against the share of people below the
-  national poverty line.
+  living costs and rent).
+- `poverty_headcount_first_month`: persons_below_living_cost / population
+  in the first step (persons in households whose income per adult
+  equivalent fell below the living cost, rent not deducted), read against
+  the share of people below the national poverty line, which the living
+  cost is.
 """
 from dataclasses import dataclass
 import math
@@ -53,6 +57,7 @@ QUANTITIES = {
     "homeless_log2_ratio": "log2 of homeless at the end / at the start",
     "persons_per_household_end": "persons per household at the end",
     "households_short_of_costs_share_first_month": "households short of their living costs and rent in the first month",
+    "poverty_headcount_first_month": "residents below the poverty line (income per adult equivalent) in the first month",
 }
 
 
@@ -169,6 +174,8 @@ def simulated(run, quantity, city, fertile_years=35):
         return _mean(leaving / years / population * 1000)
     if quantity == "households_short_of_costs_share_first_month":
         return _mean(s.budgets_short_of_costs.isel(time=1) / s.households.isel(time=1))
+    if quantity == "poverty_headcount_first_month":
+        return _mean(s.persons_below_living_cost.isel(time=1) / s.population.isel(time=1))
     if quantity == "persons_per_household_end":
         return _mean(s.persons_per_household.isel(time=last))
     if quantity == "homeless_log2_ratio":
@@ -199,7 +206,8 @@ def _fmt(quantity, x):
         return f"{x:.1f}"
     if quantity in ("growth_per_year",):
         return f"{100 * x:+.2f}%"
-    if quantity in ("foreign_born_share_start", "households_short_of_costs_share_first_month"):
+    if quantity in ("foreign_born_share_start", "households_short_of_costs_share_first_month",
+                    "poverty_headcount_first_month"):
         return f"{100 * x:.1f}%"
     return f"{x:.2f}"
 

@@ -133,9 +133,10 @@ struct Pooled {
     in.fallback_wage = 1000;
     in.pension_age_months = 1 << 20;
   }
-  void run(float living, float received = 0) {
-    models::pool_household_budgets(in, models::BudgetStep{18 * 12, living, received, 1.0f}, models::EquivalenceScale{},
-                                   household, 1, numbers, 8, savings.data(), income.data());
+  models::HouseholdTally run(float living, float received = 0) {
+    return models::pool_household_budgets(in, models::BudgetStep{18 * 12, living, received, 1.0f},
+                                          models::EquivalenceScale{}, household, 1, numbers, 8, savings.data(),
+                                          income.data());
   }
 };
 
@@ -159,6 +160,20 @@ TEST(Households, AShortfallIsDrawnFromEveryAdultsSavingsAlike) {
   EXPECT_NEAR(p.savings[0], 100.0 * 40.0 / 120.0, 1e-3);
   EXPECT_NEAR(p.savings[1], 20.0 * 40.0 / 120.0, 1e-3);
   EXPECT_EQ(p.savings[2], 0.0f);
+}
+
+TEST(Households, ThePovertyHeadcountCountsPersonsBelowTheLinePerAdultEquivalent) {
+  // The household of three has 1000 for 1.8 adult equivalents: 555.6 each.
+  // The one alone has 1000 for 1. Rent is not deducted (no tenure here).
+  Pooled p;
+  EXPECT_EQ(p.run(555).below_living_cost, 0u);
+  EXPECT_EQ(p.run(556).below_living_cost, 3u);  // the three members, the child included
+  EXPECT_EQ(p.run(1001).below_living_cost, 4u);
+  // Without anyone in work, everyone is below any positive line.
+  p.employment = {code(Employment::inactive), code(Employment::inactive), code(Employment::inactive),
+                  code(Employment::unemployed)};
+  p.in.employment = p.employment;
+  EXPECT_EQ(p.run(1).below_living_cost, 4u);
 }
 
 TEST(Households, PooledSavingsNeverFallBelowZero) {
@@ -217,6 +232,9 @@ TEST(Households, VectorisedPoolingEqualsPlainBitForBit) {
   ASSERT_EQ(0, std::memcmp(plain_income.data(), fast_income.data(), n * sizeof(float)));
   EXPECT_EQ(plain.households, fast.households);
   EXPECT_EQ(plain.short_of_costs, fast.short_of_costs);
+  EXPECT_EQ(plain.below_living_cost, fast.below_living_cost);
+  EXPECT_GT(plain.below_living_cost, n / 20);  // the headcount is exercised
+  EXPECT_LT(plain.below_living_cost, n);
   std::size_t saving = 0, emptied = 0;
   for (std::size_t r = 0; r < n; ++r) {
     saving += plain_savings[r] > savings[r];
