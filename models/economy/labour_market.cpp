@@ -157,6 +157,7 @@ struct Seeker {
   std::uint32_t row;
   std::uint8_t skill;  // level searched at
   bool youth;          // aged 15-24: hired with the city's youth hiring weight
+  bool prearranged;    // arrived last step with a work permit: hired first, into the job the permit is for
 };
 
 class LabourMarket : public Model {
@@ -203,6 +204,7 @@ class LabourMarket : public Model {
     const auto& fields = world.field_schema();
     if (fields.has(kRemittanceJobsField)) remittance_jobs_ = fields.find(kRemittanceJobsField);
     if (world.schema().has(kSchemeColumn)) scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
+    if (world.schema().has(kArrivalColumn)) arrival_ = world.schema().find<std::uint16_t>(kArrivalColumn);
     recognition_reduction_ = fields.find(recognition_reduction_lever().name);
     demand_factor_ = fields.find(sector_demand_lever().name);
     formal_access_ = fields.find(undocumented_formal_access_lever().name);
@@ -321,6 +323,9 @@ class LabourMarket : public Model {
       const auto age = a.col(core::age_months);
       const auto skill = a.col(core::skill);
       auto employment = a.col(core::employment);
+      const auto legal = a.col(core::legal_status);
+      const std::span<const std::uint16_t> arrival =
+          arrival_ ? std::span<const std::uint16_t>(a.col(*arrival_)) : std::span<const std::uint16_t>{};
       auto job = a.col(job_);
       const CityLabour& city = cities_[ch.city];
       // Who takes part this step: the labour force and those coming of age.
@@ -364,7 +369,10 @@ class LabourMarket : public Model {
         } else {
           const int level = search_skill(world, ch.city, a, r, draws.unit(2, i));
           searching.add(i, static_cast<std::size_t>(level));
-          seekers[k].push_back(Seeker{listed.ids()[i], r, static_cast<std::uint8_t>(level), age[r] < 25 * 12});
+          const bool prearranged = !arrival.empty() && legal[r] == code(LegalStatus::work_permit) &&
+                                   static_cast<std::uint32_t>(arrival[r]) + 1 == step;
+          seekers[k].push_back(
+              Seeker{listed.ids()[i], r, static_cast<std::uint8_t>(level), age[r] < 25 * 12, prearranged});
         }
       }
       Counts& out = chunk_counts[k];
@@ -458,9 +466,15 @@ class LabourMarket : public Model {
     // proportion to its vacancies; vacancies are never exceeded.
     // Young seekers count with their city's youth hiring weight w: the chance
     // of a young seeker is w * hires / (older seekers + w * young ones).
+    // Seekers who arrived with a work permit take an open job of their level
+    // first, outside the matching function (their contract preceded the permit).
     std::vector<std::array<double, kSkillLevels>> young_seekers(n, std::array<double, kSkillLevels>{});
+    std::vector<std::array<double, kSkillLevels>> prearranged(n, std::array<double, kSkillLevels>{});
     for (std::size_t k = 0; k < chunks.size(); ++k)
-      for (const Seeker& seeker : seekers[k]) young_seekers[chunks[k].city][seeker.skill] += seeker.youth;
+      for (const Seeker& seeker : seekers[k]) {
+        young_seekers[chunks[k].city][seeker.skill] += seeker.youth && !seeker.prearranged;
+        prearranged[chunks[k].city][seeker.skill] += seeker.prearranged;
+      }
     std::vector<std::vector<double>> vacancies(n);
     std::vector<std::array<double, kSkillLevels>> p_hire(n), mean_finding(n);
     for (std::size_t c = 0; c < n; ++c) {
@@ -470,16 +484,18 @@ class LabourMarket : public Model {
       for (int s = 0; s < kSkillLevels; ++s) {
         double v = 0;
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) v += vacancies[c][sec * kSkillLevels + s];
-        const double u = counts[c].searching[s];
-        const double hires = matching_hires(u, v, p_.matching_efficiency_per_month, p_.matching_elasticity,
+        const double all = counts[c].searching[s], first = prearranged[c][static_cast<std::size_t>(s)];
+        const double u = all - first, taken = std::min(first, v);
+        const double hires = matching_hires(u, v - taken, p_.matching_efficiency_per_month, p_.matching_elasticity,
                                             clock_.step_months);
         const double young = young_seekers[c][static_cast<std::size_t>(s)];
         const double weighted = u - young + cities_[c].youth_hiring_weight * young;
         p_hire[c][static_cast<std::size_t>(s)] = weighted > 0 ? hires / weighted : 0.0;
-        mean_finding[c][static_cast<std::size_t>(s)] = u > 0 ? hires / u : 0.0;  // what a seeker expects on average
+        // What a seeker expects on average.
+        mean_finding[c][static_cast<std::size_t>(s)] = all > 0 ? (hires + taken) / all : 0.0;
       }
     }
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint8_t>>> offers(chunks.size());
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint8_t>>> offers(chunks.size()), first_offers(chunks.size());
     parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
       const auto id = world.agents(ch.city).col(core::id);
       const auto legal = world.agents(ch.city).col(core::legal_status);
@@ -494,7 +510,7 @@ class LabourMarket : public Model {
         const Seeker& seeker = seekers[k][i];
         const Draw d{{0, draws.words[1][i], draws.words[2][i], draws.words[3][i]}};
         const double weight = seeker.youth ? cities_[ch.city].youth_hiring_weight : 1.0;
-        if (d.unit(1) >= weight * p_hire[ch.city][seeker.skill]) continue;
+        if (!seeker.prearranged && d.unit(1) >= weight * p_hire[ch.city][seeker.skill]) continue;
         double total = 0;
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) total += vacancies[ch.city][sec * kSkillLevels + seeker.skill];
         double pick = d.unit(2) * total, cum = 0;
@@ -508,22 +524,24 @@ class LabourMarket : public Model {
         if (!sectors_.informal[sec] && legal[seeker.row] == code(LegalStatus::irregular) &&
             d.unit(3) >= formal_access)
           continue;
-        offers[k].emplace_back(seeker.row, job_code(sec, seeker.skill));
+        (seeker.prearranged ? first_offers : offers)[k].emplace_back(seeker.row, job_code(sec, seeker.skill));
       }
     });
     const auto offers_by_city = merge_by_city(chunks, offers, n);
+    const auto first_by_city = merge_by_city(chunks, first_offers, n);
     parallel_for_cities(world, [&](std::size_t c) {
       auto employment = world.agents(c).col(core::employment);
       auto job = world.agents(c).col(job_);
-      for (const auto& [row, offered] : offers_by_city[c]) {
-        double& open = vacancies[c][job_segment(offered)];
-        if (open < 1.0) continue;
-        open -= 1.0;
-        employment[row] = code(Employment::employed);
-        job[row] = offered;
-        counts[c].employed[job_segment(offered)] += 1;
-        counts[c].searching[job_skill(offered)] -= 1;
-      }
+      for (const auto* list : {&first_by_city[c], &offers_by_city[c]})
+        for (const auto& [row, offered] : *list) {
+          double& open = vacancies[c][job_segment(offered)];
+          if (open < 1.0) continue;
+          open -= 1.0;
+          employment[row] = code(Employment::employed);
+          job[row] = offered;
+          counts[c].employed[job_segment(offered)] += 1;
+          counts[c].searching[job_skill(offered)] -= 1;
+        }
       auto open = world.fields().at(vacancies_field_, c);
       for (std::size_t seg = 0; seg < segments; ++seg) open[seg] = std::floor(vacancies[c][seg]);
       publish(world, c, counts[c], mean_finding[c]);
@@ -760,6 +778,7 @@ class LabourMarket : public Model {
   CityField vacancies_field_, added_field_;
   std::optional<CityField> remittance_jobs_;
   std::optional<Column<std::uint8_t>> scheme_;  // with circular schemes
+  std::optional<Column<std::uint16_t>> arrival_;  // with the legal status model
   CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
   std::vector<std::vector<double>> applied_demand_factor_;  // [city][sector]: demand shock in the jobs now
 };
@@ -868,6 +887,8 @@ ModelInfo labour_market() {
                "no remittance-funded informal jobs"),
       optional(reads_column(kSchemeColumn, Phase::labour, ReadTiming::last_step),
                "no circular schemes: local labour demand follows every worker"),
+      optional(reads_column(kArrivalColumn, Phase::labour, ReadTiming::last_step),
+               "no arrival steps: work-permit holders look for work like everyone"),
   };
   reads_lever(info.state, recognition_reduction_lever(), Phase::labour);
   reads_lever(info.state, sector_demand_lever(), Phase::labour);

@@ -92,6 +92,40 @@ TEST(LabourMarket, UnemploymentStartsNearTheDataAndStaysPlausible) {
   }
 }
 
+TEST(LabourMarket, ArrivalsWithAWorkPermitStartTheJobItWasGrantedFor) {
+  // A work permit is granted for a job: those who arrived with one in the
+  // last step are hired first, into an open job of their level; other
+  // arrivals look for work at the job-finding rate (about 0.1-0.3 a month).
+  Stepper run(test::load(test::scenario_path("ci/four_cities.toml"), {"run.people_per_agent=50"}));
+  const World& world = run.sim->world();
+  const auto arrival = world.schema().find<std::uint16_t>(models::kArrivalColumn);
+  double permit = 0, permit_employed = 0, others = 0, others_employed = 0;
+  for (int t = 1; t <= 6; ++t) {
+    run.sim->step();
+    if (t == 1) continue;
+    for (std::size_t c = 0; c < world.city_count(); ++c) {
+      const auto& a = world.agents(c);
+      for (std::size_t r = 0; r < a.size(); ++r) {
+        // Arrived from the rest of the world in the step before this one.
+        if (a.col(arrival)[r] + 1 != t || a.col(core::origin)[r] != world.geography().rest_of_world_place()) continue;
+        if (a.col(core::employment)[r] == code(Employment::inactive)) continue;
+        const bool employed = a.col(core::employment)[r] == code(Employment::employed);
+        if (a.col(core::legal_status)[r] == code(LegalStatus::work_permit)) {
+          permit += 1;
+          permit_employed += employed;
+        } else {
+          others += 1;
+          others_employed += employed;
+        }
+      }
+    }
+  }
+  ASSERT_GT(permit, 30.0);
+  ASSERT_GT(others, 30.0);
+  EXPECT_GT(permit_employed / permit, 0.9) << permit_employed << " of " << permit;
+  EXPECT_LT(others_employed / others, 0.5) << others_employed << " of " << others;
+}
+
 TEST(LabourMarket, HigherWagesInADestinationRaiseItsInflow) {
   // Paris's mean wage doubled (4,500 -> 9,000 EUR): at 50 persons per agent
   // about 240 agents arrive in Paris in the three years, and the rise is
