@@ -18,7 +18,8 @@ foreign-born share, emigration; the same figures the plausibility suite
 uses) and scenarios/data/cities.toml (the youth unemployment rate and the
 homeless share the run starts from); each carries a numbered source printed
 under the table. A quantity a run does not have (an older binary) is shown
-as "-".
+as "-". With --before, each value reads before ⟹ after (→ stays start →
+end).
 """
 import argparse
 import math
@@ -122,7 +123,7 @@ def _pair(before, after, name, kind):
     a = _num(after.get(name), kind)
     if before is None:
         return a
-    return f"{_num(before.get(name), kind)} → {a}"
+    return f"{_num(before.get(name), kind)} ⟹ {a}"
 
 
 COLUMNS = ["city", "population start → end", "growth/yr", "observed", "foreign-born end", "observed (start)",
@@ -141,7 +142,7 @@ def rows(after_run, before_run, figures, sources):
             text = f"{_num(after[name + '_start'], 'persons')} → {_num(after[name + '_end'], 'persons')}"
             if before is None:
                 return text
-            return f"{_num(before[name + '_start'], 'persons')} → {_num(before[name + '_end'], 'persons')} | {text}"
+            return f"{_num(before[name + '_start'], 'persons')} → {_num(before[name + '_end'], 'persons')} ⟹ {text}"
         out.append([
             city,
             span("population"),
@@ -185,7 +186,7 @@ def describe(run):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("after", help="the run to tabulate")
-    parser.add_argument("--before", help="an earlier run of the same scenario: each value as before -> after")
+    parser.add_argument("--before", help="an earlier run of the same scenario: each value as before => after")
     parser.add_argument("--observed", default=OBSERVED)
     parser.add_argument("--cities", default=CITIES)
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")

@@ -57,12 +57,15 @@ def test_table_pairs_before_and_after_and_cites_every_observed_figure(files):
     out = subprocess.run([sys.executable, SCRIPT, str(second), "--before", str(first), "--markdown"],
                          capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
-    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ") and "→" in line and not line.startswith("| city ")}
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ") and "⟹" in line and not line.startswith("| city ")}
+    # One cell per column: a pair never splits a cell.
+    header = next(line for line in lines if line.startswith("| city "))
+    assert all(row.count(" | ") == header.count(" | ") for row in rows.values())
     assert set(rows) == {"Freetown", "Dakar", "Milan", "Paris"}
     before, after = open_run(str(first)), open_run(str(second))
     g0 = ten_year_table.measures(before, "Paris")["growth_per_year"]
     g1 = ten_year_table.measures(after, "Paris")["growth_per_year"]
-    assert f"{100 * g0:+.2f}% → {100 * g1:+.2f}%" in rows["Paris"]
+    assert f"{100 * g0:+.2f}% ⟹ {100 * g1:+.2f}%" in rows["Paris"]
     # Paris's observed growth is in observed.toml: shown with a source number
     # that the list under the table resolves.
     sources = [line for line in lines if line.startswith("[")]
