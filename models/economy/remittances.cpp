@@ -266,7 +266,7 @@ ModelInfo remittances() {
   info.slot_meaning = "Money migrants send home";
   info.name = "share_of_income";
   info.summary = "employed migrants send a share of income home; received remittances raise residents' savings "
-                 "and create jobs";
+                 "and support informal jobs";
   info.is_default = true;
   info.phases = {Phase::income};
   info.requires_slots = {"budget"};
