@@ -203,7 +203,6 @@ class LabourMarket : public Model {
   void initialise(World& world) override {
     const auto& fields = world.field_schema();
     if (fields.has(kRemittanceJobsField)) remittance_jobs_ = fields.find(kRemittanceJobsField);
-    if (world.schema().has(kSchemeColumn)) scheme_ = world.schema().find<std::uint8_t>(kSchemeColumn);
     if (world.schema().has(kArrivalColumn)) arrival_ = world.schema().find<std::uint16_t>(kArrivalColumn);
     recognition_reduction_ = fields.find(recognition_reduction_lever().name);
     demand_factor_ = fields.find(sector_demand_lever().name);
@@ -389,7 +388,6 @@ class LabourMarket : public Model {
     // demand shock scales a sector's jobs while it lasts); where demand fell
     // below the jobs filled, the surplus workers are laid off.
     std::vector<bool> layoffs(n, false);
-    const auto temporary = circular_workers(world, chunks);
     const double adjustment_share =
         p_.demand_adjustment_years > 0 ? 1.0 - std::exp(-dt / p_.demand_adjustment_years) : 1.0;
     for (std::size_t c = 0; c < n; ++c) {
@@ -402,10 +400,11 @@ class LabourMarket : public Model {
       std::array<double, kSkillLevels> local{};
       for (int s = 0; s < kSkillLevels; ++s) {
         const auto su = static_cast<std::size_t>(s);
-        // Workers at this level: holding a job of it, or looking for one;
-        // participants of circular schemes leave within months and remit
-        // much of their pay, so local demand does not follow them.
-        double labour_force = counts[c].searching[s] - temporary[c][su];
+        // Workers at this level: holding a job of it, or looking for one
+        // (circular schemes' participants too: temporary workers do not
+        // displace residents, Clemens, Lewis & Postel 2018, AER 108(6), on
+        // the end of the Bracero programme, approx.).
+        double labour_force = counts[c].searching[s];
         for (std::size_t sec = 0; sec < sectors_.size(); ++sec) labour_force += counts[c].employed[sec * kSkillLevels + su];
         double& smoothed = city.labour_force[su];
         local[su] = 1.0;
@@ -684,25 +683,6 @@ class LabourMarket : public Model {
     return counts;
   }
 
-  // Participants of circular schemes at work in each city, by the skill
-  // level of their job (none without schemes).
-  std::vector<BySkill> circular_workers(const World& world, const std::vector<Chunk>& chunks) const {
-    std::vector<BySkill> by_city(world.city_count(), BySkill{});
-    if (!scheme_) return by_city;
-    std::vector<BySkill> by_chunk(chunks.size(), BySkill{});
-    parallel_for_chunks(chunks, [&](std::size_t k, const Chunk& ch) {
-      const AgentTable& a = world.agents(ch.city);
-      const auto scheme = a.col(*scheme_);
-      const auto job = a.col(job_);
-      for (std::uint32_t r = ch.begin; r < ch.end; ++r)
-        if (scheme[r] != 0 && scheme[r] != kSchemeReturning && job[r] != kNoJob)
-          by_chunk[k][static_cast<std::size_t>(job_skill(job[r]))] += 1;
-    });
-    for (std::size_t k = 0; k < chunks.size(); ++k)
-      for (int s = 0; s < kSkillLevels; ++s) by_city[chunks[k].city][s] += by_chunk[k][s];
-    return by_city;
-  }
-
   // Exactly (employed - jobs) workers of each over-full segment lose their
   // job, those with the lowest keyed priority first.
   void lay_off(World& world, const std::vector<bool>& cities, std::vector<Counts>& counts) {
@@ -777,7 +757,6 @@ class LabourMarket : public Model {
       retirement_field_, entry_age_field_, participation_field_;
   CityField vacancies_field_, added_field_;
   std::optional<CityField> remittance_jobs_;
-  std::optional<Column<std::uint8_t>> scheme_;  // with circular schemes
   std::optional<Column<std::uint16_t>> arrival_;  // with the legal status model
   CityField recognition_reduction_, demand_factor_, formal_access_;  // levers
   std::vector<std::vector<double>> applied_demand_factor_;  // [city][sector]: demand shock in the jobs now
@@ -885,8 +864,6 @@ ModelInfo labour_market() {
   info.state.reads = {
       optional(reads_field(kRemittanceJobsField, Phase::labour, ReadTiming::last_step),
                "no remittance-funded informal jobs"),
-      optional(reads_column(kSchemeColumn, Phase::labour, ReadTiming::last_step),
-               "no circular schemes: local labour demand follows every worker"),
       optional(reads_column(kArrivalColumn, Phase::labour, ReadTiming::last_step),
                "no arrival steps: work-permit holders look for work like everyone"),
   };
