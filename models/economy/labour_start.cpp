@@ -1,4 +1,5 @@
 #include "labour_start.hpp"
+
 #include <algorithm>
 
 #include "parallel.hpp"

@@ -1,4 +1,5 @@
 #include "home_loss.hpp"
+
 #include <algorithm>
 
 #include "shared_state.hpp"

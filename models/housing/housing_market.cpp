@@ -597,21 +597,21 @@ class HousingMarket : public Model {
       const std::vector<std::uint32_t> none(household_ ? 0 : a.size(), kNoHousehold);
       const std::span<const std::uint32_t> household =
           household_ ? std::span<const std::uint32_t>(a.col(*household_)) : std::span<const std::uint32_t>(none);
-      h.home_loss_picks = a.size() > 0 ? home_loss_picks_per_step(homeless, exit_per_step,
-                                                                  persons_lost_per_pick(household, tenure,
-                                                                                        a.col(core::employment), c,
-                                                                                        numbers)) /
-                                             static_cast<double>(a.size())
-                                       : 0.0;
+      const double per_pick = persons_lost_per_pick(household, tenure, a.col(core::employment), c, numbers);
+      h.home_loss_picks =
+          a.size() > 0 ? home_loss_picks_per_step(homeless, exit_per_step, per_pick) / static_cast<double>(a.size())
+                       : 0.0;
     }
     const double mean = h.home_loss_picks * static_cast<double>(a.size());  // a rate per resident
     for (const std::uint32_t r : pick_rows(world.rng(), static_cast<std::uint32_t>(c), world.step(), kHomeLossDraw,
                                            mean, static_cast<std::uint32_t>(a.size()))) {
       if (!home_that_can_be_lost(tenure[r])) continue;
       const std::uint32_t number = household_ ? a.col(*household_)[r] : kNoHousehold;
+      // A household picked twice is listed twice and loses its home once
+      // (by the second time its members are homeless).
       if (number == kNoHousehold) {
         alone.push_back(r);
-      } else if (std::find(households.begin(), households.end(), number) == households.end()) {
+      } else {
         households.push_back(number);
       }
     }
