@@ -11,6 +11,7 @@
 #include <new>
 #include <optional>
 
+#include "checkpointing.hpp"
 #include "compare.hpp"
 #include "docs.hpp"
 #include "engine.hpp"
@@ -25,6 +26,7 @@
 #include "progress.hpp"
 #include "recording.hpp"
 #include "scenario_loader.hpp"
+#include "stop_signals.hpp"
 
 namespace mobsim {
 
@@ -37,8 +39,11 @@ struct ScenarioArgs {
   std::vector<std::string> sets;
 };
 
-void add_scenario_args(CLI::App* cmd, ScenarioArgs& args) {
-  cmd->add_option("scenario", args.file, "Scenario TOML file")->required();
+void add_scenario_args(CLI::App* cmd, ScenarioArgs& args, bool required = true) {
+  auto* scenario = cmd->add_option("scenario", args.file,
+                                   required ? "Scenario TOML file" : "Scenario TOML file (with --restart: optional, "
+                                                                     "the checkpoint's own if left out)");
+  if (required) scenario->required();
   cmd->add_option("--set", args.sets, "Override a parameter, e.g. --set gravity.distance_elasticity=2 (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -132,6 +137,7 @@ struct RunArgs {
   bool overwrite = false;
   bool strict = false;
   bool verbose = false;  // a write failure also prints HDF5's error stack
+  CheckpointOptions checkpoints;
 };
 
 void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
@@ -166,26 +172,81 @@ void report_done(const RunStats& stats, const std::string& where, const RunArgs&
 int cmd_run(const RunArgs& args, const std::string& command_line, const ModelRegistry& registry, std::ostream& out,
             std::ostream& err) {
   if (args.threads) set_thread_count(*args.threads);
+  install_stop_handlers();
+  // What the run continues from: --restart, or the checkpoints of this
+  // same run in --checkpoint-dir (a requeued job runs its command again).
+  std::vector<std::unique_ptr<LoadedCheckpoint>> loaded;
+  fs::path loaded_from;
+  if (!args.checkpoints.restart.empty()) {
+    loaded_from = restart_folder(args.checkpoints.restart);
+    loaded = load_checkpoints(loaded_from);
+  } else if (!args.checkpoints.folder.empty() && holds_checkpoints(args.checkpoints.folder)) {
+    loaded_from = args.checkpoints.folder;
+    loaded = load_checkpoints(loaded_from);
+  }
+  const CheckpointRun* from = nullptr;
+  for (const auto& c : loaded)
+    if (c && !from) from = &c->header().run;
+  if (args.scenario.file.empty() && from == nullptr)
+    throw UsageError("run needs a scenario file (or --restart CHECKPOINT_DIR)");
+  const std::string scenario_file = args.scenario.file.empty() ? from->scenario_file : args.scenario.file;
+
   std::vector<std::string> extra;
   if (args.seed) extra.push_back("run.seed=" + std::to_string(*args.seed));
   if (args.replicates) extra.push_back("run.replicates=" + std::to_string(*args.replicates));
   const ParamTable table = registry.param_table();
-  ScenarioSpec spec = load(args.scenario, extra, registry, table);
+  const auto load_spec = [&] {
+    if (!args.scenario.file.empty()) return load(args.scenario, extra, registry, table);
+    // The checkpoint's own resolved scenario, which reproduces the run.
+    std::vector<std::string> overrides = args.scenario.sets;
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+    return load_scenario_text(from->scenario_toml, from->scenario_file, fs::path(from->scenario_file).parent_path(),
+                              overrides, table, registry.checks());
+  };
+  ScenarioSpec spec = load_spec();
   if (args.steps) {
     extra.push_back("run.duration_months=" + std::to_string(*args.steps * spec.integer("run.step_months")));
-    spec = load(args.scenario, extra, registry, table);
+    spec = load_spec();
   }
 
   report_warnings(spec, args.strict, err);
 
   // The output target is checked and locked before anything runs.
-  const fs::path requested = args.output.empty() ? fs::path(fs::path(args.scenario.file).stem().string() + ".h5")
-                                                 : fs::path(args.output);
+  const fs::path requested = !args.output.empty() ? fs::path(args.output)
+                             : from != nullptr    ? fs::path(from->output)
+                                                  : fs::path(fs::path(scenario_file).stem().string() + ".h5");
+  const CheckpointRun run_identity{std::string("mobsim ") + MOBSIM_VERSION + " (" + MOBSIM_GIT_COMMIT + ")",
+                                   scenario_file,
+                                   spec.resolved_toml(),
+                                   requested.string(),
+                                   static_cast<std::uint64_t>(spec.integer("run.seed")),
+                                   static_cast<std::uint32_t>(spec.integer("run.replicates")),
+                                   static_cast<std::int32_t>(Clock::from(spec).steps)};
+  if (from != nullptr)
+    if (const std::string why = run_identity.difference(*from); !why.empty())
+      throw CheckpointError("the checkpoints in '" + loaded_from.string() + "' are " + why +
+                            (args.checkpoints.restart.empty()
+                                 ? "; remove them or give another --checkpoint-dir to run this one from the start"
+                                 : ""));
   std::optional<OutputFile> file;
   if (!args.no_output) {
     file.emplace(requested, args.overwrite ? ExistingOutput::overwrite : ExistingOutput::keep_backup);
     for (const auto& note : file->notes()) err << "mobsim: note: " << note << "\n";
   }
+  // A second signal stops at once: these go with it.
+  std::optional<TemporaryFileGuard> temporary_guard, lock_guard;
+  if (file) {
+    temporary_guard.emplace(file->temporary_path().string());
+    lock_guard.emplace(file->lock_path().string());
+  }
+
+  std::vector<std::string> checkpoint_notes;
+  RunCheckpoints checkpoints(args.checkpoints, run_identity, file ? file->path() : requested,
+                             static_cast<int>(spec.integer("run.step_months")), std::move(loaded), checkpoint_notes);
+  for (const auto& note : checkpoint_notes) err << "mobsim: note: " << note << "\n";
+  if (checkpoints.resumed() > 0 && !args.quiet)
+    out << "mobsim: continuing " << checkpoints.resumed() << " replicate(s) from the checkpoints in "
+        << loaded_from.string() << " (" << checkpoints.resumed_finished() << " already finished)\n";
 
   start_threads();
   const Engine engine(spec, registry);
@@ -213,10 +274,25 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
           << spec.integer("run.people_per_agent") << " people per agent, " << thread_count() << " thread(s)\n"
           << "mobsim: expected peak memory " << memory_need_text(memory) << " (" << memory.state_bytes_per_agent
           << " B of state per agent)\n";
-    const RunStats stats = engine.run(sink, [&](const StepReport& r) {
-      if (!args.quiet) progress.update(r);
-    });
+    const RunStats stats = engine.run(
+        sink,
+        [&](const StepReport& r) {
+          if (!args.quiet) progress.update(r);
+        },
+        checkpoints.control());
     progress.finish();
+    if (stats.stopped) {
+      // Nothing is committed: the temporary output goes with `file`.
+      const int last = *std::min_element(stats.replicate_steps.begin(), stats.replicate_steps.end());
+      err << "mobsim: stopped by " << signal_name(stop_signal()) << " after step " << last << " of "
+          << engine.clock().steps
+          << (stats.replicate_steps.size() > 1 ? " (the replicate furthest behind)" : "") << "; "
+          << (checkpoints.written() ? "checkpoints in " + checkpoints.folder().string() +
+                                          "; continue with: mobsim run --restart " + checkpoints.folder().string()
+                                    : std::string("no replicate had begun: nothing to keep"))
+          << "; no output was written\n";
+      return kExitStopped;
+    }
     std::string where = "no output written (--no-output)";
     if (writer) {
       writer->finish(stats);
@@ -300,7 +376,7 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write its results to an HDF5 file");
-  add_scenario_args(run, run_args.scenario);
+  add_scenario_args(run, run_args.scenario, false);
   CLI::Option* output_option =
       run->add_option("-o,--output", run_args.output, "Output HDF5 file (default: <scenario name>.h5 here)");
   run->add_option("--seed", run_args.seed, "Master seed (same as --set run.seed=N)");
@@ -318,6 +394,15 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
                 "Replace an existing output instead of keeping it as a numbered backup (#NAME.1#, #NAME.2#, ...)");
   run->add_flag("--strict", run_args.strict, "Treat scenario warnings (a policy that never acts) as errors");
   run->add_flag("--verbose", run_args.verbose, "On a write failure, also print HDF5's own error stack");
+  run->add_option("--checkpoint-dir", run_args.checkpoints.folder,
+                  "Keep checkpoints in this folder (one file per replicate, the previous one kept as _prev); a "
+                  "run whose folder holds its own checkpoints continues from them (docs/CHECKPOINTS.md)");
+  run->add_option("--checkpoint-every", run_args.checkpoints.every,
+                  "Steps between checkpoints (default with --checkpoint-dir: a year of steps)")
+      ->check(CLI::Range(1, 100000));
+  run->add_option("--restart", run_args.checkpoints.restart,
+                  "Continue the run whose checkpoints are in this folder (or the folder of this checkpoint file); "
+                  "bit-identical to the run never stopped, at any thread count");
 
   ScenarioArgs validate_args;
   bool validate_strict = false;
@@ -386,6 +471,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     return kExitBadInput;
   } catch (const UsageError& e) {
     err << "mobsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const CheckpointError& e) {
+    err << "mobsim: error: " << e.what() << "; nothing was run and no output was written\n";
     return kExitBadInput;
   } catch (const OutputPathError& e) {
     err << "mobsim: error: " << e.what() << "; nothing was run\n";

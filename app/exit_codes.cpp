@@ -40,6 +40,17 @@ const std::vector<ExitCodeDoc>& exit_codes() {
        "...)",
        "Give each job its own output (e.g. `-o run_${SLURM_ARRAY_TASK_ID}.h5`), or wait for the other run and "
        "retry."},
+      {kExitStopped, "stopped, checkpoint written",
+       "`run` was asked to stop (SIGTERM, SIGINT or SIGUSR1, e.g. Slurm's warning before the time limit): every "
+       "running replicate finished its step and wrote a checkpoint (to `--checkpoint-dir`, or `OUTPUT.checkpoint/` "
+       "beside the output), no output was written and no temporary file was left. The same command with the same "
+       "`--checkpoint-dir` (or `mobsim run --restart DIR`) continues exactly where it stopped "
+       "(docs/CHECKPOINTS.md). 75 is EX_TEMPFAIL of sysexits.h. A second signal stops at once with 128 + the "
+       "signal's number (143 for SIGTERM), after removing the temporary files; the last checkpoint written stands.",
+       "mobsim: stopped by SIGTERM after step 37 of 120; checkpoints in out/run_3.checkpoint; continue with: "
+       "mobsim run --restart out/run_3.checkpoint",
+       "Requeue the job (`scontrol requeue $SLURM_JOB_ID`, or `--requeue`) and run the same command again: it "
+       "finds its checkpoints."},
   };
   return table;
 }
@@ -56,6 +67,7 @@ std::string exit_codes_reference() {
       "  3) echo \"disk full or I/O error: free space and resubmit\" >&2; exit 3 ;;\n"
       "  4) echo \"out of memory: ask for more --mem\" >&2; exit 4 ;;\n"
       "  5) echo \"another job writes this output\" >&2; exit 5 ;;\n"
+      "  75) scontrol requeue \"$SLURM_JOB_ID\" ;;  # stopped at the time limit with a checkpoint\n"
       "  *) exit 1 ;;                        # bad input (2) or a bug (1): do not resubmit\n"
       "esac\n"
       "```\n\n"
@@ -66,8 +78,9 @@ std::string exit_codes_reference() {
            e.job_script + " |\n";
   out +=
       "\nA run killed by a signal (SIGKILL, or SIGTERM at a job's time limit) ends with the shell's 128 + signal "
-      "number (137, 143); it leaves `NAME.tmp-PID` and `NAME.lock` behind, and the next run on the same output "
-      "removes them and says so. How the output is written safely: docs/OUTPUT.md, \"How the file is written\".\n";
+      "number (137, 143); SIGKILL leaves `NAME.tmp-PID` and `NAME.lock` behind (and a checkpoint being written, "
+      "`replicate-NNNN.ckpt.tmp-PID`), and the next run on the same output or checkpoint folder removes them and "
+      "says so. How the output is written safely: docs/OUTPUT.md, \"How the file is written\".\n";
   return out;
 }
 

@@ -14,6 +14,8 @@ enum ExitCode : int {
   kExitWriteFailed = 3,
   kExitOutOfMemory = 4,
   kExitOutputBusy = 5,
+  // sysexits.h's EX_TEMPFAIL ("try again later"): a job script requeues.
+  kExitStopped = 75,
 };
 
 struct ExitCodeDoc {

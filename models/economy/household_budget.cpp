@@ -210,6 +210,13 @@ class HouseholdBudget : public Model {
     }
   }
 
+  // The last step's tallies that observe reports; the per-city amounts are
+  // set in the constructor and initialise.
+  void checkpoint(StateArchive& ar) override {
+    ar("short_of_costs", short_of_costs_);
+    ar("below_living_cost", below_living_cost_);
+  }
+
  private:
   void resolve(World& world) {
     for (std::size_t c = 0; c < world.city_count(); ++c) {

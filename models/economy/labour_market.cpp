@@ -130,6 +130,22 @@ struct CityLabour {
   std::array<double, kSkillLevels> labour_force{};
   double remittance_jobs = 0;  // informal jobs in place that remittances support, in agents
   double youth_hiring_weight = 1;      // a young seeker's chance of being hired relative to an older one's
+
+  // jobs, labour_force and remittance_jobs change every step; the rest is
+  // set at initialisation, saved too as it costs little.
+  void archive(StateArchive& ar) {
+    ar("jobs", jobs);
+    ar("profile", profile);
+    ar("reference_unemployment", reference_unemployment);
+    ar("base_wage", base_wage);
+    ar("mean_wage_data", mean_wage_data);
+    ar("participation", participation);
+    ar("benefit_replacement", benefit_replacement);
+    ar("profile_growth_per_year", profile_growth_per_year);
+    ar("labour_force", labour_force);
+    ar("remittance_jobs", remittance_jobs);
+    ar("youth_hiring_weight", youth_hiring_weight);
+  }
 };
 
 // Bounds of the derived youth hiring weight: a city whose young are hired
@@ -626,6 +642,13 @@ class LabourMarket : public Model {
       const double labour_force = city[c].employed + city[c].unemployed;
       unemployment_rate[c] = labour_force > 0 ? city[c].unemployed / labour_force : 0.0;
     }
+  }
+
+  // The jobs, smoothed labour force and remittance-supported jobs of each
+  // city, and the demand shocks already applied to the jobs.
+  void checkpoint(StateArchive& ar) override {
+    ar("cities", cities_);
+    ar("applied_demand_factor", applied_demand_factor_);
   }
 
  private:

@@ -192,6 +192,14 @@ class Remittances : public Model {
     }
   }
 
+  // The last step's amounts that observe reports.
+  void checkpoint(StateArchive& ar) override {
+    ar("sent", sent_);
+    ar("received", received_);
+    ar("outside", outside_);
+    ar("to_households", to_households_);
+  }
+
  private:
   // Credits what each household of city c was sent (`sent`, in the order
   // sent), the saved share of it, to its first adult member in row order

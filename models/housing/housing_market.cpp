@@ -276,6 +276,11 @@ class HousingMarket : public Model {
     }
   }
 
+  // Capacities, rent indices, the home-loss rate set at the first housing
+  // phase and the last step's home losses (CityHousing is trivially
+  // copyable); shares_ are the city data.
+  void checkpoint(StateArchive& ar) override { ar("cities", cities_); }
+
  private:
   struct Shares {
     double social, informal, homeless, vacancy;

@@ -374,6 +374,10 @@ class LegalStatusModel : public Model {
       for (std::size_t i = 0; i < 3; ++i) (*by_status[i])[chunks[k].city] += per_chunk[k][i] * scale;
   }
 
+  // Nothing changes after initialise: step rules and per-city rules only
+  // (publish rewrites the fields from them; the agents' statuses are columns).
+  void checkpoint(StateArchive&) override {}
+
  private:
   void publish(World& world, std::size_t c) {
     auto visa = world.fields().at(visa_field_, c);

@@ -113,6 +113,9 @@ class GravityMigration : public Model {
     world.request_moves(chunks, moves);
   }
 
+  // Nothing changes after initialise: parameters, distances and the relocation columns only.
+  void checkpoint(StateArchive&) override {}
+
  private:
   const Clock& clock_;
   double hazard_per_year_ = 0;

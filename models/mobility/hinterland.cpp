@@ -113,6 +113,10 @@ class HinterlandArrivals : public Model {
     });
   }
 
+  // Nothing changes after initialise: rates, handles and the reference
+  // incomes taken from the initial fields (recomputed alike on a restart).
+  void checkpoint(StateArchive&) override {}
+
  private:
   // What a low-skill newcomer can expect to earn: wage x employment chance.
   double expected_income(const World& world, std::size_t c) const {

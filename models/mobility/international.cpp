@@ -160,6 +160,9 @@ class RestOfWorldImmigration : public Model {
     });
   }
 
+  // Nothing changes after initialise: per-city data and handles only.
+  void checkpoint(StateArchive&) override {}
+
  private:
   const Clock& clock_;
   const Geography& geography_;

@@ -48,6 +48,9 @@ class Diaspora : public Model {
 
   void run(Phase, World& world) override { count(world); }
 
+  // Nothing changes after initialise: the stocks live in city fields (the World's).
+  void checkpoint(StateArchive&) override {}
+
  private:
   void count(World& world) {
     const auto chunks = make_chunks(world);

@@ -173,6 +173,12 @@ class Outflows : public Model {
     });
   }
 
+  // What families took beyond the Poisson counts, carried to later steps.
+  void checkpoint(StateArchive& ar) override {
+    ar("internal_excess", internal_excess_);
+    ar("abroad_excess", abroad_excess_);
+  }
+
  private:
   // Rows of `c` whose departure this step is proposed: Poisson(mean)
   // candidates accepted by their weights, none twice and none in `taken`, in

@@ -250,6 +250,23 @@ class CircularSchemes : public Model {
     }
   }
 
+  // Each scheme's year and places used in it, and the step's counts (which
+  // observe_entries reports); the terms come from the scenario. Participants
+  // are agent columns.
+  void checkpoint(StateArchive& ar) override {
+    for (std::size_t k = 0; k < schemes_.size(); ++k) {
+      Scheme& s = schemes_[k];
+      const auto entry = ar.section("schemes/" + std::to_string(k));
+      ar("year", s.year);
+      ar("admitted_this_year", s.admitted_this_year);
+      ar("applicants", s.applicants);
+      ar("departures", s.departures);
+      ar("returns", s.returns);
+      ar("overstays", s.overstays);
+      ar("skill_gains", s.skill_gains);
+    }
+  }
+
  private:
   void start_step(World& world) {
     const int year = clock_.year_of_step(static_cast<int>(world.step()));

@@ -121,6 +121,16 @@ class JobProgrammes : public Model {
       programme_hires[c] = hires_[c] * static_cast<double>(world.people_per_agent());
   }
 
+  // The posts each programme has yet to fill (carried from step to step) and
+  // the step's hires (observed); the terms come from the scenario.
+  void checkpoint(StateArchive& ar) override {
+    for (std::size_t k = 0; k < programmes_.size(); ++k) {
+      const auto entry = ar.section("programmes/" + std::to_string(k));
+      ar("open_posts", programmes_[k].open_posts);
+    }
+    ar("hires", hires_);
+  }
+
  private:
   const Clock& clock_;
   std::vector<Programme> programmes_;

@@ -146,6 +146,22 @@ class LegalPathways : public Model {
     }
   }
 
+  // Each pathway's year and places used in it, and the step's counts (which
+  // observe_entries reports); the terms come from the scenario.
+  void checkpoint(StateArchive& ar) override {
+    for (std::size_t k = 0; k < pathways_.size(); ++k) {
+      Pathway& p = pathways_[k];
+      const auto entry = ar.section("pathways/" + std::to_string(k));
+      ar("year", p.year);
+      ar("admitted_this_year", p.admitted_this_year);
+      ar("applicants", p.applicants);
+      ar("admitted", p.admitted);
+    }
+    // Filled in decide and emptied in arrive of the same step, so empty
+    // between steps; kept all the same.
+    ar("housed_arrivals", housed_arrivals_);
+  }
+
  private:
   std::int64_t places_left(const Pathway& p, std::uint32_t step) const {
     const int month = clock_.calendar_month_of_step(static_cast<int>(step));

@@ -84,6 +84,9 @@ class MobilityShocks : public Model {
     }
   }
 
+  // Nothing changes after initialise: the shocks come from the scenario.
+  void checkpoint(StateArchive&) override {}
+
  private:
   const Clock& clock_;
   std::size_t sector_count_ = 0;

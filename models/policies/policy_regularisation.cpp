@@ -129,6 +129,13 @@ class Regularisations : public Model {
     }
   }
 
+  // The step's counts, which observe reports; the regularisations come from
+  // the scenario and each acts in its step (no flag of having acted).
+  void checkpoint(StateArchive& ar) override {
+    ar("eligible", eligible_);
+    ar("regularised", regularised_);
+  }
+
  private:
   const Clock& clock_;
   std::vector<Regularisation> regularisations_;

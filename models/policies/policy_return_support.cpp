@@ -112,6 +112,13 @@ class ReturnSupport : public Model {
     }
   }
 
+  // The step's counts, which observe reports; the programmes come from the
+  // scenario, and returns not yet handled are an agent column.
+  void checkpoint(StateArchive& ar) override {
+    ar("returns", returns_);
+    ar("placements", placements_);
+  }
+
  private:
   // The first programme in name order that covers a (host, home) pair wins.
   void publish(World& world) const {

@@ -62,6 +62,9 @@ class SectorInvestment : public Model {
       if (i.window.contains(clock_, world.step())) world.fields().at(demand_field_, i.city)[i.sector] *= i.demand_factor;
   }
 
+  // Nothing changes after initialise: the investments come from the scenario.
+  void checkpoint(StateArchive&) override {}
+
  private:
   const Clock& clock_;
   std::vector<Investment> investments_;

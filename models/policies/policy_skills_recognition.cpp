@@ -57,6 +57,9 @@ class SkillsRecognition : public Model {
     }
   }
 
+  // Nothing changes after initialise: the programmes come from the scenario.
+  void checkpoint(StateArchive&) override {}
+
  private:
   const Clock& clock_;
   std::vector<Programme> programmes_;

@@ -84,6 +84,9 @@ class UndocumentedAccess : public Model {
 
   void initialise(World& world) override { publish(world, 0); }
   void run(Phase, World& world) override { publish(world, world.step()); }
+  // Nothing changes after initialise: baselines and card schemes come from
+  // the scenario, and each step rebuilds the levers from them.
+  void checkpoint(StateArchive&) override {}
 
  private:
   // Card holders (the take-up share) get the card's access; the others keep

@@ -255,6 +255,9 @@ class CensusPopulation : public Model {
     });
   }
 
+  // Nothing changes after initialise: it only builds the initial agents.
+  void checkpoint(StateArchive&) override {}
+
  private:
   std::uint16_t foreign_origin(const Geography& geo, std::size_t city, double u_simulated, double u_which) const {
     const auto& cum = diaspora_origins_[city];

@@ -277,6 +277,11 @@ class CrudeRateDemography : public Model {
     });
   }
 
+  // Nothing changes after initialise: the death, birth and opportunity
+  // tables come from the initial population, rebuilt alike on a restart;
+  // the schedule is an agent column (the World's).
+  void checkpoint(StateArchive&) override {}
+
  private:
   // The check after `step` for an agent of age `age` (months) and sex, whose
   // opportunities have probability q (of the band) per step: a geometric

@@ -202,6 +202,12 @@ class FamilyMoves : public Model {
     }
   }
 
+  // What observe reports of the last step (empty before the first).
+  void checkpoint(StateArchive& ar) override {
+    ar("moved_along", moved_along_);
+    ar("joined", joined_);
+  }
+
  private:
   bool lawful_sponsor(std::uint8_t legal, bool employed, std::uint32_t stay_steps) const {
     switch (static_cast<LegalStatus>(legal)) {

@@ -118,6 +118,9 @@ class Households : public Model {
     }
   }
 
+  // The next household serial of each city (the counts are city fields, the World's).
+  void checkpoint(StateArchive& ar) override { ar("next_serial", next_serial_); }
+
  private:
   int dependent_months() const { return dependent_months_; }
 

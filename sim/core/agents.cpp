@@ -138,6 +138,21 @@ void AgentTable::reserve(std::size_t n) {
   for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(n); }, c);
 }
 
+void AgentTable::checkpoint(StateArchive& ar, const AgentSchema& schema) {
+  std::uint64_t rows = size_;
+  ar("rows", rows);
+  if (ar.is_loading()) {
+    // The tables keep room for growth, as the uninterrupted run's do.
+    for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(std::max<std::size_t>(v.capacity(), rows)); }, c);
+  }
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    std::visit([&](auto& v) {
+      if (ar.is_loading()) v.resize(rows);
+      ar.span(schema.name(i), std::span(v));
+    }, columns_[i]);
+  size_ = rows;
+}
+
 void AgentTable::clear() {
   for (auto& c : columns_) std::visit([](auto& v) { v.clear(); }, c);
   size_ = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state.hpp"
+#include "state_archive.hpp"
 
 namespace mobsim {
 
@@ -148,6 +149,8 @@ class AgentTable {
   void reorder(std::span<const std::uint32_t> order);
   void reserve(std::size_t n);
   void clear();
+  // Every column's values, under the schema's column names (a checkpoint).
+  void checkpoint(StateArchive& ar, const AgentSchema& schema);
 
  private:
   std::vector<ColumnData> columns_;

@@ -30,4 +30,8 @@ CityFieldStore::CityFieldStore(const CityFieldSchema& schema, std::size_t cities
   for (std::size_t i = 0; i < schema.size(); ++i) data_.emplace_back(cities * schema.width(i), 0.0);
 }
 
+void CityFieldStore::checkpoint(StateArchive& ar, const CityFieldSchema& schema) {
+  for (std::size_t i = 0; i < data_.size(); ++i) ar.span(schema.name(i), std::span(data_[i]));
+}
+
 }  // namespace mobsim

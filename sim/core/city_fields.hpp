@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "state.hpp"
+#include "state_archive.hpp"
 
 namespace mobsim {
 
@@ -26,6 +27,7 @@ class CityFieldSchema {
   bool has(const std::string& name) const;
   std::size_t size() const { return fields_.size(); }
   std::uint32_t width(std::size_t i) const { return fields_[i].width; }
+  const std::string& name(std::size_t i) const { return fields_[i].name; }
   // Records what the models set up next create and look up (nullptr: stop).
   void attach(StateLog* log) const { log_ = log; }
 
@@ -46,6 +48,8 @@ class CityFieldStore {
   std::span<const double> at(CityField f, std::size_t city) const {
     return {data_[f.index].data() + city * f.width, f.width};
   }
+  // Every field's values (a checkpoint); the schema gives their names.
+  void checkpoint(StateArchive& ar, const CityFieldSchema& schema);
 
  private:
   std::vector<std::vector<double>> data_;

@@ -89,6 +89,36 @@ void World::request_departures(const std::vector<Chunk>& chunks,
     for (std::uint32_t row : per_chunk[k]) cities_[chunks[k].city].pending_departures.emplace_back(row, flow);
 }
 
+void World::checkpoint(StateArchive& ar) {
+  ar("step", step_);
+  std::uint64_t cities = cities_.size();
+  ar("cities", cities);
+  if (cities != cities_.size())
+    throw CheckpointError("checkpoint has " + std::to_string(cities) + " cities where the scenario has " +
+                          std::to_string(cities_.size()));
+  for (std::size_t c = 0; c < cities_.size(); ++c) {
+    CityState& city = cities_[c];
+    const auto section = ar.section("city" + std::to_string(c));
+    city.agents.checkpoint(ar, schema_);
+    ar("next_serial", city.next_serial);
+    ar("serial_at_step_start", city.serial_at_step_start);
+    ar("size_at_step_start", city.size_at_step_start);
+    ar("first_arrival", city.first_arrival);
+    ar("pending_moves", city.pending_moves);
+    ar("pending_departures", city.pending_departures);
+  }
+  {
+    const auto section = ar.section("fields");
+    fields_.checkpoint(ar, field_schema_);
+  }
+  const auto section = ar.section("tally");
+  ar("boundary", tally_.boundary);
+  ar("moves", tally_.moves);
+  ar("moves_by_channel", tally_.moves_by_channel);
+  ar("inflow", tally_.inflow);
+  ar("outflow", tally_.outflow);
+}
+
 void World::begin_step(std::uint32_t step) {
   step_ = step;
   for (auto& flow : tally_.boundary) std::fill(flow.begin(), flow.end(), 0);

@@ -118,6 +118,10 @@ class World {
   void apply_moves();
   // Throws std::logic_error if any city's books do not balance for this step.
   void check_accounting() const;
+  // Saves or loads the whole state of the world between two steps: the
+  // step, every city's agents and serial counters, the city fields and the
+  // last step's tally (a checkpoint; the scenario rebuilds the rest).
+  void checkpoint(StateArchive& ar);
 
  private:
   std::size_t append_new_agents(std::size_t city, std::size_t n);

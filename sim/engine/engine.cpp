@@ -164,6 +164,18 @@ void Simulation::step() {
   world.check_accounting();
 }
 
+void Simulation::checkpoint(StateArchive& ar) {
+  {
+    const auto section = ar.section("world");
+    world_->checkpoint(ar);
+  }
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const auto section = ar.section(infos_[i]->slot + "=" + infos_[i]->name);
+    models_[i]->checkpoint(ar);
+  }
+  ar.expect_end();
+}
+
 void Simulation::observe(Frame& frame) const {
   PhaseTimer timer(phase_seconds_, "observe");
   const World& world = *world_;
@@ -270,10 +282,12 @@ std::unique_ptr<Simulation> Engine::make_simulation(std::size_t replicate) const
   return std::make_unique<Simulation>(spec_, models_, geography_, clock_, replicate_seeds_.at(replicate));
 }
 
-RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& on_step) const {
+RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& on_step,
+                     const RunControl& control) const {
   RunStats stats;
   const double start = omp_get_wtime();
   const auto replicates = static_cast<int>(replicate_seeds_.size());
+  stats.replicate_steps.assign(static_cast<std::size_t>(replicates), 0);
   const int threads = omp_get_max_threads();
   // Replicates are independent: run up to `threads` of them at once, each
   // with its share of the threads for its own loops (nested parallelism).
@@ -287,35 +301,86 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
   // After one replicate fails (a full disk, memory exhausted), the others
   // stop at their next step instead of running to the end for nothing.
   std::atomic<bool> failed{false};
+  std::atomic<bool> stopped{false};
+  const bool keep_frames = static_cast<bool>(control.write_checkpoint);
+  const auto stop_requested = [&] {
+    if (!stopped.load(std::memory_order_relaxed) && control.stop_requested && control.stop_requested())
+      stopped = true;
+    return stopped.load(std::memory_order_relaxed);
+  };
   auto run_replicate = [&](int r) {
     try {
+      if (failed.load(std::memory_order_relaxed) || stop_requested()) return;
       if (concurrent > 1) omp_set_num_threads(inner);
+      std::optional<ReplicateResume> resume;
+      if (control.resume) resume = control.resume(static_cast<std::size_t>(r));
       auto sim = make_simulation(static_cast<std::size_t>(r));
       Frame frame;
+      std::vector<Frame> frames;  // every time point so far, for checkpoints
       std::uint64_t agent_steps = 0;
-      double output_seconds = 0;
-      auto emit = [&](int t) {
-        sim->observe(frame);
+      double output_seconds = 0, checkpoint_seconds = 0;
+      std::uint64_t checkpoint_bytes = 0;
+      int done = 0;  // steps done
+      auto deliver = [&](int t, const Frame& f) {
         const std::lock_guard<std::mutex> lock(mutex);
         const double began = omp_get_wtime();
-        sink.write(static_cast<std::size_t>(r), t, frame);
+        sink.write(static_cast<std::size_t>(r), t, f);
         output_seconds += omp_get_wtime() - began;
         if (t > 0 && on_step) on_step(StepReport{static_cast<std::size_t>(r), t, sim->world().total_agents()});
       };
-      emit(0);
+      auto emit = [&](int t) {
+        sim->observe(frame);
+        deliver(t, frame);
+        if (keep_frames) frames.push_back(frame);
+      };
+      int last_checkpoint = -1;
+      auto checkpoint = [&](bool finished) {
+        const double began = omp_get_wtime();
+        std::vector<std::byte> state;
+        if (!finished) {
+          StateArchive ar = StateArchive::saving(state);
+          sim->checkpoint(ar);
+        }
+        control.write_checkpoint(static_cast<std::size_t>(r), done, frames, state);
+        checkpoint_bytes += state.size();
+        checkpoint_seconds += omp_get_wtime() - began;
+        last_checkpoint = done;
+      };
+      if (resume) {
+        done = resume->step;
+        for (int t = 0; t <= done; ++t) deliver(t, resume->frames[static_cast<std::size_t>(t)]);
+        if (keep_frames) frames = std::move(resume->frames);
+        if (!resume->state.empty()) {
+          StateArchive ar = StateArchive::loading(resume->state, "of replicate " + std::to_string(r));
+          sim->checkpoint(ar);
+        }
+        last_checkpoint = done;
+      } else {
+        emit(0);
+      }
       std::uint64_t peak_agents = sim->world().total_agents();
-      for (int t = 1; t <= clock_.steps; ++t) {
+      for (int t = done + 1; t <= clock_.steps; ++t) {
         if (failed.load(std::memory_order_relaxed)) return;
+        if (stop_requested()) break;
         agent_steps += sim->world().total_agents();
         sim->step();
         peak_agents = std::max<std::uint64_t>(peak_agents, sim->world().total_agents());
         emit(t);
+        done = t;
+        if (keep_frames && control.checkpoint_every > 0 && t % control.checkpoint_every == 0 && t < clock_.steps)
+          checkpoint(false);
       }
+      if (keep_frames && done < clock_.steps && last_checkpoint != done) checkpoint(false);
+      if (keep_frames && done == clock_.steps && control.checkpoint_finished && last_checkpoint != done)
+        checkpoint(true);
       const std::lock_guard<std::mutex> lock(mutex);
+      stats.replicate_steps[static_cast<std::size_t>(r)] = done;
       stats.agent_steps += agent_steps;
       stats.peak_agents = std::max(stats.peak_agents, peak_agents);
       stats.agent_state_bytes = sim->world().schema().bytes_per_agent();
       stats.phase_seconds["output"] += output_seconds;
+      stats.checkpoint_seconds += checkpoint_seconds;
+      stats.checkpoint_bytes += checkpoint_bytes;
       for (const auto& [phase, seconds] : sim->phase_seconds()) stats.phase_seconds[phase] += seconds;
     } catch (...) {
       failed = true;
@@ -337,6 +402,7 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
     for (int r = 0; r < replicates; ++r) run_replicate(r);
   }
   if (failure) std::rethrow_exception(failure);
+  for (const int steps : stats.replicate_steps) stats.stopped = stats.stopped || steps < clock_.steps;
   stats.wall_seconds = omp_get_wtime() - start;
   stats.concurrent_replicates = concurrent;
   rusage usage{};

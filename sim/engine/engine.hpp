@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <span>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +47,31 @@ struct StepReport {
   std::size_t agents;
 };
 
+// How a replicate starts: from scratch, or where a checkpoint left it.
+struct ReplicateResume {
+  int step = 0;                      // steps already done
+  std::vector<Frame> frames;         // time points 0..step, written again
+  std::span<const std::byte> state;  // Simulation::checkpoint; empty when finished
+};
+
+// What a run does besides stepping: stop when asked, keep checkpoints, and
+// continue replicates from them. Every callback may be empty.
+struct RunControl {
+  // Polled after each step: true asks every replicate to stop after the
+  // step it is in, with a checkpoint (replicates not yet begun do not begin).
+  std::function<bool()> stop_requested;
+  int checkpoint_every = 0;  // steps between periodic checkpoints; 0: none
+  // Writes replicate r's checkpoint after `step` steps: frames 0..step and
+  // the state (empty when the replicate has finished). Called from the
+  // replicate's own thread, never twice at once for the same replicate.
+  std::function<void(std::size_t replicate, int step, const std::vector<Frame>& frames,
+                     std::span<const std::byte> state)>
+      write_checkpoint;
+  bool checkpoint_finished = false;  // also when a replicate has finished
+  // Where replicate r starts; nullopt: from scratch.
+  std::function<std::optional<ReplicateResume>(std::size_t replicate)> resume;
+};
+
 struct RunStats {
   double wall_seconds = 0;
   std::uint64_t agent_steps = 0;  // agents alive at the start of each step, summed
@@ -53,6 +80,10 @@ struct RunStats {
   std::uint64_t peak_agents = 0;        // most agents alive at once in one replicate
   std::size_t agent_state_bytes = 0;    // bytes of agent columns per agent
   std::uint64_t peak_resident_bytes = 0;  // peak resident memory of the process (whole run)
+  bool stopped = false;                   // stopped on request (RunControl::stop_requested) before the end
+  std::vector<int> replicate_steps;       // steps each replicate had done when the run ended
+  double checkpoint_seconds = 0;          // writing checkpoints, summed over replicates
+  std::uint64_t checkpoint_bytes = 0;     // the last checkpoint of each replicate, summed
 };
 
 // What a run will need, known before it starts.
@@ -96,6 +127,10 @@ class Simulation {
 
   void step();  // advances the world by one step
   void observe(Frame& frame) const;
+  // Saves or loads the world and every model's evolving state between two
+  // steps (a checkpoint). Loading expects a simulation just built from the
+  // same scenario and seed.
+  void checkpoint(StateArchive& ar);
 
   const World& world() const { return *world_; }
   World& world() { return *world_; }
@@ -141,7 +176,8 @@ class Engine {
   std::unique_ptr<Simulation> make_simulation(std::size_t replicate) const;
   // With `threads` threads (replicates run side by side).
   MemoryEstimate memory_estimate(int threads) const;
-  RunStats run(Sink& sink, const std::function<void(const StepReport&)>& on_step = {}) const;
+  RunStats run(Sink& sink, const std::function<void(const StepReport&)>& on_step = {},
+               const RunControl& control = {}) const;
 
  private:
   const ScenarioSpec& spec_;

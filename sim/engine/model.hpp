@@ -20,6 +20,7 @@
 #include "scenario.hpp"
 #include "scenario_loader.hpp"
 #include "state.hpp"
+#include "state_archive.hpp"
 #include "world.hpp"
 
 namespace mobsim {
@@ -113,6 +114,14 @@ class Model {
   virtual void observe(const World&, SeriesOut& out) const { (void)out; }
   // Values of the model's entry series, by entry (in name order) and name.
   virtual void observe_entries(const World&, EntrySeriesOut& out) const { (void)out; }
+  // Saves or loads (ar.is_loading()) every member that can change after
+  // initialise() returns: what a restart from a checkpoint needs to continue
+  // exactly as the uninterrupted run (tests/sim/checkpoint/restart_test.cpp
+  // compares the two for every library scenario). A restart builds the
+  // model from the scenario and initialises it first, so state fixed at
+  // initialisation need not be saved. Deliberately without a default: each
+  // model says what it keeps, or that it keeps nothing.
+  virtual void checkpoint(StateArchive& ar) = 0;
 };
 
 struct ModelInfo {

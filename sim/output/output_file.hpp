@@ -35,6 +35,8 @@ class OutputFile {
   const std::filesystem::path& path() const { return path_; }
   // NAME.tmp-PID beside it, for the writer to create.
   const std::filesystem::path& temporary_path() const { return temporary_; }
+  // NAME.lock, held while the run writes.
+  const std::filesystem::path& lock_path() const { return lock_path_; }
   // What the checks did that a user should hear of ("removed ..., left by a
   // run that did not finish").
   const std::vector<std::string>& notes() const { return notes_; }

@@ -16,13 +16,17 @@ TEST(ExitCodes, CommittedReferenceIsUpToDate) {
 }
 
 TEST(ExitCodes, EachCodeOnceInOrderWithAnAnswerForJobScripts) {
-  int expected = 0;
+  // 0 to 5 in order, then 75 (EX_TEMPFAIL of sysexits.h: stopped with a checkpoint).
+  const std::vector<int> expected{kExitSuccess, kExitInternalError, kExitBadInput,  kExitWriteFailed,
+                                  kExitOutOfMemory, kExitOutputBusy, kExitStopped};
+  std::vector<int> codes;
   for (const auto& e : exit_codes()) {
-    EXPECT_EQ(e.code, expected++);
+    codes.push_back(e.code);
     EXPECT_FALSE(e.meaning.empty() || e.job_script.empty() || e.example.empty()) << e.name;
     EXPECT_NE(exit_codes_reference().find("| " + std::to_string(e.code) + " | " + e.name + " |"), std::string::npos);
   }
-  EXPECT_EQ(expected, kExitOutputBusy + 1);
+  EXPECT_EQ(codes, expected);
+  EXPECT_EQ(kExitStopped, 75);
 }
 
 }  // namespace

@@ -104,4 +104,11 @@ void BehaviouralMigration::observe(const World& world, SeriesOut& out) const {
   }
 }
 
+void BehaviouralMigration::checkpoint(StateArchive& ar) {
+  // What observe reports of the last step; the tables are the scenario's,
+  // the decision schedule and transit are agent columns (the World's).
+  ar("returns", returns_);
+  ar("skilled", skilled_);
+}
+
 }  // namespace mobsim::models::migration

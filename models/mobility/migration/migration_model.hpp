@@ -156,6 +156,8 @@ class BehaviouralMigration : public Model {
   void run(Phase, World& world) override;
   // returns, skilled_emigrants
   void observe(const World& world, SeriesOut& out) const override;
+  // The last step's returns and skilled emigrants (the rest is fixed at set-up).
+  void checkpoint(StateArchive& ar) override;
 
  private:
   // Set-up (migration_model.cpp, city_pair_tables.cpp).

@@ -1,0 +1,242 @@
+#pragma once
+// The evolving state of one simulated world, into and out of a checkpoint.
+// One function serves both directions (the archive saves or loads), so what
+// a model writes and what it reads back cannot drift apart:
+//
+//   void checkpoint(StateArchive& ar) override {
+//     ar("cities", cities_);      // every member that changes after initialise()
+//     ar("rent_index", rent_index_);
+//   }
+//
+// Each item is stored under its name; loading checks the name and the size
+// of what it reads, so a checkpoint of another program version or model
+// selection is refused with the first item that differs instead of being
+// read into the wrong place. Supported: arithmetic types, enums and other
+// trivially copyable types (raw bytes), std::string, std::vector,
+// std::array, std::optional, std::pair, std::map, std::unordered_map (saved
+// in key order), and classes with a member `void archive(StateArchive&)`.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace mobsim {
+
+// A checkpoint that cannot be used: corrupt, truncated, of another run or
+// program version. The message says which and why.
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class StateArchive {
+ public:
+  // An archive that appends what it is given to `out`.
+  static StateArchive saving(std::vector<std::byte>& out) { return StateArchive(&out, {}); }
+  // An archive that reads back what `saving` wrote; `where` names the
+  // checkpoint in error messages.
+  static StateArchive loading(std::span<const std::byte> in, std::string where) {
+    StateArchive a(nullptr, in);
+    a.where_ = std::move(where);
+    return a;
+  }
+
+  bool is_loading() const { return out_ == nullptr; }
+  // Bytes not yet read (loading).
+  std::size_t remaining() const { return in_.size() - pos_; }
+  // Throws unless everything was read (loading): a checkpoint with more in
+  // it than the program reads was written by another version.
+  void expect_end() const {
+    if (is_loading() && remaining() != 0)
+      fail("holds " + std::to_string(remaining()) + " bytes more than this program reads after '" + last_ + "'");
+  }
+
+  // Names nest: ar.section("housing") then ar("rent", x) stores housing/rent.
+  class Section {
+   public:
+    Section(StateArchive& ar, std::string_view name) : ar_(ar), saved_(ar.prefix_.size()) {
+      ar.prefix_ += name;
+      ar.prefix_ += '/';
+    }
+    ~Section() { ar_.prefix_.resize(saved_); }
+    Section(const Section&) = delete;
+    Section& operator=(const Section&) = delete;
+
+   private:
+    StateArchive& ar_;
+    std::size_t saved_;
+  };
+  [[nodiscard]] Section section(std::string_view name) { return Section(*this, name); }
+
+  template <class T>
+  void operator()(std::string_view name, T& value) {
+    tag(name);
+    if constexpr (has_archive<T>) {
+      const Section members(*this, name);  // a class's members under its name
+      item(value);
+    } else {
+      item(value);
+    }
+  }
+  // Raw bytes of a span whose size the caller knows (columns of agents).
+  template <class T>
+  void span(std::string_view name, std::span<T> values) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    tag(name);
+    std::uint64_t n = values.size();
+    raw(&n, sizeof n);
+    if (is_loading() && n != values.size())
+      fail("'" + last_ + "' holds " + std::to_string(n) + " values where " + std::to_string(values.size()) +
+           " were expected");
+    raw(values.data(), values.size_bytes());
+  }
+
+ private:
+  StateArchive(std::vector<std::byte>* out, std::span<const std::byte> in) : out_(out), in_(in) {}
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw CheckpointError("checkpoint " + where_ + ": " + why +
+                          " (written by another version of mobsim or for other models?)");
+  }
+
+  void raw(void* p, std::size_t n) {
+    if (n == 0) return;
+    if (out_) {
+      const auto* b = static_cast<const std::byte*>(p);
+      out_->insert(out_->end(), b, b + n);
+      return;
+    }
+    if (n > remaining()) fail("ends inside '" + last_ + "' (truncated)");
+    std::memcpy(p, in_.data() + pos_, n);
+    pos_ += n;
+  }
+
+  // Each item starts with its full name, checked when loading.
+  void tag(std::string_view name) {
+    std::string full = prefix_;
+    full += name;
+    std::uint32_t n = static_cast<std::uint32_t>(full.size());
+    if (out_) {
+      raw(&n, sizeof n);
+      raw(full.data(), n);
+      last_ = std::move(full);
+      return;
+    }
+    std::uint32_t stored = 0;
+    raw(&stored, sizeof stored);
+    if (stored > remaining() || stored > 4096) fail("has no readable item where '" + full + "' was expected");
+    std::string got(stored, '\0');
+    raw(got.data(), stored);
+    if (got != full) fail("holds '" + got + "' where '" + full + "' was expected");
+    last_ = std::move(full);
+  }
+
+  template <class T>
+  struct is_vector : std::false_type {};
+  template <class T, class A>
+  struct is_vector<std::vector<T, A>> : std::true_type {};
+  template <class T>
+  static constexpr bool has_archive = requires(T& t, StateArchive& ar) { t.archive(ar); };
+
+  std::uint64_t count(std::uint64_t n) {
+    raw(&n, sizeof n);
+    if (is_loading() && n > remaining()) fail("'" + last_ + "' has a length beyond the end of the file (truncated)");
+    return n;
+  }
+
+  template <class T>
+  void item(T& v) {
+    if constexpr (has_archive<T>) {
+      v.archive(*this);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      const std::uint64_t n = count(v.size());
+      if (is_loading()) {
+        if (n > remaining()) fail("ends inside '" + last_ + "' (truncated)");
+        v.resize(n);
+      }
+      raw(v.data(), n);
+    } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
+      const std::uint64_t n = count(v.size());
+      if (is_loading()) v.assign(n, false);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint8_t b = v[i];
+        raw(&b, 1);
+        v[i] = b != 0;
+      }
+    } else if constexpr (is_vector<T>::value) {
+      using E = typename T::value_type;
+      const std::uint64_t n = count(v.size());
+      if constexpr (std::is_trivially_copyable_v<E> && !has_archive<E>) {
+        if (is_loading()) {
+          if (n * sizeof(E) > remaining()) fail("ends inside '" + last_ + "' (truncated)");
+          v.resize(n);
+        }
+        raw(v.data(), n * sizeof(E));
+      } else {
+        if (is_loading()) v.resize(n);
+        for (auto& e : v) item(e);
+      }
+    } else if constexpr (requires { std::tuple_size<T>::value; typename T::value_type; } &&
+                         !std::is_trivially_copyable_v<T>) {
+      for (auto& e : v) item(e);  // std::array of non-trivial elements
+    } else if constexpr (requires { typename T::value_type; v.has_value(); }) {
+      std::uint8_t present = v.has_value();
+      raw(&present, 1);
+      if (is_loading()) {
+        if (present)
+          v.emplace();
+        else
+          v.reset();
+      }
+      if (present) item(*v);
+    } else if constexpr (requires { typename T::first_type; typename T::second_type; } &&
+                         !std::is_trivially_copyable_v<T>) {
+      item(v.first);
+      item(v.second);
+    } else if constexpr (requires { typename T::key_type; typename T::mapped_type; }) {
+      using K = std::remove_const_t<typename T::key_type>;
+      using M = typename T::mapped_type;
+      std::vector<K> keys;
+      for (const auto& kv : v) keys.push_back(kv.first);
+      std::sort(keys.begin(), keys.end());
+      const std::uint64_t n = count(keys.size());
+      if (!is_loading()) {
+        for (K& k : keys) {
+          item(k);
+          item(v.at(k));
+        }
+      } else {
+        v.clear();
+        for (std::uint64_t i = 0; i < n; ++i) {
+          K k{};
+          item(k);
+          M m{};
+          item(m);
+          v.emplace(std::move(k), std::move(m));
+        }
+      }
+    } else {
+      static_assert(std::is_trivially_copyable_v<T>, "StateArchive: give this type a member archive(StateArchive&)");
+      static_assert(!std::is_pointer_v<T>, "StateArchive: pointers cannot be checkpointed");
+      raw(&v, sizeof v);
+    }
+  }
+
+  std::vector<std::byte>* out_ = nullptr;
+  std::span<const std::byte> in_;
+  std::size_t pos_ = 0;
+  std::string prefix_, last_, where_;
+};
+
+}  // namespace mobsim
