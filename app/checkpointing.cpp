@@ -79,8 +79,9 @@ RunControl RunCheckpoints::control() {
   c.stop_requested = [] { return stop_requested(); };
   c.checkpoint_every = every_;
   c.checkpoint_finished = explicit_;
-  c.write_checkpoint = [this](std::size_t r, int step, const std::vector<Frame>& frames,
-                              std::span<const std::byte> state) { write(r, step, frames, state); };
+  c.write_checkpoint = [this](std::size_t r, int step, const std::vector<Frame>& frames, const StateSaver* state) {
+    write(r, step, frames, state);
+  };
   c.resume = [this](std::size_t r) -> std::optional<ReplicateResume> {
     if (r >= loaded_.size() || !loaded_[r]) return std::nullopt;
     ReplicateResume resume;
@@ -92,7 +93,7 @@ RunControl RunCheckpoints::control() {
   return c;
 }
 
-void RunCheckpoints::write(std::size_t r, int step, const std::vector<Frame>& frames, std::span<const std::byte> state) {
+void RunCheckpoints::write(std::size_t r, int step, const std::vector<Frame>& frames, const StateSaver* state) {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (!folder_made_) {

@@ -45,7 +45,7 @@ class RunCheckpoints {
   int resumed_finished() const { return resumed_finished_; }
 
  private:
-  void write(std::size_t replicate, int step, const std::vector<Frame>& frames, std::span<const std::byte> state);
+  void write(std::size_t replicate, int step, const std::vector<Frame>& frames, const StateSaver* state);
 
   CheckpointRun run_;
   std::filesystem::path folder_;

@@ -302,6 +302,12 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
       if (!backup.empty()) where += " (the previous file is kept as " + backup.string() + ")";
     }
     report_done(stats, where, args, summary, out);
+    if (!args.quiet && stats.checkpoint_seconds > 0) {
+      char text[160];
+      std::snprintf(text, sizeof text, "%.2f GB of state written in %.2f s", stats.checkpoint_bytes / 1e9,
+                    stats.checkpoint_seconds);
+      out << "mobsim: checkpoints in " << checkpoints.folder().string() << ": " << text << "\n";
+    }
   } catch (const std::bad_alloc&) {
     throw OutOfMemory(memory);
   }

@@ -62,11 +62,31 @@ class FileWriter {
   FileWriter(const fs::path& path, const fs::path& reported) : path_(path), reported_(reported) {
     fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("cannot create");
+    buffer_.reserve(kBuffer);
   }
   ~FileWriter() {
     if (fd_ >= 0) ::close(fd_);
   }
+  // Small pieces gather in a buffer; large ones go straight to the file.
   void write(const void* data, std::size_t n) {
+    if (buffer_.size() + n <= kBuffer) {
+      const auto* b = static_cast<const char*>(data);
+      buffer_.insert(buffer_.end(), b, b + n);
+      return;
+    }
+    flush_buffer();
+    if (n < kBuffer) {
+      write(data, n);
+      return;
+    }
+    write_through(data, n);
+  }
+  void flush_buffer() {
+    if (buffer_.empty()) return;
+    write_through(buffer_.data(), buffer_.size());
+    buffer_.clear();
+  }
+  void write_through(const void* data, std::size_t n) {
     crc_ = crc_of(crc_, data, n);
     const auto* p = static_cast<const char*>(data);
     while (n > 0) {
@@ -82,8 +102,9 @@ class FileWriter {
   }
   void write_u64(std::uint64_t v) { write(&v, sizeof v); }
   std::uint64_t finish() {
+    flush_buffer();
     const std::uint32_t crc = crc_;
-    write(&crc, sizeof crc);
+    write_through(&crc, sizeof crc);
     if (::fsync(fd_) != 0) fail("cannot flush");
     if (::close(fd_) != 0) {
       fd_ = -1;
@@ -98,6 +119,8 @@ class FileWriter {
     const int error = errno;
     throw WriteError(reported_, std::string(what) + " the checkpoint " + quoted(path_) + ": " + std::strerror(error));
   }
+  static constexpr std::size_t kBuffer = 1 << 20;
+  std::vector<char> buffer_;
   fs::path path_, reported_;
   int fd_ = -1;
   std::uint32_t crc_ = 0;
@@ -159,7 +182,7 @@ fs::path previous_checkpoint_path(const fs::path& folder, std::uint32_t replicat
   return folder / name;
 }
 
-std::uint64_t write_checkpoint(const fs::path& folder, const ReplicateCheckpoint& c, std::span<const std::byte> state) {
+std::uint64_t write_checkpoint(const fs::path& folder, const ReplicateCheckpoint& c, const StateSaver* state) {
   std::vector<std::byte> meta;
   {
     auto copy = c;  // archive() takes non-const references
@@ -177,8 +200,13 @@ std::uint64_t write_checkpoint(const fs::path& folder, const ReplicateCheckpoint
     w.write(&format, sizeof format);
     w.write_u64(meta.size());
     w.write(meta.data(), meta.size());
-    w.write_u64(state.size());
-    w.write(state.data(), state.size());
+    std::uint64_t state_bytes = 0;
+    if (state != nullptr) {
+      StateArchive ar = StateArchive::saving_to([&](const void* p, std::size_t n) { w.write(p, n); });
+      (*state)(ar);
+      state_bytes = ar.written();
+    }
+    w.write_u64(state_bytes);
     bytes = w.finish();
   } catch (...) {
     ::unlink(temporary.c_str());
@@ -243,7 +271,7 @@ LoadedCheckpoint::LoadedCheckpoint(const fs::path& file) : file_(file) {
   std::uint64_t meta_bytes = 0, state_bytes = 0;
   std::memcpy(&meta_bytes, bytes + 12, 8);
   if (meta_bytes > map_bytes_ - kFixed) fail("is truncated (its header says more than the file holds)");
-  std::memcpy(&state_bytes, bytes + 20 + meta_bytes, 8);
+  std::memcpy(&state_bytes, bytes + map_bytes_ - 12, 8);
   if (state_bytes != map_bytes_ - kFixed - meta_bytes)
     fail("is truncated or has bytes appended: " + std::to_string(map_bytes_) + " bytes where its lengths say " +
          std::to_string(kFixed + meta_bytes + state_bytes));
@@ -256,7 +284,7 @@ LoadedCheckpoint::LoadedCheckpoint(const fs::path& file) : file_(file) {
   } catch (const CheckpointError& e) {
     fail(std::string("cannot be read: ") + e.what());
   }
-  state_ = std::span(bytes + 28 + meta_bytes, state_bytes);
+  state_ = std::span(bytes + 20 + meta_bytes, state_bytes);
   if (header_.step < 0 || header_.step > header_.run.steps ||
       header_.frames.size() != static_cast<std::size_t>(header_.step) + 1 || header_.replicate >= header_.run.replicates)
     fail("is inconsistent (step, frames or replicate out of range)");

@@ -9,8 +9,9 @@
 // checkpoint; a CRC-32 over the whole file and the stored lengths refuse a
 // corrupt or truncated file.
 //
-// Layout: "MOBSIMCK" | u32 format | u64 meta bytes | meta | u64 state bytes
-// | state | u32 CRC-32 of everything before it (little-endian, as written).
+// Layout: "MOBSIMCK" | u32 format | u64 meta bytes | meta | state | u64
+// state bytes | u32 CRC-32 of everything before it (little-endian, as
+// written; the state's length follows it, so that it is streamed).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -53,12 +54,12 @@ struct ReplicateCheckpoint {
 std::filesystem::path checkpoint_path(const std::filesystem::path& folder, std::uint32_t replicate);
 std::filesystem::path previous_checkpoint_path(const std::filesystem::path& folder, std::uint32_t replicate);
 
-// Writes `c` with the world state `state` (empty for a finished replicate):
+// Writes `c` with the world state `state` saves (null for a finished replicate):
 // to a temporary file, flushed, the current checkpoint renamed to the
 // previous one, the new one renamed into place, the folder flushed.
 // Returns the bytes written. Throws WriteError.
 std::uint64_t write_checkpoint(const std::filesystem::path& folder, const ReplicateCheckpoint& c,
-                               std::span<const std::byte> state);
+                               const StateSaver* state);
 
 // A checkpoint read back and verified (magic, format, lengths, CRC-32).
 class LoadedCheckpoint {

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -43,7 +44,16 @@ class CheckpointError : public std::runtime_error {
 class StateArchive {
  public:
   // An archive that appends what it is given to `out`.
-  static StateArchive saving(std::vector<std::byte>& out) { return StateArchive(&out, {}); }
+  static StateArchive saving(std::vector<std::byte>& out) {
+    return saving_to([&out](const void* p, std::size_t n) {
+      const auto* b = static_cast<const std::byte*>(p);
+      out.insert(out.end(), b, b + n);
+    });
+  }
+  // An archive that hands what it is given to `write`, in order (a file:
+  // a world's state is not copied in memory first).
+  using Writer = std::function<void(const void*, std::size_t)>;
+  static StateArchive saving_to(Writer write) { return StateArchive(std::move(write), {}); }
   // An archive that reads back what `saving` wrote; `where` names the
   // checkpoint in error messages.
   static StateArchive loading(std::span<const std::byte> in, std::string where) {
@@ -52,7 +62,9 @@ class StateArchive {
     return a;
   }
 
-  bool is_loading() const { return out_ == nullptr; }
+  bool is_loading() const { return !out_; }
+  // Bytes saved so far (saving).
+  std::size_t written() const { return written_; }
   // Bytes not yet read (loading).
   std::size_t remaining() const { return in_.size() - pos_; }
   // Throws unless everything was read (loading): a checkpoint with more in
@@ -103,7 +115,7 @@ class StateArchive {
   }
 
  private:
-  StateArchive(std::vector<std::byte>* out, std::span<const std::byte> in) : out_(out), in_(in) {}
+  StateArchive(Writer out, std::span<const std::byte> in) : out_(std::move(out)), in_(in) {}
 
   [[noreturn]] void fail(const std::string& why) const {
     throw CheckpointError("checkpoint " + where_ + ": " + why +
@@ -113,8 +125,8 @@ class StateArchive {
   void raw(void* p, std::size_t n) {
     if (n == 0) return;
     if (out_) {
-      const auto* b = static_cast<const std::byte*>(p);
-      out_->insert(out_->end(), b, b + n);
+      out_(p, n);
+      written_ += n;
       return;
     }
     if (n > remaining()) fail("ends inside '" + last_ + "' (truncated)");
@@ -233,7 +245,8 @@ class StateArchive {
     }
   }
 
-  std::vector<std::byte>* out_ = nullptr;
+  Writer out_;
+  std::size_t written_ = 0;
   std::span<const std::byte> in_;
   std::size_t pos_ = 0;
   std::string prefix_, last_, where_;

@@ -336,17 +336,23 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
       int last_checkpoint = -1;
       auto checkpoint = [&](bool finished) {
         const double began = omp_get_wtime();
-        std::vector<std::byte> state;
-        if (!finished) {
-          StateArchive ar = StateArchive::saving(state);
+        std::uint64_t state_bytes = 0;
+        // Streamed to wherever the control writes it, never copied first.
+        const StateSaver save = [&](StateArchive& ar) {
+          const std::size_t before = ar.written();
           sim->checkpoint(ar);
-        }
-        control.write_checkpoint(static_cast<std::size_t>(r), done, frames, state);
-        checkpoint_bytes += state.size();
+          state_bytes = ar.written() - before;
+        };
+        control.write_checkpoint(static_cast<std::size_t>(r), done, frames, finished ? nullptr : &save);
+        checkpoint_bytes += state_bytes;
         checkpoint_seconds += omp_get_wtime() - began;
         last_checkpoint = done;
       };
       if (resume) {
+        {
+          const std::lock_guard<std::mutex> lock(mutex);
+          ++stats.resumed_replicates;
+        }
         done = resume->step;
         for (int t = 0; t <= done; ++t) deliver(t, resume->frames[static_cast<std::size_t>(t)]);
         if (keep_frames) frames = std::move(resume->frames);

@@ -54,6 +54,9 @@ struct ReplicateResume {
   std::span<const std::byte> state;  // Simulation::checkpoint; empty when finished
 };
 
+// Saves a simulation's state into an archive (Simulation::checkpoint).
+using StateSaver = std::function<void(StateArchive&)>;
+
 // What a run does besides stepping: stop when asked, keep checkpoints, and
 // continue replicates from them. Every callback may be empty.
 struct RunControl {
@@ -62,10 +65,10 @@ struct RunControl {
   std::function<bool()> stop_requested;
   int checkpoint_every = 0;  // steps between periodic checkpoints; 0: none
   // Writes replicate r's checkpoint after `step` steps: frames 0..step and
-  // the state (empty when the replicate has finished). Called from the
-  // replicate's own thread, never twice at once for the same replicate.
-  std::function<void(std::size_t replicate, int step, const std::vector<Frame>& frames,
-                     std::span<const std::byte> state)>
+  // the state, saved by `state` (null when the replicate has finished).
+  // Called from the replicate's own thread, never twice at once for the
+  // same replicate.
+  std::function<void(std::size_t replicate, int step, const std::vector<Frame>& frames, const StateSaver* state)>
       write_checkpoint;
   bool checkpoint_finished = false;  // also when a replicate has finished
   // Where replicate r starts; nullopt: from scratch.
@@ -83,7 +86,8 @@ struct RunStats {
   bool stopped = false;                   // stopped on request (RunControl::stop_requested) before the end
   std::vector<int> replicate_steps;       // steps each replicate had done when the run ended
   double checkpoint_seconds = 0;          // writing checkpoints, summed over replicates
-  std::uint64_t checkpoint_bytes = 0;     // the last checkpoint of each replicate, summed
+  std::uint64_t checkpoint_bytes = 0;     // state bytes of the checkpoints written, summed
+  int resumed_replicates = 0;             // continued from a checkpoint
 };
 
 // What a run will need, known before it starts.

@@ -412,6 +412,9 @@ void Hdf5Writer::close_all(const RunStats& stats) {
                 H5T_NATIVE_INT32);
     for (const auto& [phase, seconds] : stats.phase_seconds)
       attr_number(run.get(), "seconds_" + phase, seconds, H5T_NATIVE_DOUBLE);
+    attr_number(run.get(), "checkpoint_seconds", stats.checkpoint_seconds, H5T_NATIVE_DOUBLE);
+    attr_number(run.get(), "checkpoint_state_bytes", stats.checkpoint_bytes, H5T_NATIVE_UINT64);
+    attr_number(run.get(), "resumed_replicates", static_cast<std::int32_t>(stats.resumed_replicates), H5T_NATIVE_INT32);
   }
   // Closing a dataset writes its last chunks: each close is checked.
   for (auto& ds : impl_->series) ds.close("write a series");

@@ -18,15 +18,24 @@ struct Snapshot {
   std::vector<std::byte> state;
 };
 
+std::vector<std::byte> saved(const StateSaver* state) {
+  std::vector<std::byte> bytes;
+  if (state != nullptr) {
+    StateArchive ar = StateArchive::saving(bytes);
+    (*state)(ar);
+  }
+  return bytes;
+}
+
 // Runs `spec` once, keeping a checkpoint after each step in `at`.
 std::map<int, Snapshot> run_keeping(const Engine& engine, const std::vector<int>& at, Recording& sink) {
   std::map<int, Snapshot> kept;
   RunControl control;
   control.checkpoint_every = 1;
   control.write_checkpoint = [&](std::size_t replicate, int step, const std::vector<Frame>& frames,
-                                 std::span<const std::byte> state) {
+                                 const StateSaver* state) {
     if (replicate != 0 || std::find(at.begin(), at.end(), step) == at.end()) return;
-    kept[step] = Snapshot{frames, std::vector<std::byte>(state.begin(), state.end())};
+    kept[step] = Snapshot{frames, saved(state)};
   };
   engine.run(sink, {}, control);
   return kept;
@@ -109,8 +118,8 @@ TEST(Restart, ReplicatesContinueEachFromItsOwnStep) {
   int polls = 0;
   control.stop_requested = [&] { return ++polls > 20; };
   control.write_checkpoint = [&](std::size_t r, int step, const std::vector<Frame>& frames,
-                                 std::span<const std::byte> state) {
-    kept[r] = Snapshot{frames, std::vector<std::byte>(state.begin(), state.end())};
+                                 const StateSaver* state) {
+    kept[r] = Snapshot{frames, saved(state)};
     steps[r] = step;
   };
   Recording stopped;
