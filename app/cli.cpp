@@ -27,6 +27,8 @@
 #include "recording.hpp"
 #include "scenario_loader.hpp"
 #include "stop_signals.hpp"
+#include "sweep_commands.hpp"
+#include "gather.hpp"
 
 namespace mobsim {
 
@@ -138,6 +140,8 @@ struct RunArgs {
   bool strict = false;
   bool verbose = false;  // a write failure also prints HDF5's error stack
   CheckpointOptions checkpoints;
+  std::string sweep;        // --sweep: run one point of this sweep
+  std::optional<int> task;  // --task (else SLURM_ARRAY_TASK_ID)
 };
 
 void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
@@ -187,15 +191,29 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   const CheckpointRun* from = nullptr;
   for (const auto& c : loaded)
     if (c && !from) from = &c->header().run;
-  if (args.scenario.file.empty() && from == nullptr)
-    throw UsageError("run needs a scenario file (or --restart CHECKPOINT_DIR)");
-  const std::string scenario_file = args.scenario.file.empty() ? from->scenario_file : args.scenario.file;
+  const ParamTable table = registry.param_table();
+  std::optional<SweepSpec> sweep;
+  std::size_t point = 0;
+  if (!args.sweep.empty()) {
+    if (!args.scenario.file.empty() || !args.scenario.sets.empty())
+      throw UsageError("--sweep runs a point of the sweep's own scenario: give no scenario file and no --set "
+                       "(the sweep file's `set` applies to every point)");
+    sweep = load_sweep(args.sweep, table);
+    point = sweep_task(*sweep, args.task);
+  } else if (args.task) {
+    throw UsageError("--task needs --sweep");
+  }
+  if (args.scenario.file.empty() && from == nullptr && !sweep)
+    throw UsageError("run needs a scenario file (or --restart CHECKPOINT_DIR, or --sweep SWEEP --task K)");
+  const std::string scenario_file = sweep                       ? sweep->scenario.string()
+                                    : args.scenario.file.empty() ? from->scenario_file
+                                                                 : args.scenario.file;
 
   std::vector<std::string> extra;
   if (args.seed) extra.push_back("run.seed=" + std::to_string(*args.seed));
   if (args.replicates) extra.push_back("run.replicates=" + std::to_string(*args.replicates));
-  const ParamTable table = registry.param_table();
   const auto load_spec = [&] {
+    if (sweep) return sweep_point_scenario(*sweep, point, extra, registry, table);
     if (!args.scenario.file.empty()) return load(args.scenario, extra, registry, table);
     // The checkpoint's own resolved scenario, which reproduces the run.
     std::vector<std::string> overrides = args.scenario.sets;
@@ -212,8 +230,13 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   report_warnings(spec, args.strict, err);
 
   // The output target is checked and locked before anything runs.
+  if (sweep && args.output.empty() && !args.no_output) {
+    std::error_code ec;
+    fs::create_directories(default_sweep_folder(*sweep), ec);
+  }
   const fs::path requested = !args.output.empty() ? fs::path(args.output)
                              : from != nullptr    ? fs::path(from->output)
+                             : sweep              ? sweep_point_path(default_sweep_folder(*sweep), point)
                                                   : fs::path(fs::path(scenario_file).stem().string() + ".h5");
   const CheckpointRun run_identity{std::string("mobsim ") + MOBSIM_VERSION + " (" + MOBSIM_GIT_COMMIT + ")",
                                    scenario_file,
@@ -406,6 +429,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   run->add_option("--checkpoint-every", run_args.checkpoints.every,
                   "Steps between checkpoints (default with --checkpoint-dir: a year of steps)")
       ->check(CLI::Range(1, 100000));
+  run->add_option("--sweep", run_args.sweep, "Run one point of this sweep file (docs/SWEEPS.md); with --task");
+  run->add_option("--task", run_args.task, "The sweep point to run (default: SLURM_ARRAY_TASK_ID)")
+      ->check(CLI::Range(0, 100000));
   run->add_option("--restart", run_args.checkpoints.restart,
                   "Continue the run whose checkpoints are in this folder (or the folder of this checkpoint file); "
                   "bit-identical to the run never stopped, at any thread count");
@@ -437,6 +463,23 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   compare->add_option("--city", compare_args.options.cities, "Cities to show (repeatable; default: all)");
   compare->add_flag("--no-all-cities", compare_args.no_all_cities, "Leave out the all-cities totals");
 
+  SweepArgs sweep_args;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Expand a sweep file into numbered points, check each point's scenario and print them (docs/SWEEPS.md)");
+  sweep->add_option("sweep", sweep_args.file, "Sweep TOML file")->required();
+  sweep->add_option("--format", sweep_args.format, "Output format")->check(CLI::IsMember({"text", "csv"}));
+  sweep->add_flag("--count", sweep_args.count, "Print only the number of points (for job scripts)");
+
+  GatherArgs gather_args;
+  CLI::App* gather = app.add_subcommand(
+      "gather", "Collect the outputs of a sweep's points into one file with a point dimension (docs/SWEEPS.md)");
+  gather->add_option("sweep", gather_args.sweep, "Sweep TOML file")->required();
+  gather->add_option("folder", gather_args.folder, "Folder of the points' outputs (default: SWEEP.points)");
+  gather->add_option("-o,--output", gather_args.output, "Gathered HDF5 file (default: <sweep name>.h5 here)");
+  gather->add_flag("--allow-missing", gather_args.allow_missing,
+                   "Gather the points present, with a warning naming those missing (otherwise exit 2)");
+  gather->add_flag("--overwrite", gather_args.overwrite, "Replace an existing output instead of keeping a backup");
+
   std::string docs_dir = "docs";
   bool docs_check = false;
   CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md, docs/STATE.md, docs/EXIT_CODES.md and the generated tables of docs/OUTPUT.md and docs/MODEL.md");
@@ -458,6 +501,8 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     if (plan->parsed()) return cmd_plan(plan_args, registry, out);
     if (docs->parsed()) return cmd_docs(docs_dir, docs_check, registry, out, err);
     if (compare->parsed()) return cmd_compare(compare_args, out);
+    if (sweep->parsed()) return cmd_sweep(sweep_args, registry, out);
+    if (gather->parsed()) return cmd_gather(gather_args, registry, out, err);
   } catch (const OutputError& e) {
     err << "mobsim: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -470,6 +515,11 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
         << (e.diagnostics().size() == 1 ? " warning" : " warnings") << " treated as errors); nothing was run and no "
         << "output was written\n";
     return kExitBadInput;
+  } catch (const SweepError& e) {
+    for (const auto& d : e.diagnostics()) err << d.format() << "\n";
+    err << "mobsim: sweep rejected (" << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error" : " errors")
+        << "); nothing was run and no output was written\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << "\n";
     err << "mobsim: scenario rejected (" << e.diagnostics().size()
@@ -477,6 +527,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
     return kExitBadInput;
   } catch (const UsageError& e) {
     err << "mobsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const GatherError& e) {
+    err << "mobsim: error: " << e.what() << "; nothing was written\n";
     return kExitBadInput;
   } catch (const CheckpointError& e) {
     err << "mobsim: error: " << e.what() << "; nothing was run and no output was written\n";

@@ -9,7 +9,7 @@ MOBSIM_BUILD="${MOBSIM_BUILD:-$MOBSIM_ROOT/build}"
 
 packages=(
   build-essential cmake pkg-config git
-  libhdf5-dev libeigen3-dev libtomlplusplus-dev librandom123-dev libcli11-dev zlib1g-dev
+  libhdf5-dev libeigen3-dev libtomlplusplus-dev librandom123-dev libcli11-dev zlib1g-dev libboost-dev
   libgtest-dev libbenchmark-dev
   python3 python3-pytest python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-cftime
   python3-matplotlib fonts-dejavu-core

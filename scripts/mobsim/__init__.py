@@ -3,7 +3,7 @@
     import sys; sys.path.insert(0, "scripts")
     from mobsim import open_run, effects
 
-- `output`: the one reader of the HDF5 output (`open_run`, `datasets`).
+- `output`: the one reader of the HDF5 output (`open_run`, `open_sweep`, `datasets`).
 - `effects`: the one definition of a scenario's effect (periods, pairing,
   mean and 90% interval of the differences), which `mobsim compare`
   implements too and is tested to agree with.
@@ -14,6 +14,6 @@ Only the system interpreter has the packages: /usr/bin/python3 (h5py,
 numpy, xarray, cftime, matplotlib from Debian).
 """
 from . import effects
-from .output import City, Run, datasets, open_run
+from .output import City, Run, datasets, open_run, open_sweep
 
-__all__ = ["City", "Run", "datasets", "effects", "open_run"]
+__all__ = ["City", "Run", "datasets", "effects", "open_run", "open_sweep"]

@@ -289,3 +289,28 @@ def open_run(path):
                    version=attrs.get("mobsim_version", ""), git_commit=attrs.get("git_commit", ""),
                    people_per_agent=int(attrs.get("people_per_agent", run_block.get("people_per_agent", 1))),
                    start=f"{start_year:04d}-{start_month:02d}", step_months=step, time_units=units, attrs=attrs)
+
+
+def open_sweep(path):
+    """Read a gathered sweep (`mobsim gather`, docs/SWEEPS.md): the per-city
+    series as an xarray Dataset shaped (point, replicate, time, city), each
+    swept parameter a coordinate on `point`.
+
+    >>> s = open_sweep("homelessness.h5")
+    >>> s.homeless.isel(time=-1).sum("city").mean("replicate")
+    >>> s.homeless.swap_dims(point="housing.sharing_probability")
+    """
+    with h5py.File(path, "r") as f:
+        if "point" not in f or "parameters" not in f or "point_scenario" not in f:
+            raise ValueError(f"{path} is not a gathered sweep (no /point, /parameters): see docs/SWEEPS.md")
+        scenario = tomllib.loads(_text(f["point_scenario"][0]))
+        start = scenario.get("run", {}).get("start", "2025-01")
+        coords = _time_coords(f, int(start[:4]), int(start[5:7]))
+        coords.update(point=("point", f["point"][()]), replicate=("replicate", f["replicate"][()]),
+                      city=("city", _strings(f["city"])))
+        series = xr.Dataset({name: _array(ds, ("point", "replicate", "time", "city"), coords)
+                             for name, ds in f["series"].items() if isinstance(ds, h5py.Dataset) and ds.ndim == 4})
+        parameters = {key: ("point", ds[()], {k: _text(v) for k, v in ds.attrs.items() if k in ("units", "long_name")})
+                      for key, ds in f["parameters"].items() if key != "point"}
+        return series.assign_coords(parameters).assign_attrs(sweep=_text(f.attrs.get("sweep", "")),
+                                                             sweep_design=_text(f.attrs.get("sweep_design", "")))

@@ -132,10 +132,11 @@ const std::vector<std::string> kCodeBasePurposes{
     "regularisation.select",
     "replicate.seed",
     "return_support.placement",
+    "sweep.latin_hypercube",
     "undocumented.service_access"};
 
 TEST(Rng, EveryPurposeOfTheCodeBaseIsDistinct) {
-  ASSERT_EQ(kCodeBasePurposes.size(), 43u);
+  ASSERT_EQ(kCodeBasePurposes.size(), 44u);
   const std::set<std::string> names(kCodeBasePurposes.begin(), kCodeBasePurposes.end());
   ASSERT_EQ(names.size(), kCodeBasePurposes.size()) << "a name listed twice";
   // The stream key is the 32-bit hash: two names with the same code would
