@@ -45,8 +45,9 @@ const std::vector<ExitCodeDoc>& exit_codes() {
        "running replicate finished its step and wrote a checkpoint (to `--checkpoint-dir`, or `OUTPUT.checkpoint/` "
        "beside the output), no output was written and no temporary file was left. The same command with the same "
        "`--checkpoint-dir` (or `mobsim run --restart DIR`) continues exactly where it stopped "
-       "(docs/CHECKPOINTS.md). 75 is EX_TEMPFAIL of sysexits.h. A second signal stops at once with 128 + the "
-       "signal's number (143 for SIGTERM), after removing the temporary files; the last checkpoint written stands.",
+       "(docs/CHECKPOINTS.md). 75 is EX_TEMPFAIL of sysexits.h. A second SIGTERM or SIGINT (never SIGUSR1) stops at "
+       "once with 128 + the signal's number (143 for SIGTERM), after removing the temporary files; the last "
+       "checkpoint written stands.",
        "mobsim: stopped by SIGTERM after step 37 of 120; checkpoints in out/run_3.checkpoint; continue with: "
        "mobsim run --restart out/run_3.checkpoint",
        "Requeue the job (`scontrol requeue $SLURM_JOB_ID`, or `--requeue`) and run the same command again: it "

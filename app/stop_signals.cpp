@@ -18,14 +18,16 @@ struct Slot {
 };
 Slot g_slots[kSlots];
 std::atomic<int> g_signal{0};
-std::atomic<int> g_count{0};
+std::atomic<int> g_count{0};  // stop requests, any signal
+std::atomic<int> g_hard{0};   // SIGTERM and SIGINT: the second stops at once
 static_assert(std::atomic<int>::is_always_lock_free);  // safe in a signal handler
 
 void on_signal(int signal) {
-  if (g_count.fetch_add(1) == 0) {
-    g_signal.store(signal);
-    return;  // polled after each step
-  }
+  if (g_count.fetch_add(1) == 0) g_signal.store(signal);
+  // SIGUSR1 (a scheduler's warning, forwarded by job scripts) only ever
+  // asks for a stop after the step, however often it comes; a second
+  // SIGTERM or SIGINT stops at once.
+  if (signal == SIGUSR1 || g_hard.fetch_add(1) == 0) return;  // polled after each step
   // Only async-signal-safe calls from here: unlink, write, _exit.
   for (Slot& s : g_slots)
     if (s.state.load(std::memory_order_acquire) == 2) ::unlink(s.path);

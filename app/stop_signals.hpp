@@ -1,10 +1,13 @@
 #pragma once
-// Stopping a run from outside (docs/CHECKPOINTS.md): the first SIGTERM,
-// SIGINT or SIGUSR1 asks the run to stop after the step it is in, with a
-// checkpoint; a second one stops at once, after removing the temporary
+// Stopping a run from outside (docs/CHECKPOINTS.md): SIGTERM, SIGINT or
+// SIGUSR1 asks the run to stop after the step it is in, with a checkpoint;
+// a second SIGTERM or SIGINT stops at once, after removing the temporary
 // files registered here (the unfinished output and any checkpoint being
-// written), so that no partial file is left either way. Slurm sends SIGTERM
-// at the time limit (or the signal of --signal) and SIGKILL after KillWait.
+// written), so that no partial file is left either way. SIGUSR1 never
+// stops at once: a job script forwards the scheduler's warning with it
+// while Slurm's own SIGTERM at the time limit may reach mobsim too. Slurm
+// sends SIGTERM at the time limit (or the signal of --signal) and SIGKILL
+// after KillWait.
 #include <string>
 
 namespace mobsim {

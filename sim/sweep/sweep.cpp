@@ -231,7 +231,8 @@ SweepSpec load_sweep(const fs::path& file, const ParamTable& table) {
 
   std::vector<std::string> numeric;
   for (const auto& d : table.globals())
-    if ((d.type == ParamType::real || d.type == ParamType::integer) && d.key.rfind("run.", 0) != 0)
+    if ((d.type == ParamType::real || d.type == ParamType::integer) &&
+        (d.key.rfind("run.", 0) != 0 || d.key == "run.people_per_agent"))  // scale: convergence studies
       numeric.push_back(d.key);
   const auto* params = root.get("parameters");
   if (params == nullptr || params->as_table() == nullptr || params->as_table()->empty()) {
@@ -247,7 +248,8 @@ SweepSpec load_sweep(const fs::path& file, const ParamTable& table) {
         in.error(key.source(), path,
                  decl == nullptr ? "no such parameter"
                  : k.rfind("run.", 0) == 0
-                     ? "run settings are not swept (replicates give the seeds; a sweep keeps the scenario's seed)"
+                     ? "of the run settings only run.people_per_agent is swept (replicates give the seeds, a "
+                       "sweep keeps the scenario's seed, and every point has the same calendar)"
                      : "only numeric parameters can be swept",
                  near.empty() ? "" : "did you mean '" + near + "'?");
         continue;
