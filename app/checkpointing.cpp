@@ -26,12 +26,8 @@ fs::path restart_folder(const std::string& given) {
 bool holds_checkpoints(const fs::path& folder) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) return false;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.rfind("replicate-", 0) == 0 && name.size() > 5 && name.compare(name.size() - 5, 5, ".ckpt") == 0 &&
-        name.find("_prev") == std::string::npos)
-      return true;
-  }
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    if (checkpoint_replicate(it->path().filename().string())) return true;
   return false;
 }
 

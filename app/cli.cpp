@@ -515,14 +515,10 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
         << (e.diagnostics().size() == 1 ? " warning" : " warnings") << " treated as errors); nothing was run and no "
         << "output was written\n";
     return kExitBadInput;
-  } catch (const SweepError& e) {
-    for (const auto& d : e.diagnostics()) err << d.format() << "\n";
-    err << "mobsim: sweep rejected (" << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error" : " errors")
-        << "); nothing was run and no output was written\n";
-    return kExitBadInput;
   } catch (const ScenarioError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << "\n";
-    err << "mobsim: scenario rejected (" << e.diagnostics().size()
+    err << "mobsim: " << (dynamic_cast<const SweepError*>(&e) ? "sweep" : "scenario") << " rejected ("
+        << e.diagnostics().size()
         << (e.diagnostics().size() == 1 ? " error" : " errors") << "); nothing was run and no output was written\n";
     return kExitBadInput;
   } catch (const UsageError& e) {

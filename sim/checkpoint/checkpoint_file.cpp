@@ -182,12 +182,20 @@ fs::path previous_checkpoint_path(const fs::path& folder, std::uint32_t replicat
   return folder / name;
 }
 
+std::optional<std::uint32_t> checkpoint_replicate(const std::string& name) {
+  unsigned r = 0;
+  char tail[8] = "";
+  if (std::sscanf(name.c_str(), "replicate-%u.%7s", &r, tail) == 2 && std::strcmp(tail, "ckpt") == 0 &&
+      name == checkpoint_path("", r).string())
+    return r;
+  return std::nullopt;
+}
+
 std::uint64_t write_checkpoint(const fs::path& folder, const ReplicateCheckpoint& c, const StateSaver* state) {
   std::vector<std::byte> meta;
   {
-    auto copy = c;  // archive() takes non-const references
     StateArchive ar = StateArchive::saving(meta);
-    archive_meta(ar, copy);
+    archive_meta(ar, const_cast<ReplicateCheckpoint&>(c));  // saving only reads it
   }
   const fs::path final_path = checkpoint_path(folder, c.replicate);
   fs::path temporary = final_path;
@@ -301,12 +309,7 @@ std::vector<std::unique_ptr<LoadedCheckpoint>> load_checkpoints(const fs::path& 
     throw CheckpointError("checkpoint folder " + quoted(folder) + " does not exist or is not a folder");
   std::map<std::uint32_t, fs::path> files;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    unsigned r = 0;
-    char tail[8] = "";
-    if (std::sscanf(name.c_str(), "replicate-%u.%7s", &r, tail) == 2 && std::strcmp(tail, "ckpt") == 0 &&
-        name == checkpoint_path("", r).string())
-      files[r] = it->path();
+    if (const auto r = checkpoint_replicate(it->path().filename().string())) files[*r] = it->path();
   }
   if (files.empty())
     throw CheckpointError("checkpoint folder " + quoted(folder) + " holds no checkpoint (replicate-NNNN.ckpt)");

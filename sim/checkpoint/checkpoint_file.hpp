@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ struct ReplicateCheckpoint {
 // The files of replicate r in `folder`.
 std::filesystem::path checkpoint_path(const std::filesystem::path& folder, std::uint32_t replicate);
 std::filesystem::path previous_checkpoint_path(const std::filesystem::path& folder, std::uint32_t replicate);
+// The replicate a file name is the current checkpoint of (replicate-NNNN.ckpt);
+// nullopt for any other name (previous checkpoints, temporary files).
+std::optional<std::uint32_t> checkpoint_replicate(const std::string& file_name);
 
 // Writes `c` with the world state `state` saves (null for a finished replicate):
 // to a temporary file, flushed, the current checkpoint renamed to the

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "hdf5_handle.hpp"
+#include "hdf5_util.hpp"
 #include "output_errors.hpp"
 #include "mobsim_git_commit.hpp"
 #include "mobsim_version.hpp"
@@ -16,30 +17,6 @@
 namespace mobsim {
 
 namespace {
-
-Handle utf8_string_type() {
-  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "create string type");
-  check(H5Tset_size(t.get(), H5T_VARIABLE), "size string type");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set UTF-8");
-  return t;
-}
-
-void attr_string(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "create attribute " + name);
-  const char* text = value.c_str();
-  check(H5Awrite(attr.get(), type.get(), &text), "write attribute " + name);
-}
-
-template <class T>
-void attr_number(hid_t obj, const std::string& name, T value, hid_t type) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "create attribute " + name);
-  check(H5Awrite(attr.get(), type, &value), "write attribute " + name);
-}
 
 // What a value means over time, for readers that do not know the series:
 // CF cell_methods and mobsim's own kind and headline flag.
@@ -51,25 +28,6 @@ void series_attributes(hid_t ds, const SeriesDecl& decl) {
   attr_number(ds, "mobsim_headline", static_cast<std::int32_t>(decl.headline ? 1 : 0), H5T_NATIVE_INT32);
   if (decl.books_sign != 0)
     attr_number(ds, "mobsim_books_sign", static_cast<std::int32_t>(decl.books_sign), H5T_NATIVE_INT32);
-}
-
-Handle group_creation_plist() {
-  // netCDF-4 readers expect link and attribute creation order to be tracked.
-  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group plist");
-  check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track links");
-  check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
-  return gcpl;
-}
-
-Handle dataset_plist(const std::vector<hsize_t>& chunk) {
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset plist");
-  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
-  if (!chunk.empty()) {
-    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "set chunking");
-    check(H5Pset_shuffle(dcpl.get()), "set shuffle");
-    check(H5Pset_deflate(dcpl.get(), 4), "set deflate");
-  }
-  return dcpl;
 }
 
 Handle create_dataset(hid_t where, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,

@@ -4,33 +4,13 @@
 #include <toml++/toml.h>
 
 #include "hdf5_handle.hpp"
+#include "hdf5_util.hpp"
 
 namespace mobsim {
 
 namespace {
 
 bool exists(hid_t where, const std::string& name) { return H5Lexists(where, name.c_str(), H5P_DEFAULT) > 0; }
-
-std::string string_attribute(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) <= 0) return "";
-  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
-  Handle type(H5Aget_type(attr.get()), H5Tclose, "type of " + name);
-  if (H5Tget_class(type.get()) != H5T_STRING) return "";
-  if (H5Tis_variable_str(type.get()) > 0) {
-    char* text = nullptr;
-    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-    check(H5Tset_size(mem.get(), H5T_VARIABLE), "size string type");
-    check(H5Tset_cset(mem.get(), H5Tget_cset(type.get())), "string charset");
-    check(H5Aread(attr.get(), mem.get(), &text), "read attribute " + name);
-    std::string out = text != nullptr ? text : "";
-    Handle space(H5Aget_space(attr.get()), H5Sclose, "space of " + name);
-    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, &text);
-    return out;
-  }
-  std::string out(H5Tget_size(type.get()), '\0');
-  check(H5Aread(attr.get(), type.get(), out.data()), "read attribute " + name);
-  return out.substr(0, out.find('\0'));
-}
 
 int int_attribute(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) <= 0) return 0;

@@ -4,11 +4,11 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
-#include <cstring>
+#include <functional>
 #include <map>
-#include <set>
 
 #include "hdf5_handle.hpp"
+#include "hdf5_util.hpp"
 #include "output_errors.hpp"
 
 namespace mobsim {
@@ -31,23 +31,6 @@ bool scale_internal(const std::string& name) {
 
 Handle open_file(const fs::path& p) {
   return Handle(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + p.string());
-}
-
-std::string string_attribute(hid_t obj, const char* name) {
-  if (H5Aexists(obj, name) <= 0) return {};
-  Handle attr(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, std::string("open attribute ") + name);
-  Handle type(H5Aget_type(attr.get()), H5Tclose, "attribute type");
-  if (H5Tis_variable_str(type.get()) > 0) {
-    char* text = nullptr;
-    check(H5Aread(attr.get(), type.get(), &text), std::string("read attribute ") + name);
-    std::string out = text ? text : "";
-    H5free_memory(text);
-    return out;
-  }
-  std::string out(H5Tget_size(type.get()), '\0');
-  check(H5Aread(attr.get(), type.get(), out.data()), std::string("read attribute ") + name);
-  out.resize(std::strlen(out.c_str()));
-  return out;
 }
 
 void copy_attributes(hid_t from, hid_t to) {
@@ -103,22 +86,13 @@ std::vector<std::string> scales_of(hid_t ds, int rank) {
   return out;
 }
 
-Handle group_plist() {
-  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "group plist");
-  check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track links");
-  check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
-  return gcpl;
-}
-
-Handle dataset_plist(const std::vector<hsize_t>& chunk) {
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset plist");
-  check(H5Pset_attr_creation_order(dcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attrs");
-  if (!chunk.empty()) {
-    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "chunking");
-    check(H5Pset_shuffle(dcpl.get()), "shuffle");
-    check(H5Pset_deflate(dcpl.get(), 4), "deflate");
-  }
-  return dcpl;
+// Attaches to each dimension of `dst` (from `offset` on) the output's copy
+// of the scale the same dimension of `src` has in the first point's file.
+void attach_like(hid_t src, hid_t dst, int rank, unsigned offset, const std::map<std::string, hid_t>& scales) {
+  const auto source_scales = scales_of(src, rank);
+  for (int d = 0; d < rank; ++d)
+    if (const auto it = scales.find(source_scales[static_cast<std::size_t>(d)]); it != scales.end())
+      check(H5DSattach_scale(dst, it->second, static_cast<unsigned>(d) + offset), "attach a dimension");
 }
 
 }  // namespace
@@ -156,19 +130,9 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
   Handle file(H5Fcreate(out.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + out.string());
   const hid_t f = file.get();
   copy_attributes(first, f);
-  const auto set_text = [&](const char* name, const std::string& text) {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-    check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
-    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar");
-    if (H5Aexists(f, name) > 0) H5Adelete(f, name);
-    Handle attr(H5Acreate2(f, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-    const char* p = text.c_str();
-    check(H5Awrite(attr.get(), type.get(), &p), name);
-  };
-  set_text("sweep", sweep.text);
-  set_text("sweep_file", sweep.file.string());
-  set_text("sweep_design", name_of(sweep.design));
+  attr_string(f, "sweep", sweep.text);
+  attr_string(f, "sweep_file", sweep.file.string());
+  attr_string(f, "sweep_design", name_of(sweep.design));
   // The scenario of each point is /point_scenario; the root's would be the first point's only.
   if (H5Aexists(f, "scenario") > 0) H5Adelete(f, "scenario");
 
@@ -189,24 +153,18 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
     }
   };
   add_items("", root);
-  for (const auto& group : root.groups) {
-    if (group == "run_statistics") continue;
+  const std::function<void(const std::string&)> walk = [&](const std::string& group) {
     Listing inner;
     Handle g(H5Gopen2(first, group.c_str(), H5P_DEFAULT), H5Gclose, "open " + group);
     check(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, list_link, &inner), "list " + group);
     groups.push_back(group);
     add_items(group + "/", inner);
-    for (const auto& sub : inner.groups) {
-      Listing deeper;
-      const std::string path = group + "/" + sub;
-      Handle sg(H5Gopen2(first, path.c_str(), H5P_DEFAULT), H5Gclose, "open " + path);
-      check(H5Literate(sg.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, list_link, &deeper), "list " + path);
-      groups.push_back(path);
-      add_items(path + "/", deeper);
-    }
-  }
+    for (const auto& sub : inner.groups) walk(group + "/" + sub);
+  };
+  for (const auto& group : root.groups)
+    if (group != "run_statistics") walk(group);
   for (const auto& group : groups) {
-    Handle gcpl = group_plist();
+    Handle gcpl = group_creation_plist();
     Handle g(H5Gcreate2(f, group.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, "create " + group);
     Handle src(H5Gopen2(first, group.c_str(), H5P_DEFAULT), H5Gclose, "open " + group);
     copy_attributes(src.get(), g.get());
@@ -245,11 +203,7 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
     if (H5DSis_scale(src.get()) > 0) continue;
     Handle dst(H5Dopen2(f, item.path.c_str(), H5P_DEFAULT), H5Dclose, "open " + item.path);
     Handle space(H5Dget_space(src.get()), H5Sclose, "space");
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    const auto source_scales = scales_of(src.get(), rank);
-    for (int d = 0; d < rank; ++d)
-      if (const auto it = scales.find(source_scales[static_cast<std::size_t>(d)]); it != scales.end())
-        check(H5DSattach_scale(dst.get(), it->second, static_cast<unsigned>(d)), "attach " + item.path);
+    attach_like(src.get(), dst.get(), H5Sget_simple_extent_ndims(space.get()), 0, scales);
   }
   // The point dimension in the root and in every group (each opens on its
   // own), the parameters on it and each point's scenario.
@@ -262,7 +216,7 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
               H5Dclose, "create " + path);
     check(H5Dwrite(ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, index.data()), "write " + path);
     check(H5DSset_scale(ds.get(), "point"), "make point a dimension");
-    check(H5LTset_attribute_string(f, path.c_str(), "long_name", "sweep point (mobsim sweep lists them)"), "long_name");
+    attr_string(ds.get(), "long_name", "sweep point (mobsim sweep lists them)");
     scales["/" + path] = ds.get();
     kept.push_back(std::move(ds));
   };
@@ -270,7 +224,7 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
   for (const auto& group : groups) point_scale(group);
   {
     Handle dcpl = dataset_plist({});
-    Handle gcpl = group_plist();
+    Handle gcpl = group_creation_plist();
     Handle params(H5Gcreate2(f, "parameters", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, "create parameters");
     point_scale("parameters");
     for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
@@ -282,12 +236,10 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
                 H5Dclose, "create parameter " + p.key);
       check(H5Dwrite(pd.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + p.key);
       check(H5DSattach_scale(pd.get(), scales.at("/parameters/point"), 0), "attach point");
-      check(H5LTset_attribute_string(params.get(), p.key.c_str(), "units", p.unit.c_str()), "units");
-      check(H5LTset_attribute_string(params.get(), p.key.c_str(), "long_name", p.meaning.c_str()), "long_name");
+      attr_string(pd.get(), "units", p.unit);
+      attr_string(pd.get(), "long_name", p.meaning);
     }
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-    check(H5Tset_size(type.get(), H5T_VARIABLE), "string size");
-    check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "utf-8");
+    Handle type = utf8_string_type();
     std::vector<const char*> texts;
     for (const std::size_t k : points) texts.push_back(expected[k].c_str());
     Handle sd(H5Dcreate2(f, "point_scenario", type.get(), point_space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -340,11 +292,7 @@ void gather_sweep(const SweepSpec& sweep, const std::vector<std::string>& expect
     }
     copy_attributes(src.get(), dst.get());
     check(H5DSattach_scale(dst.get(), scales.at(group.empty() ? "/point" : "/" + group + "/point"), 0), "attach point");
-    const auto source_scales = scales_of(src.get(), rank);
-    for (int d = 0; d < rank; ++d) {
-      const auto it = scales.find(source_scales[static_cast<std::size_t>(d)]);
-      if (it != scales.end()) check(H5DSattach_scale(dst.get(), it->second, static_cast<unsigned>(d + 1)), "attach");
-    }
+    attach_like(src.get(), dst.get(), rank, 1, scales);
   }
   kept.clear();
   file.close("close " + out.string());

@@ -60,6 +60,10 @@ def start(args):
     return subprocess.Popen([MOBSIM, "run"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def job_command(out, ckpt):
+    return ["run"] + SLOW + ["-o", str(out), "--checkpoint-dir", str(ckpt)]
+
+
 def wait_for(path, seconds=30):
     end = time.time() + seconds
     while time.time() < end:
@@ -86,14 +90,10 @@ def test_a_signal_stops_after_the_step_with_a_checkpoint_and_the_restart_is_iden
     assert litter(tmp_path) == [] and litter(ckpt) == []
     assert "replicate-0000.ckpt" in os.listdir(ckpt)
     # The job's command again, on one thread: it finds its checkpoints.
-    again = run(SLOW_RUN(out, ckpt) + ["--threads", "1"])
+    again = run(job_command(out, ckpt) + ["--threads", "1"])
     assert again.returncode == 0, again.stderr
     assert_same(uninterrupted, out)
     assert (tmp_path / "#out.h5.1#").read_bytes() == OLD
-
-
-def SLOW_RUN(out, ckpt):
-    return ["run"] + SLOW + ["-o", str(out), "--checkpoint-dir", str(ckpt)]
 
 
 def test_without_a_folder_a_stop_checkpoints_beside_the_output(tmp_path, uninterrupted):
@@ -121,7 +121,7 @@ def test_a_signal_during_the_first_step_keeps_a_usable_checkpoint(tmp_path, unin
     _, err = p.communicate(timeout=600)
     assert p.returncode == 75, err
     assert litter(tmp_path) == [] and litter(ckpt) == []
-    done = run(SLOW_RUN(out, ckpt))
+    done = run(job_command(out, ckpt))
     assert done.returncode == 0, done.stderr
     assert_same(uninterrupted, out)
 
@@ -169,6 +169,6 @@ def test_signals_at_random_moments_never_leave_litter_or_a_broken_state(tmp_path
         assert litter(tmp_path) == [] and litter(ckpt) == [], (attempt, err)
         if p.returncode == 0:
             break
-    done = run(SLOW_RUN(out, ckpt))
+    done = run(job_command(out, ckpt))
     assert done.returncode == 0, done.stderr
     assert_same(uninterrupted, out)
