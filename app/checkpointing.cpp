@@ -34,7 +34,7 @@ bool holds_checkpoints(const fs::path& folder) {
 RunCheckpoints::RunCheckpoints(const CheckpointOptions& options, const CheckpointRun& run, const fs::path& output,
                                int step_months, std::vector<std::unique_ptr<LoadedCheckpoint>> loaded,
                                std::vector<std::string>& notes)
-    : run_(run), explicit_(!options.folder.empty()), loaded_(std::move(loaded)) {
+    : run_(run), explicit_(!options.folder.empty()), loaded_(std::move(loaded)), stop_after_(options.stop_after) {
   if (explicit_) {
     folder_ = options.folder;
   } else if (!options.restart.empty()) {
@@ -70,6 +70,11 @@ RunCheckpoints::RunCheckpoints(const CheckpointOptions& options, const Checkpoin
   }
 }
 
+void RunCheckpoints::fork_from(ForkSource source) {
+  if (!loaded_.empty()) throw std::logic_error("a run continues its own checkpoints or forks, not both");
+  fork_ = std::make_unique<ForkSource>(std::move(source));
+}
+
 RunControl RunCheckpoints::control() {
   RunControl c;
   c.stop_requested = [] { return stop_requested(); };
@@ -78,7 +83,18 @@ RunControl RunCheckpoints::control() {
   c.write_checkpoint = [this](std::size_t r, int step, const std::vector<Frame>& frames, const StateSaver* state) {
     write(r, step, frames, state);
   };
+  c.stop_after = stop_after_;
   c.resume = [this](std::size_t r) -> std::optional<ReplicateResume> {
+    if (fork_) {
+      // load_fork_source checked that every replicate of the fork has one.
+      const LoadedCheckpoint& base = *fork_->base.at(r);
+      ReplicateResume resume;
+      resume.step = base.header().step;
+      resume.frames = fork_->base.at(r)->take_frames();
+      resume.state = base.state();
+      resume.fork = &fork_->plan;
+      return resume;
+    }
     if (r >= loaded_.size() || !loaded_[r]) return std::nullopt;
     ReplicateResume resume;
     resume.step = loaded_[r]->header().step;

@@ -11,6 +11,7 @@
 
 #include "checkpoint_file.hpp"
 #include "engine.hpp"
+#include "forking.hpp"
 
 namespace mobsim {
 
@@ -18,6 +19,8 @@ struct CheckpointOptions {
   std::string folder;   // --checkpoint-dir ("" : OUTPUT.checkpoint, written only on a stop)
   int every = 0;        // --checkpoint-every (steps); 0 with a folder: 12 months' worth
   std::string restart;  // --restart (a checkpoint folder, or a file in one)
+  std::string from;     // --from: fork from a base's checkpoints (a folder, or a file in one)
+  int stop_after = 0;   // --stop-after: stop with checkpoints after this many steps (a warm-up)
 };
 
 // The checkpoint folder `--restart` names: the folder itself, or the
@@ -37,11 +40,15 @@ class RunCheckpoints {
                  int step_months, std::vector<std::unique_ptr<LoadedCheckpoint>> loaded,
                  std::vector<std::string>& notes);
 
+  // Starts every replicate from the base's checkpoints instead (a fork).
+  void fork_from(ForkSource source);
+
   RunControl control();
   const std::filesystem::path& folder() const { return folder_; }
   bool written() const { return written_; }
   // Replicates continued from a checkpoint, and how many of those had finished.
   int resumed() const { return resumed_; }
+  bool forked() const { return fork_ != nullptr; }
   int resumed_finished() const { return resumed_finished_; }
 
  private:
@@ -52,6 +59,8 @@ class RunCheckpoints {
   bool explicit_ = false;
   int every_ = 0;
   std::vector<std::unique_ptr<LoadedCheckpoint>> loaded_;
+  std::unique_ptr<ForkSource> fork_;
+  int stop_after_ = 0;
   int resumed_ = 0, resumed_finished_ = 0;
   std::mutex mutex_;
   bool folder_made_ = false, written_ = false;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "checkpointing.hpp"
+#include "forking.hpp"
 #include "compare.hpp"
 #include "docs.hpp"
 #include "engine.hpp"
@@ -203,6 +204,11 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   } else if (args.task) {
     throw UsageError("--task needs --sweep");
   }
+  if (!args.checkpoints.from.empty()) {
+    if (args.scenario.file.empty()) throw UsageError("--from forks a scenario: give the scenario file");
+    if (!args.checkpoints.restart.empty()) throw UsageError("--from and --restart exclude each other");
+    if (sweep) throw UsageError("--from does not combine with --sweep");
+  }
   if (args.scenario.file.empty() && from == nullptr && !sweep)
     throw UsageError("run needs a scenario file (or --restart CHECKPOINT_DIR, or --sweep SWEEP --task K)");
   const std::string scenario_file = sweep                       ? sweep->scenario.string()
@@ -228,6 +234,15 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   }
 
   report_warnings(spec, args.strict, err);
+  const std::string program = std::string("mobsim ") + MOBSIM_VERSION + " (" + MOBSIM_GIT_COMMIT + ")";
+  if (args.checkpoints.stop_after >= Clock::from(spec).steps)
+    throw UsageError("--stop-after " + std::to_string(args.checkpoints.stop_after) + " is not before the end of the run (" +
+                     std::to_string(Clock::from(spec).steps) + " steps)");
+  // A fork checks its base's checkpoints before anything is written; a
+  // requeued fork whose own checkpoints exist continues those instead.
+  std::optional<ForkSource> fork;
+  if (!args.checkpoints.from.empty() && loaded.empty())
+    fork = load_fork_source(args.checkpoints.from, spec, registry, program);
 
   // The output target is checked and locked before anything runs.
   if (sweep && args.output.empty() && !args.no_output) {
@@ -238,7 +253,7 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
                              : from != nullptr    ? fs::path(from->output)
                              : sweep              ? sweep_point_path(default_sweep_folder(*sweep), point)
                                                   : fs::path(fs::path(scenario_file).stem().string() + ".h5");
-  const CheckpointRun run_identity{std::string("mobsim ") + MOBSIM_VERSION + " (" + MOBSIM_GIT_COMMIT + ")",
+  const CheckpointRun run_identity{program,
                                    scenario_file,
                                    spec.resolved_toml(),
                                    requested.string(),
@@ -267,6 +282,19 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   RunCheckpoints checkpoints(args.checkpoints, run_identity, file ? file->path() : requested,
                              static_cast<int>(spec.integer("run.step_months")), std::move(loaded), checkpoint_notes);
   for (const auto& note : checkpoint_notes) err << "mobsim: note: " << note << "\n";
+  if (fork) {
+    if (!args.quiet) {
+      out << "mobsim: forking from the checkpoints in " << fork->folder.string() << " after step " << fork->plan.step
+          << " (" << Clock::from(spec).label(fork->plan.step) << ")";
+      for (std::size_t i = 0; i < fork->plan.changes.size(); ++i)
+        out << (i == 0 ? ": " : "; ") << fork->plan.changes[i];
+      out << (fork->plan.changes.empty() ? ": the same model as its base" : "") << "\n";
+    }
+    checkpoints.fork_from(std::move(*fork));
+  } else if (!args.checkpoints.from.empty() && !args.quiet) {
+    out << "mobsim: note: continuing this fork's own checkpoints in " << loaded_from.string()
+        << " (--from is used only when they do not exist yet)\n";
+  }
   if (checkpoints.resumed() > 0 && !args.quiet)
     out << "mobsim: continuing " << checkpoints.resumed() << " replicate(s) from the checkpoints in "
         << loaded_from.string() << " (" << checkpoints.resumed_finished() << " already finished)\n";
@@ -304,6 +332,15 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
         },
         checkpoints.control());
     progress.finish();
+    if (stats.stopped && stop_signal() == 0 && args.checkpoints.stop_after > 0) {
+      // A warm-up, as asked: its checkpoints are the result.
+      const std::string folder = checkpoints.folder().string();
+      out << "mobsim: stopped after step " << args.checkpoints.stop_after << " of " << engine.clock().steps
+          << " as asked (--stop-after); checkpoints in " << folder << "; no output was written. Continue with: "
+          << "mobsim run --restart " << folder << "; fork a scenario from them with: mobsim run SCENARIO.toml --from "
+          << folder << "\n";
+      return 0;
+    }
     if (stats.stopped) {
       // Nothing is committed: the temporary output goes with `file`.
       const int last = *std::min_element(stats.replicate_steps.begin(), stats.replicate_steps.end());
@@ -435,6 +472,13 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   run->add_option("--restart", run_args.checkpoints.restart,
                   "Continue the run whose checkpoints are in this folder (or the folder of this checkpoint file); "
                   "bit-identical to the run never stopped, at any thread count");
+  run->add_option("--from", run_args.checkpoints.from,
+                  "Fork this scenario from a warm-up: the checkpoints of its base in this folder, taken before "
+                  "anything the two differ in acts; identical to running it from the start (docs/CHECKPOINTS.md)");
+  run->add_option("--stop-after", run_args.checkpoints.stop_after,
+                  "Stop after this many steps with a checkpoint of every replicate (a warm-up to fork from) and "
+                  "write no output")
+      ->check(CLI::Range(1, 100000));
 
   ScenarioArgs validate_args;
   bool validate_strict = false;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace mobsim::test {
@@ -20,6 +21,25 @@ ScenarioSpec load(const std::filesystem::path& file, const std::vector<std::stri
 ScenarioSpec load_text(const std::string& text, const std::vector<std::string>& overrides) {
   return load_scenario_text(text, "test.toml", source_dir() / "scenarios", overrides, param_table(),
                             registry().checks());
+}
+
+std::vector<std::filesystem::path> library_scenarios() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios"))
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void expect_same_frames(const std::vector<Frame>& expected, const std::vector<Frame>& got, const std::string& what) {
+  ASSERT_EQ(expected.size(), got.size()) << what;
+  for (std::size_t t = 0; t < expected.size(); ++t) {
+    EXPECT_EQ(expected[t].series, got[t].series) << what << ", time " << t;
+    EXPECT_EQ(expected[t].flows, got[t].flows) << what << ", time " << t;
+    EXPECT_EQ(expected[t].flows_by_channel, got[t].flows_by_channel) << what << ", time " << t;
+    EXPECT_EQ(expected[t].entries, got[t].entries) << what << ", time " << t;
+    if (expected[t].series != got[t].series || expected[t].entries != got[t].entries) return;  // one says enough
+  }
 }
 
 std::string from_baseline(const std::string& body) { return "base = \"baseline.toml\"\n" + body; }

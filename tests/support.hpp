@@ -56,6 +56,13 @@ std::size_t series_index(const std::vector<SeriesDecl>& series, const std::strin
 // whole test binary instead of failing one test).
 const CollectionEntry& entry_of(const ScenarioSpec& spec, const std::string& collection, const std::string& name);
 
+// The library's scenario files (scenarios/*.toml), in name order.
+std::vector<std::filesystem::path> library_scenarios();
+
+// Adds a test failure, naming `what` and the first time point that differs,
+// unless both hold the same time points (series, flows, entries).
+void expect_same_frames(const std::vector<Frame>& expected, const std::vector<Frame>& got, const std::string& what);
+
 // Text of a scenario that starts from the baseline with the given TOML body.
 std::string from_baseline(const std::string& body);
 

@@ -177,6 +177,19 @@ struct CityHousing {
   double reception_share = 0;  // of asylum seekers, housed by the reception system
   double home_loss_picks = -1;  // residents picked per resident per step (home_loss.hpp); -1 until the first housing phase
   double home_losses = 0;       // persons (agents) who lost their home in a crisis this step
+  void archive(StateArchive& ar) {  // member by member: the struct has padding
+    ar("capacity", capacity);
+    ar("base_rent", base_rent);
+    ar("social_share_of_construction", social_share_of_construction);
+    ar("construction_per_year", construction_per_year);
+    ar("persons_per_dwelling", persons_per_dwelling);
+    ar("informal_possible", informal_possible);
+    ar("rent_index", rent_index);
+    ar("reference_occupancy", reference_occupancy);
+    ar("reception_share", reception_share);
+    ar("home_loss_picks", home_loss_picks);
+    ar("home_losses", home_losses);
+  }
 };
 
 class HousingMarket : public Model {

@@ -472,6 +472,7 @@ ModelInfo circular_schemes() {
   schemes.name = "circular_schemes";
   schemes.entry_noun = "circular migration scheme";
   schemes.is_policy = true;
+  schemes.acts_from = "start";
   schemes.meaning = "Policy: temporary work stays from an origin city in a destination sector, with return";
   schemes.fields = scheme_terms().declarations();
   for (auto& f : target_group_fields(18, 35, kFromScenario)) schemes.fields.push_back(std::move(f));

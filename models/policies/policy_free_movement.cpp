@@ -136,6 +136,7 @@ ModelInfo free_movement_blocs() {
   changes.name = "bloc_changes";
   changes.entry_noun = "bloc change";
   changes.is_policy = true;
+  changes.acts_from = "start";
   changes.meaning = "Policy: a bloc's free movement switched off or on, or its membership changed, for a time window";
   changes.fields = change_terms().declarations();
   for (auto& f : window_fields("the change")) changes.fields.push_back(std::move(f));

@@ -97,6 +97,7 @@ ModelInfo housing_programmes() {
   programmes.name = "housing_programmes";
   programmes.entry_noun = "housing programme";
   programmes.is_policy = true;
+  programmes.acts_from = "start";
   programmes.meaning = "Policy: dwellings added each year and a least public share of new construction in a city";
   programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));

@@ -153,6 +153,7 @@ ModelInfo job_programmes() {
   programmes.name = "job_programmes";
   programmes.entry_noun = "job programme";
   programmes.is_policy = true;
+  programmes.acts_from = "start";
   programmes.meaning = "Policy: jobs created each year in a city and sector, filled from a target group";
   programmes.fields = programme_terms().declarations();
   for (auto& f : target_group_fields(15, 64, kFromScenario)) programmes.fields.push_back(std::move(f));

@@ -308,6 +308,7 @@ ModelInfo legal_pathways() {
   pathways.name = "legal_pathways";
   pathways.entry_noun = "legal pathway";
   pathways.is_policy = true;
+  pathways.acts_from = "start";
   pathways.meaning = "Policy: an annual visa quota from origin to destination cities for people of a least skill";
   pathways.fields = pathway_terms().declarations();
   for (auto& f : window_fields("the pathway")) pathways.fields.push_back(std::move(f));

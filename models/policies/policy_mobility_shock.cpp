@@ -108,6 +108,7 @@ ModelInfo mobility_shocks() {
   shocks.name = "mobility_shocks";
   shocks.entry_noun = "mobility shock";
   shocks.is_policy = true;
+  shocks.acts_from = "start";
   shocks.meaning = "Policy: a window in which only a share of international moves can happen, optionally with a "
                    "sector demand shock";
   shocks.fields = shock_terms().declarations();

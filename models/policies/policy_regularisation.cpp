@@ -158,6 +158,7 @@ ModelInfo regularisations() {
   regs.name = "regularisations";
   regs.entry_noun = "regularisation";
   regs.is_policy = true;
+  regs.acts_from = "date";
   regs.meaning = "Policy: irregular residents of a city with a minimum stay receive a permit at a date";
   regs.fields = regularisation_terms().declarations();
   info.collections.push_back(std::move(regs));

@@ -193,6 +193,7 @@ ModelInfo return_support() {
   programmes.name = "return_support";
   programmes.entry_noun = "return support programme";
   programmes.is_policy = true;
+  programmes.acts_from = "start";
   programmes.meaning = "Policy: an incentive paid to migrants who return home and job placement on arrival";
   programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));

@@ -85,6 +85,7 @@ ModelInfo sector_investment() {
   investments.name = "sector_investments";
   investments.entry_noun = "sector investment";
   investments.is_policy = true;
+  investments.acts_from = "start";
   investments.meaning = "Policy: a city programme that changes labour demand in one sector while it runs";
   investments.fields = investment_terms().declarations();
   for (auto& f : window_fields("the programme")) investments.fields.push_back(std::move(f));

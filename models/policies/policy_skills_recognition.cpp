@@ -80,6 +80,7 @@ ModelInfo skills_recognition() {
   programmes.name = "skills_recognition";
   programmes.entry_noun = "skills recognition programme";
   programmes.is_policy = true;
+  programmes.acts_from = "start";
   programmes.meaning = "Policy: lower probability that a foreign qualification is not recognised in a city";
   programmes.fields = programme_terms().declarations();
   for (auto& f : window_fields("the programme")) programmes.fields.push_back(std::move(f));

@@ -132,6 +132,7 @@ ModelInfo undocumented_access() {
   ids.name = "urban_citizenship";
   ids.entry_noun = "urban citizenship scheme";
   ids.is_policy = true;
+  ids.acts_from = "start";
   ids.meaning = "Policy: a city ID card for all residents, giving undocumented holders access to services and "
                 "formal employment";
   ids.fields = card_terms().declarations();

@@ -26,7 +26,7 @@
 
 namespace mobsim {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+inline constexpr std::uint32_t kCheckpointFormat = 2;  // 2: world and models as nested items, columns and fields listed
 
 // What a checkpoint says about the run it belongs to.
 struct CheckpointRun {

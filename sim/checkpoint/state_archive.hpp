@@ -41,6 +41,111 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+namespace detail {
+
+// Whether a trivially copyable type's bytes are all value: arithmetic
+// types, enums, arrays of such, and aggregates whose members are such and
+// fill the whole object (no padding), counted with structured bindings.
+struct any_member {
+  template <class U>
+  operator U() const;
+};
+template <class T, class... A>
+constexpr std::size_t member_count() {
+  if constexpr (sizeof...(A) > 16) {
+    return 0;  // not an aggregate of at most 16 members
+  } else if constexpr (requires { T{A{}..., any_member{}}; }) {
+    return member_count<T, A..., any_member>();
+  } else {
+    return sizeof...(A);
+  }
+}
+
+template <class T>
+constexpr bool bytes_are_value();
+
+template <class... M>
+constexpr bool members_fill(std::size_t size) {
+  return ((sizeof(M) + ...) == size) && (bytes_are_value<M>() && ...);
+}
+
+// Answers in its return type, so that it is only ever called unevaluated.
+template <class T>
+auto aggregate_fills(T& t) {
+  constexpr std::size_t n = member_count<T>();
+  if constexpr (n == 1) {
+    auto& [a1] = t;
+    return std::bool_constant<members_fill<decltype(a1)>(sizeof(T))>{};
+  } else if constexpr (n == 2) {
+    auto& [a1, a2] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2)>(sizeof(T))>{};
+  } else if constexpr (n == 3) {
+    auto& [a1, a2, a3] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3)>(sizeof(T))>{};
+  } else if constexpr (n == 4) {
+    auto& [a1, a2, a3, a4] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4)>(sizeof(T))>{};
+  } else if constexpr (n == 5) {
+    auto& [a1, a2, a3, a4, a5] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5)>(sizeof(T))>{};
+  } else if constexpr (n == 6) {
+    auto& [a1, a2, a3, a4, a5, a6] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6)>(sizeof(T))>{};
+  } else if constexpr (n == 7) {
+    auto& [a1, a2, a3, a4, a5, a6, a7] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7)>(sizeof(T))>{};
+  } else if constexpr (n == 8) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8)>(sizeof(T))>{};
+  } else if constexpr (n == 9) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9)>(sizeof(T))>{};
+  } else if constexpr (n == 10) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10)>(sizeof(T))>{};
+  } else if constexpr (n == 11) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11)>(sizeof(T))>{};
+  } else if constexpr (n == 12) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11), decltype(a12)>(sizeof(T))>{};
+  } else if constexpr (n == 13) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11), decltype(a12), decltype(a13)>(sizeof(T))>{};
+  } else if constexpr (n == 14) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11), decltype(a12), decltype(a13), decltype(a14)>(sizeof(T))>{};
+  } else if constexpr (n == 15) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11), decltype(a12), decltype(a13), decltype(a14), decltype(a15)>(sizeof(T))>{};
+  } else if constexpr (n == 16) {
+    auto& [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16] = t;
+    return std::bool_constant<members_fill<decltype(a1), decltype(a2), decltype(a3), decltype(a4), decltype(a5), decltype(a6), decltype(a7), decltype(a8), decltype(a9), decltype(a10), decltype(a11), decltype(a12), decltype(a13), decltype(a14), decltype(a15), decltype(a16)>(sizeof(T))>{};
+  } else {
+    return std::false_type{};
+  }
+}
+
+template <class T>
+constexpr bool bytes_are_value() {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    return true;
+  } else if constexpr (std::is_array_v<T>) {
+    return bytes_are_value<std::remove_extent_t<T>>();
+  } else if constexpr (requires { std::tuple_size<T>::value; typename T::value_type; }) {
+    return sizeof(T) == std::tuple_size<T>::value * sizeof(typename T::value_type) &&
+           bytes_are_value<typename T::value_type>();
+  } else if constexpr (std::has_unique_object_representations_v<T>) {
+    return true;
+  } else if constexpr (std::is_aggregate_v<T>) {
+    return decltype(aggregate_fills(std::declval<T&>()))::value;
+  } else {
+    return false;
+  }
+}
+
+}  // namespace detail
+
 class StateArchive {
  public:
   // An archive that appends what it is given to `out`.
@@ -101,6 +206,70 @@ class StateArchive {
       item(value);
     }
   }
+  // An item whose bytes are preceded by their length, so that a reader can
+  // pass over it (skip_nested): one model's state, which a fork from a
+  // warm-up leaves out when the fork configures that model differently.
+  // `body(ar)` saves or loads the item's members; loading, it must read
+  // exactly what was saved.
+  template <class Body>
+  void nested(std::string_view name, Body&& body) {
+    tag(name);
+    const Section members(*this, name);
+    if (!is_loading()) {
+      // The length goes first, and a file being streamed cannot seek back:
+      // the body is measured by a first pass that only counts.
+      std::uint64_t n = 0;
+      StateArchive counter = saving_to([&n](const void*, std::size_t k) { n += k; });
+      counter.prefix_ = prefix_;
+      body(counter);
+      raw(&n, sizeof n);
+      const std::size_t before = written_;
+      body(*this);
+      if (written_ - before != n)
+        throw std::logic_error("StateArchive: '" + prefix_ + "' saved " + std::to_string(written_ - before) +
+                               " bytes after measuring " + std::to_string(n));
+      return;
+    }
+    const std::string full = last_;
+    const std::uint64_t n = count(0);
+    if (n > remaining()) fail("ends inside '" + last_ + "' (truncated)");
+    StateArchive inner(nullptr, in_.subspan(pos_, n));
+    inner.where_ = where_;
+    inner.prefix_ = prefix_;
+    body(inner);
+    inner.expect_end();
+    pos_ += n;
+    last_ = full;
+  }
+  // Passes over a nested item without reading it (loading only).
+  void skip_nested(std::string_view name) {
+    tag(name);
+    const std::uint64_t n = count(0);
+    if (n > remaining()) fail("ends inside '" + last_ + "' (truncated)");
+    pos_ += n;
+  }
+
+  // The nested items of a state made of nested items only (a simulation's
+  // checkpoint): each one's name and bytes, in order. Throws CheckpointError
+  // when the bytes are not such a sequence.
+  static std::vector<std::pair<std::string, std::span<const std::byte>>> nested_items(
+      std::span<const std::byte> in, std::string where) {
+    StateArchive ar = loading(in, std::move(where));
+    std::vector<std::pair<std::string, std::span<const std::byte>>> out;
+    while (ar.remaining() > 0) {
+      std::uint32_t n = 0;
+      ar.raw(&n, sizeof n);
+      if (n > ar.remaining() || n > 4096) ar.fail("has no readable item after '" + ar.last_ + "'");
+      std::string name(n, '\0');
+      ar.raw(name.data(), n);
+      ar.last_ = name;
+      const std::uint64_t bytes = ar.count(0);
+      out.emplace_back(std::move(name), ar.in_.subspan(ar.pos_, bytes));
+      ar.pos_ += bytes;
+    }
+    return out;
+  }
+
   // Raw bytes of a span whose size the caller knows (columns of agents).
   template <class T>
   void span(std::string_view name, std::span<T> values) {
@@ -160,6 +329,13 @@ class StateArchive {
   struct is_vector<std::vector<T, A>> : std::true_type {};
   template <class T>
   static constexpr bool has_archive = requires(T& t, StateArchive& ar) { t.archive(ar); };
+  // Types stored as their bytes: those whose bytes are all value, without
+  // padding (padding would put whatever the memory held into the file, so
+  // that one state could give two different checkpoints).
+  template <class T>
+  static constexpr bool bytes_are_value() {
+    return detail::bytes_are_value<T>();
+  }
 
   std::uint64_t count(std::uint64_t n) {
     raw(&n, sizeof n);
@@ -189,7 +365,7 @@ class StateArchive {
     } else if constexpr (is_vector<T>::value) {
       using E = typename T::value_type;
       const std::uint64_t n = count(v.size());
-      if constexpr (std::is_trivially_copyable_v<E> && !has_archive<E>) {
+      if constexpr (std::is_trivially_copyable_v<E> && !has_archive<E> && bytes_are_value<E>()) {
         if (is_loading()) {
           if (n * sizeof(E) > remaining()) fail("ends inside '" + last_ + "' (truncated)");
           v.resize(n);
@@ -213,7 +389,7 @@ class StateArchive {
       }
       if (present) item(*v);
     } else if constexpr (requires { typename T::first_type; typename T::second_type; } &&
-                         !std::is_trivially_copyable_v<T>) {
+                         (!std::is_trivially_copyable_v<T> || !bytes_are_value<T>())) {
       item(v.first);
       item(v.second);
     } else if constexpr (requires { typename T::key_type; typename T::mapped_type; }) {
@@ -241,6 +417,8 @@ class StateArchive {
     } else {
       static_assert(std::is_trivially_copyable_v<T>, "StateArchive: give this type a member archive(StateArchive&)");
       static_assert(!std::is_pointer_v<T>, "StateArchive: pointers cannot be checkpointed");
+      static_assert(bytes_are_value<T>(),
+                    "StateArchive: a struct may have padding: give it a member archive(StateArchive&)");
       raw(&v, sizeof v);
     }
   }

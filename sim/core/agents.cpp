@@ -41,6 +41,11 @@ std::size_t AgentSchema::bytes_per_agent() const {
   return bytes;
 }
 
+std::size_t AgentSchema::element_bytes(std::size_t i) const {
+  return std::visit([](const auto& v) { return sizeof(typename std::decay_t<decltype(v)>::value_type); },
+                    columns_[i].prototype);
+}
+
 AgentTable::AgentTable(const AgentSchema& schema) {
   columns_.reserve(schema.size());
   for (std::size_t i = 0; i < schema.size(); ++i) columns_.push_back(schema.empty_column(i));
@@ -138,18 +143,41 @@ void AgentTable::reserve(std::size_t n) {
   for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(n); }, c);
 }
 
-void AgentTable::checkpoint(StateArchive& ar, const AgentSchema& schema) {
+void AgentTable::checkpoint(StateArchive& ar, const AgentSchema& schema, std::span<const std::uint32_t> stored) {
   std::uint64_t rows = size_;
   ar("rows", rows);
-  if (ar.is_loading()) {
-    // The tables keep room for growth, as the uninterrupted run's do.
-    for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(std::max<std::size_t>(v.capacity(), rows)); }, c);
+  if (!ar.is_loading() || stored.empty()) {
+    if (ar.is_loading())  // the tables keep room for growth, as the uninterrupted run's do
+      for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(std::max<std::size_t>(v.capacity(), rows)); }, c);
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      std::visit([&](auto& v) {
+        if (ar.is_loading()) v.resize(rows);
+        ar.span(schema.name(i), std::span(v));
+      }, columns_[i]);
+    size_ = rows;
+    return;
   }
-  for (std::size_t i = 0; i < columns_.size(); ++i)
+  std::vector<bool> loaded(columns_.size(), false);
+  for (const std::uint32_t i : stored) {
     std::visit([&](auto& v) {
-      if (ar.is_loading()) v.resize(rows);
+      v.reserve(std::max<std::size_t>(v.capacity(), rows));
+      v.resize(rows);
       ar.span(schema.name(i), std::span(v));
     }, columns_[i]);
+    loaded[i] = true;
+  }
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (loaded[i]) continue;
+    std::visit([&](auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      if (std::any_of(v.begin(), v.end(), [](T x) { return x != T{}; }))
+        throw CheckpointError("the agent column '" + schema.name(i) +
+                              "', which the checkpoint lacks, is set while the world is initialised: its values "
+                              "for the checkpoint's agents cannot be known");
+      v.reserve(std::max<std::size_t>(v.capacity(), rows));
+      v.assign(rows, T{});
+    }, columns_[i]);
+  }
   size_ = rows;
 }
 

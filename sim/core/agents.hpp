@@ -101,6 +101,7 @@ class AgentSchema {
   const std::string& name(std::size_t i) const { return columns_[i].name; }
   const std::string& meaning(std::size_t i) const { return columns_[i].meaning; }
   std::size_t bytes_per_agent() const;
+  std::size_t element_bytes(std::size_t i) const;
   ColumnData empty_column(std::size_t i) const { return columns_[i].prototype; }
   // Records what the models set up next create and look up (nullptr: stop).
   void attach(StateLog* log) const { log_ = log; }
@@ -150,7 +151,11 @@ class AgentTable {
   void reserve(std::size_t n);
   void clear();
   // Every column's values, under the schema's column names (a checkpoint).
-  void checkpoint(StateArchive& ar, const AgentSchema& schema);
+  // Loading, `stored` gives the schema's index of each column the
+  // checkpoint holds, in its order (empty: all of them, in schema order);
+  // a column it does not hold must be all zero and stays zero for every
+  // row (a fork's policy column that its base did not have).
+  void checkpoint(StateArchive& ar, const AgentSchema& schema, std::span<const std::uint32_t> stored = {});
 
  private:
   std::vector<ColumnData> columns_;

@@ -30,8 +30,20 @@ CityFieldStore::CityFieldStore(const CityFieldSchema& schema, std::size_t cities
   for (std::size_t i = 0; i < schema.size(); ++i) data_.emplace_back(cities * schema.width(i), 0.0);
 }
 
-void CityFieldStore::checkpoint(StateArchive& ar, const CityFieldSchema& schema) {
-  for (std::size_t i = 0; i < data_.size(); ++i) ar.span(schema.name(i), std::span(data_[i]));
+void CityFieldStore::checkpoint(StateArchive& ar, const CityFieldSchema& schema, std::span<const std::uint32_t> stored,
+                                const std::vector<bool>& keep_own) {
+  if (!ar.is_loading() || stored.empty()) {
+    for (std::size_t i = 0; i < data_.size(); ++i) ar.span(schema.name(i), std::span(data_[i]));
+    return;
+  }
+  for (const std::uint32_t i : stored) {
+    if (i < keep_own.size() && keep_own[i]) {
+      std::vector<double> theirs(data_[i].size());
+      ar.span(schema.name(i), std::span(theirs));
+    } else {
+      ar.span(schema.name(i), std::span(data_[i]));
+    }
+  }
 }
 
 }  // namespace mobsim

@@ -49,7 +49,11 @@ class CityFieldStore {
     return {data_[f.index].data() + city * f.width, f.width};
   }
   // Every field's values (a checkpoint); the schema gives their names.
-  void checkpoint(StateArchive& ar, const CityFieldSchema& schema);
+  // Loading, `stored` gives the schema's index of each field the checkpoint
+  // holds, in its order (empty: all, in schema order), and fields marked in
+  // `keep_own` keep their values instead of taking the checkpoint's.
+  void checkpoint(StateArchive& ar, const CityFieldSchema& schema, std::span<const std::uint32_t> stored = {},
+                  const std::vector<bool>& keep_own = {});
 
  private:
   std::vector<std::vector<double>> data_;

@@ -89,17 +89,86 @@ void World::request_departures(const std::vector<Chunk>& chunks,
     for (std::uint32_t row : per_chunk[k]) cities_[chunks[k].city].pending_departures.emplace_back(row, flow);
 }
 
-void World::checkpoint(StateArchive& ar) {
+void World::checkpoint(StateArchive& ar) { archive(ar, nullptr); }
+
+void World::fork_from(StateArchive& ar, const std::vector<bool>& keep_own_field) {
+  if (!ar.is_loading()) throw std::logic_error("World::fork_from loads");
+  archive(ar, &keep_own_field);
+}
+
+namespace {
+
+// The schema's index of each name the checkpoint lists, in its order; an
+// empty result when they are the schema's own, in its order.
+template <class Schema, class SizeOf>
+std::vector<std::uint32_t> match_by_name(const Schema& schema, const std::vector<std::string>& names,
+                                         const std::vector<std::uint32_t>& sizes, SizeOf size_of, bool fork,
+                                         const std::string& what, const std::string& size_word) {
+  if (names.size() != sizes.size()) throw CheckpointError("checkpoint lists " + what + "s unreadably");
+  bool same = names.size() == schema.size();
+  std::vector<std::uint32_t> index;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    std::size_t i = 0;
+    while (i < schema.size() && schema.name(i) != names[k]) ++i;
+    if (i == schema.size())
+      throw CheckpointError("the checkpoint holds the " + what + " '" + names[k] + "', which " +
+                            (fork ? "the models of this scenario do not create (a fork may add policies, not "
+                                    "leave out those its base had)"
+                                  : "this run lacks (written for other models?)"));
+    if (size_of(i) != sizes[k])
+      throw CheckpointError("the checkpoint's " + what + " '" + names[k] + "' has " + std::to_string(sizes[k]) + " " +
+                            size_word + " where this run's has " + std::to_string(size_of(i)));
+    same = same && i == k;
+    index.push_back(static_cast<std::uint32_t>(i));
+  }
+  if (!fork && !same)
+    throw CheckpointError("the checkpoint holds other " + what + "s than this run has (written for other models?)");
+  if (same) index.clear();
+  return index;
+}
+
+}  // namespace
+
+void World::archive(StateArchive& ar, const std::vector<bool>* fork_keep_own_field) {
   ar("step", step_);
   std::uint64_t cities = cities_.size();
   ar("cities", cities);
   if (cities != cities_.size())
     throw CheckpointError("checkpoint has " + std::to_string(cities) + " cities where the scenario has " +
                           std::to_string(cities_.size()));
+  // Names and sizes first, so that a fork can match what it shares with its base.
+  std::vector<std::string> column_names, field_names;
+  std::vector<std::uint32_t> column_bytes, field_widths;
+  for (std::size_t i = 0; i < schema_.size(); ++i) {
+    column_names.push_back(schema_.name(i));
+    column_bytes.push_back(static_cast<std::uint32_t>(schema_.element_bytes(i)));
+  }
+  for (std::size_t i = 0; i < field_schema_.size(); ++i) {
+    field_names.push_back(field_schema_.name(i));
+    field_widths.push_back(field_schema_.width(i));
+  }
+  ar("agent_columns", column_names);
+  ar("agent_column_bytes", column_bytes);
+  ar("city_fields", field_names);
+  ar("city_field_widths", field_widths);
+  const bool fork = fork_keep_own_field != nullptr;
+  std::vector<std::uint32_t> stored_columns, stored_fields;
+  if (ar.is_loading()) {
+    stored_columns = match_by_name(
+        schema_, column_names, column_bytes, [&](std::size_t i) { return schema_.element_bytes(i); }, fork,
+        "agent column", "bytes per agent");
+    stored_fields = match_by_name(
+        field_schema_, field_names, field_widths, [&](std::size_t i) { return field_schema_.width(i); }, fork,
+        "city field", "values per city");
+    if (fork && stored_columns.empty())  // the same columns: load them as they are
+      for (std::uint32_t i = 0; i < schema_.size(); ++i) stored_columns.push_back(i);
+    if (fork && stored_fields.empty())
+      for (std::uint32_t i = 0; i < field_schema_.size(); ++i) stored_fields.push_back(i);
+  }
   for (std::size_t c = 0; c < cities_.size(); ++c) {
     CityState& city = cities_[c];
     const auto section = ar.section("city" + std::to_string(c));
-    city.agents.checkpoint(ar, schema_);
+    city.agents.checkpoint(ar, schema_, stored_columns);
     ar("next_serial", city.next_serial);
     ar("serial_at_step_start", city.serial_at_step_start);
     ar("size_at_step_start", city.size_at_step_start);
@@ -109,7 +178,7 @@ void World::checkpoint(StateArchive& ar) {
   }
   {
     const auto section = ar.section("fields");
-    fields_.checkpoint(ar, field_schema_);
+    fields_.checkpoint(ar, field_schema_, stored_fields, fork ? *fork_keep_own_field : std::vector<bool>{});
   }
   const auto section = ar.section("tally");
   ar("boundary", tally_.boundary);

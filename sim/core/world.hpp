@@ -33,6 +33,11 @@ struct Move {
   std::uint32_t row;
   std::uint16_t destination;  // city index
   std::uint8_t channel = 0;   // index into World::channels()
+  void archive(StateArchive& ar) {  // member by member: the struct has padding
+    ar("row", row);
+    ar("destination", destination);
+    ar("channel", channel);
+  }
 };
 
 // Counts of this step, in agents.
@@ -122,9 +127,18 @@ class World {
   // step, every city's agents and serial counters, the city fields and the
   // last step's tally (a checkpoint; the scenario rebuilds the rest).
   void checkpoint(StateArchive& ar);
+  // Loads the checkpoint of another scenario's world, its base, into this
+  // one (a fork from a warm-up, Simulation::fork_from): agent columns and
+  // city fields are matched by name. A column the base lacks is zero for
+  // every agent (it must be zero after initialisation); a field the base
+  // lacks, or one marked in `keep_own_field` (by field index), keeps this
+  // world's initialised values. Throws CheckpointError when the base holds
+  // a column or field this world lacks or has in another size.
+  void fork_from(StateArchive& ar, const std::vector<bool>& keep_own_field);
 
  private:
   std::size_t append_new_agents(std::size_t city, std::size_t n);
+  void archive(StateArchive& ar, const std::vector<bool>* fork_keep_own_field);
 
   struct CityState {
     explicit CityState(const AgentSchema& schema) : agents(schema) {}

@@ -1,5 +1,7 @@
 #include "engine.hpp"
 
+#include "fork.hpp"
+
 #include <sys/resource.h>
 
 #include <omp.h>
@@ -165,15 +167,93 @@ void Simulation::step() {
 }
 
 void Simulation::checkpoint(StateArchive& ar) {
-  {
-    const auto section = ar.section("world");
-    world_->checkpoint(ar);
+  // The world and each model's state are nested items, so that a fork can
+  // pass over those of the models it configures differently (and a reader
+  // can list them: StateArchive::nested_items).
+  ar.nested("world", [&](StateArchive& world) { world_->checkpoint(world); });
+  for (std::size_t i = 0; i < models_.size(); ++i)
+    ar.nested(infos_[i]->slot + "=" + infos_[i]->name, [&](StateArchive& own) { models_[i]->checkpoint(own); });
+  ar.expect_end();
+}
+
+namespace {
+
+bool written_during_steps(const std::vector<const ModelInfo*>& models, const std::string& field) {
+  for (const auto* m : models) {
+    for (const auto& o : m->state.owns)
+      if (o.kind == StateKind::city_field && o.name == field && !o.written_in.empty()) return true;
+    for (const auto& w : m->state.writes)
+      if (w.kind == StateKind::city_field && w.name == field && !w.phases.empty()) return true;
+    for (const auto& l : m->state.levers)
+      if (l.name == field) return true;
   }
+  return false;
+}
+
+// "series 'employed' in Milan"
+std::string first_difference(const Frame& a, const Frame& b, const std::vector<std::string>& series_names,
+                             const Geography& geography) {
+  for (std::size_t s = 0; s < a.series.size() && s < b.series.size(); ++s)
+    for (std::size_t c = 0; c < a.series[s].size() && c < b.series[s].size(); ++c)
+      if (a.series[s][c] != b.series[s][c])
+        return "series '" + (s < series_names.size() ? series_names[s] : std::to_string(s)) + "' in " +
+               geography.city(c).name + " (" + std::to_string(a.series[s][c]) + " where the base has " +
+               std::to_string(b.series[s][c]) + ")";
+  if (a.series.size() != b.series.size()) return "the number of series";
+  if (a.flows != b.flows) return "the flows between cities";
+  if (a.flows_by_channel != b.flows_by_channel) return "the flows by channel";
+  return {};
+}
+
+}  // namespace
+
+std::vector<Frame> Simulation::fork_from(std::span<const std::byte> state, const ForkPlan& plan,
+                                         std::vector<Frame> frames, const std::string& where) {
+  if (frames.empty()) throw CheckpointError("checkpoint " + where + " has no time points");
+  const std::size_t step = frames.size() - 1;
+  Frame initial;  // time 0 as this scenario has it
+  observe(initial);
+  std::vector<bool> keep_own(field_schema_.size());
+  for (std::size_t f = 0; f < field_schema_.size(); ++f)
+    keep_own[f] = !written_during_steps(infos_, field_schema_.name(f));
+  StateArchive ar = StateArchive::loading(state, where);
+  ar.nested("world", [&](StateArchive& world) { world_->fork_from(world, keep_own); });
   for (std::size_t i = 0; i < models_.size(); ++i) {
-    const auto section = ar.section(infos_[i]->slot + "=" + infos_[i]->name);
-    models_[i]->checkpoint(ar);
+    const std::string label = infos_[i]->slot + "=" + infos_[i]->name;
+    if (plan.fresh_model.at(i))
+      ar.skip_nested(label);
+    else
+      ar.nested(label, [&](StateArchive& own) { models_[i]->checkpoint(own); });
   }
   ar.expect_end();
+
+  Frame now;
+  observe(now);
+  std::vector<std::string> names;
+  for (const auto& s : series_for(infos_)) names.push_back(s.name);
+  if (const std::string differs = first_difference(now, frames[step], names, geography_); !differs.empty())
+    throw CheckpointError("cannot fork from checkpoint " + where + ": at step " + std::to_string(step) +
+                          " this scenario observes another state than its base did, in " + differs +
+                          "; one of its models acts differently before the checkpoint: run it from the start");
+  for (std::size_t t = 0; t <= step; ++t) {
+    std::vector<std::vector<double>> entries(entry_outputs_.size());
+    for (std::size_t j = 0; j < entry_outputs_.size(); ++j) {
+      const auto& mine = entry_outputs_[j];
+      const auto theirs = std::find_if(plan.base_entries.begin(), plan.base_entries.end(), [&](const EntryOutput& e) {
+        return e.group == mine.group && e.entry == mine.entry;
+      });
+      if (theirs != plan.base_entries.end())
+        entries[j] = frames[t].entries.at(static_cast<std::size_t>(theirs - plan.base_entries.begin()));
+      else
+        entries[j] = (t == 0 ? initial : now).entries.at(j);
+      if (t == step && entries[j] != now.entries.at(j))
+        throw CheckpointError("cannot fork from checkpoint " + where + ": at step " + std::to_string(step) +
+                              " the entry series /" + mine.group + "/" + mine.entry +
+                              " differ from its base's; run this scenario from the start");
+    }
+    frames[t].entries = std::move(entries);
+  }
+  return frames;
 }
 
 void Simulation::observe(Frame& frame) const {
@@ -354,12 +434,15 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
           ++stats.resumed_replicates;
         }
         done = resume->step;
-        for (int t = 0; t <= done; ++t) deliver(t, resume->frames[static_cast<std::size_t>(t)]);
-        if (keep_frames) frames = std::move(resume->frames);
-        if (!resume->state.empty()) {
-          StateArchive ar = StateArchive::loading(resume->state, "of replicate " + std::to_string(r));
+        const std::string where = "of replicate " + std::to_string(r);
+        if (resume->fork != nullptr) {
+          resume->frames = sim->fork_from(resume->state, *resume->fork, std::move(resume->frames), where);
+        } else if (!resume->state.empty()) {
+          StateArchive ar = StateArchive::loading(resume->state, where);
           sim->checkpoint(ar);
         }
+        for (int t = 0; t <= done; ++t) deliver(t, resume->frames[static_cast<std::size_t>(t)]);
+        if (keep_frames) frames = std::move(resume->frames);
         last_checkpoint = done;
       } else {
         emit(0);
@@ -367,7 +450,7 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
       std::uint64_t peak_agents = sim->world().total_agents();
       for (int t = done + 1; t <= clock_.steps; ++t) {
         if (failed.load(std::memory_order_relaxed)) return;
-        if (stop_requested()) break;
+        if (stop_requested() || (control.stop_after > 0 && t > control.stop_after)) break;
         agent_steps += sim->world().total_agents();
         sim->step();
         peak_agents = std::max<std::uint64_t>(peak_agents, sim->world().total_agents());

@@ -48,10 +48,14 @@ struct StepReport {
 };
 
 // How a replicate starts: from scratch, or where a checkpoint left it.
+struct ForkPlan;
 struct ReplicateResume {
   int step = 0;                      // steps already done
   std::vector<Frame> frames;         // time points 0..step, written again
   std::span<const std::byte> state;  // Simulation::checkpoint; empty when finished
+  // Set when the state is of another scenario, the base this one forks
+  // from (Simulation::fork_from); null for a restart of the same run.
+  const ForkPlan* fork = nullptr;
 };
 
 // Saves a simulation's state into an archive (Simulation::checkpoint).
@@ -64,6 +68,9 @@ struct RunControl {
   // step it is in, with a checkpoint (replicates not yet begun do not begin).
   std::function<bool()> stop_requested;
   int checkpoint_every = 0;  // steps between periodic checkpoints; 0: none
+  // Stop every replicate after this many steps, with a checkpoint (a
+  // warm-up to fork from); 0: run to the end.
+  int stop_after = 0;
   // Writes replicate r's checkpoint after `step` steps: frames 0..step and
   // the state, saved by `state` (null when the replicate has finished).
   // Called from the replicate's own thread, never twice at once for the
@@ -135,6 +142,18 @@ class Simulation {
   // steps (a checkpoint). Loading expects a simulation just built from the
   // same scenario and seed.
   void checkpoint(StateArchive& ar);
+  // Starts this simulation, just built from a scenario that forks from a
+  // base (plan_fork), from the base's checkpoint `state` and its time points
+  // `frames` (0..step). Models the plan marks fresh keep their initialised
+  // state; the world takes the base's agents and every column and field
+  // they share, except fields that no model writes during a step, which
+  // keep this scenario's values. Returns the time points as this scenario
+  // has them: entries the base lacks take their initial values at time 0
+  // and their values at the checkpoint after. Throws CheckpointError when
+  // what this simulation observes at the checkpoint differs from what the
+  // base observed (a model acted differently before it).
+  std::vector<Frame> fork_from(std::span<const std::byte> state, const ForkPlan& plan, std::vector<Frame> frames,
+                               const std::string& where);
 
   const World& world() const { return *world_; }
   World& world() { return *world_; }

@@ -86,6 +86,12 @@ void ModelRegistry::add(ModelInfo info) {
   }
   if (find(info.slot, info.name) != nullptr) throw std::logic_error("model registered twice: " + info.name);
   if (info.name == "none") throw std::logic_error("'none' is reserved");
+  for (const auto& c : info.collections)
+    if (!c.acts_from.empty()) {
+      const ParamDecl* field = c.find_field(c.acts_from);
+      if (field == nullptr || field->type != ParamType::month)
+        throw std::logic_error("collection " + c.name + " acts from '" + c.acts_from + "', which is not a month field");
+    }
   models_.push_back(std::move(info));
 }
 

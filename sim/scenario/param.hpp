@@ -57,6 +57,10 @@ struct CollectionDecl {
   std::string meaning;
   std::vector<ParamDecl> fields;
   bool is_policy = false;  // entries are policies a scenario adds (listed by `mobsim validate`)
+  // The month field from which an entry can first act ("start", "date"): a
+  // fork from a warm-up (docs/CHECKPOINTS.md) may add an entry that acts
+  // only after the warm-up's last step. Empty: entries act from the start.
+  std::string acts_from;
 
   const ParamDecl* find_field(const std::string& field) const;
 };

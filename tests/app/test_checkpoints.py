@@ -10,9 +10,9 @@ import signal
 import subprocess
 import time
 
-import h5py
-import numpy as np
 import pytest
+
+from same_datasets import assert_same
 
 MOBSIM = os.path.abspath(os.environ.get("MOBSIM", "build/mobsim"))
 SOURCE = os.path.abspath(os.environ.get("MOBSIM_SOURCE_DIR", "."))
@@ -25,23 +25,6 @@ OLD = b"an earlier result that must survive\n"
 
 def run(args, **kw):
     return subprocess.run([MOBSIM] + args, capture_output=True, text=True, timeout=600, **kw)
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset) and not name.startswith("run_statistics"):
-                out[name] = np.asarray(obj[()])
-        f.visititems(visit)
-    return out
-
-
-def assert_same(a, b):
-    x, y = datasets(a), datasets(b)
-    assert sorted(x) == sorted(y)
-    for name in x:
-        assert np.array_equal(x[name], y[name]), name
 
 
 def litter(folder):

@@ -53,32 +53,13 @@ std::vector<Frame> continue_from(const Engine& engine, const Snapshot& snapshot,
   return sink.frames().at(0);
 }
 
-void expect_same(const std::vector<Frame>& expected, const std::vector<Frame>& got, const std::string& what) {
-  ASSERT_EQ(expected.size(), got.size()) << what;
-  for (std::size_t t = 0; t < expected.size(); ++t) {
-    EXPECT_EQ(expected[t].series, got[t].series) << what << ", time " << t;
-    EXPECT_EQ(expected[t].flows, got[t].flows) << what << ", time " << t;
-    EXPECT_EQ(expected[t].flows_by_channel, got[t].flows_by_channel) << what << ", time " << t;
-    EXPECT_EQ(expected[t].entries, got[t].entries) << what << ", time " << t;
-    if (expected[t].series != got[t].series) return;  // one time point says enough
-  }
-}
-
-std::vector<std::filesystem::path> library() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(test::source_dir() / "scenarios"))
-    if (e.path().extension() == ".toml") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(Restart, EveryLibraryScenarioContinuesExactlyFromItsCheckpoints) {
   // 30 months from 2025-01: step 1 (the first), 7 (mid-year), 15 (inside
   // the policies' windows of 2026, the border closure among them), 23 and
   // 24 (either side of the regularisation of 2027-01).
   const std::vector<int> at{1, 7, 15, 23, 24};
   const int before = thread_count();
-  const auto files = library();
+  const auto files = test::library_scenarios();
   ASSERT_GE(files.size(), 9u);
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
@@ -94,7 +75,7 @@ TEST(Restart, EveryLibraryScenarioContinuesExactlyFromItsCheckpoints) {
       EXPECT_FALSE(snapshot.state.empty());
       for (const int threads : {1, 2}) {
         set_thread_count(threads);
-        expect_same(uninterrupted.frames().at(0), continue_from(engine, snapshot, step),
+        test::expect_same_frames(uninterrupted.frames().at(0), continue_from(engine, snapshot, step),
                     "restart at step " + std::to_string(step) + " on " + std::to_string(threads) + " thread(s)");
       }
     }
@@ -138,7 +119,7 @@ TEST(Restart, ReplicatesContinueEachFromItsOwnStep) {
   const RunStats done = engine.run(continued, {}, resume);
   EXPECT_FALSE(done.stopped);
   for (std::size_t r = 0; r < 3; ++r)
-    expect_same(uninterrupted.frames().at(r), continued.frames().at(r), "replicate " + std::to_string(r));
+    test::expect_same_frames(uninterrupted.frames().at(r), continued.frames().at(r), "replicate " + std::to_string(r));
   set_thread_count(before);
 }
 

@@ -7,10 +7,21 @@
 namespace mobsim {
 namespace {
 
-struct Pair {
+struct Pair {  // stored as its bytes: no padding
   double a;
-  std::int32_t b;
+  std::int64_t b;
 };
+
+// A struct with padding is refused at compile time (its padding would put
+// whatever the memory held into the file): it needs an archive() member.
+struct Padded {
+  double a;
+  std::uint8_t flag;
+};
+static_assert(detail::bytes_are_value<Pair>());
+static_assert(!detail::bytes_are_value<Padded>());
+static_assert(!detail::bytes_are_value<std::pair<double, std::uint8_t>>());
+static_assert(detail::bytes_are_value<std::array<std::uint16_t, 3>>());
 
 struct WithVector {
   std::vector<double> values;

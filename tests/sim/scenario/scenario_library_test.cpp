@@ -12,17 +12,9 @@
 namespace mobsim {
 namespace {
 
-std::vector<std::filesystem::path> library() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "scenarios"))
-    if (entry.path().extension() == ".toml") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(ScenarioLibrary, HoldsTheBaselineAndThePartnershipScenarios) {
   std::set<std::string> names;
-  for (const auto& f : library()) names.insert(f.stem().string());
+  for (const auto& f : test::library_scenarios()) names.insert(f.stem().string());
   for (const char* expected : {"baseline", "freetown_milan_fashion", "mentor_tunis_milan", "freetown_youth_jobs",
                                "barcelona_public_housing", "zurich_city_id", "covid_border_closure",
                                "legal_pathways_expansion", "dialogue_partnerships"})
@@ -30,7 +22,7 @@ TEST(ScenarioLibrary, HoldsTheBaselineAndThePartnershipScenarios) {
 }
 
 TEST(ScenarioLibrary, EveryScenarioValidatesAndRunsTwelveSteps) {
-  for (const auto& file : library()) {
+  for (const auto& file : test::library_scenarios()) {
     SCOPED_TRACE(file.filename().string());
     const ScenarioSpec spec = test::load(file, {"run.duration_months=12", "run.replicates=1"});
     const Engine engine(spec, test::registry());
@@ -89,7 +81,7 @@ TEST(ScenarioLibrary, TheReadmeDescribesEveryScenario) {
   std::ifstream in(test::source_dir() / "scenarios" / "README.md");
   std::stringstream text;
   text << in.rdbuf();
-  for (const auto& file : library())
+  for (const auto& file : test::library_scenarios())
     EXPECT_NE(text.str().find("`" + file.filename().string() + "`"), std::string::npos) << file.filename();
 }
 
