@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +14,7 @@
 
 #include "checkpointing.hpp"
 #include "forking.hpp"
+#include "mpi_ensemble.hpp"
 #include "compare.hpp"
 #include "docs.hpp"
 #include "engine.hpp"
@@ -238,6 +240,28 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   if (args.checkpoints.stop_after >= Clock::from(spec).steps)
     throw UsageError("--stop-after " + std::to_string(args.checkpoints.stop_after) + " is not before the end of the run (" +
                      std::to_string(Clock::from(spec).steps) + " steps)");
+  // Ensembles across MPI ranks: replicate r on rank r mod R; rank 0 writes.
+  const Ranks& mpi = ranks();
+  if (mpi.distributed()) {
+    if (!args.checkpoints.folder.empty() || !args.checkpoints.restart.empty() || !args.checkpoints.from.empty() ||
+        args.checkpoints.stop_after > 0 || sweep)
+      throw UsageError("under mpirun, a run spreads its replicates over the ranks; checkpoints, restarts, forks and "
+                       "sweeps are not distributed yet: run them without mpirun");
+    if (mpi.size > spec.integer("run.replicates"))
+      throw UsageError("mpirun started " + std::to_string(mpi.size) + " ranks for " +
+                       std::to_string(spec.integer("run.replicates")) +
+                       " replicate(s): each rank runs whole replicates, so use at most as many ranks as replicates");
+    if (!mpi.root()) {
+      start_threads();
+      const Engine engine(spec, registry);
+      KeptFrames kept;
+      RunControl control;
+      control.runs_replicate = [&](std::size_t r) { return mpi.runs(r); };
+      const RunStats stats = engine.run(kept, {}, control);
+      send_to_root(kept, stats);
+      return 0;
+    }
+  }
   // A fork checks its base's checkpoints before anything is written; a
   // requeued fork whose own checkpoints exist continues those instead.
   std::optional<ForkSource> fork;
@@ -325,12 +349,19 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
           << spec.integer("run.people_per_agent") << " people per agent, " << thread_count() << " thread(s)\n"
           << "mobsim: expected peak memory " << memory_need_text(memory) << " (" << memory.state_bytes_per_agent
           << " B of state per agent)\n";
-    const RunStats stats = engine.run(
+    RunControl control = checkpoints.control();
+    if (mpi.distributed()) control.runs_replicate = [&](std::size_t r) { return mpi.runs(r); };
+    RunStats stats = engine.run(
         sink,
         [&](const StepReport& r) {
           if (!args.quiet) progress.update(r);
         },
-        checkpoints.control());
+        control);
+    if (mpi.distributed()) {
+      const auto began = std::chrono::steady_clock::now();
+      receive_from_ranks(sink, stats);
+      stats.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    }
     progress.finish();
     if (stats.stopped && stop_signal() == 0 && args.checkpoints.stop_after > 0) {
       // A warm-up, as asked: its checkpoints are the result.

@@ -5,7 +5,10 @@
 #include <exception>
 #include <iostream>
 
+#include <sstream>
+
 #include "cli.hpp"
+#include "mpi_ensemble.hpp"
 #include "register_models.hpp"
 
 int main(int argc, char** argv) {
@@ -20,10 +23,20 @@ int main(int argc, char** argv) {
   // crashes at exit. Every file is closed explicitly, and a failed one is
   // reported (exit 3) and removed, so the exit handler has nothing to do.
   H5dont_atexit();
+  // Under mpirun, rank 0 speaks for all: the others' messages would repeat
+  // it. A rank that fails ends every rank (mobsim::abort_ranks), so that no
+  // rank waits for it.
+  const mobsim::Ranks ranks = mobsim::start_ranks(argc, argv);
+  std::ostringstream quiet;
+  std::ostream& out = ranks.root() ? std::cout : quiet;
+  std::ostream& err = ranks.root() ? std::cerr : quiet;
+  int status = 1;
   try {
-    return mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), std::cout, std::cerr);
+    status = mobsim::run_cli(argc, argv, mobsim::models::builtin_registry(), out, err);
   } catch (const std::exception& e) {  // a registry that contradicts itself (a programming error)
     std::cerr << "mobsim: internal error: " << e.what() << "\n";
-    return 1;
   }
+  if (status != 0 && ranks.distributed()) mobsim::abort_ranks(status);
+  mobsim::finish_ranks();
+  return status;
 }

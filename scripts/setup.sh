@@ -15,6 +15,7 @@ packages=(
   python3-matplotlib fonts-dejavu-core
   chromium chromium-driver python3-selenium
   hdf5-tools
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

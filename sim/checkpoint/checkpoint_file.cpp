@@ -35,13 +35,6 @@ std::uint32_t crc_of(std::uint32_t crc, const void* data, std::size_t n) {
   return crc;
 }
 
-void archive_frame(StateArchive& ar, Frame& f) {
-  ar("series", f.series);
-  ar("flows", f.flows);
-  ar("flows_by_channel", f.flows_by_channel);
-  ar("entries", f.entries);
-}
-
 // Header and frames (everything but the world state), as one archive.
 void archive_meta(StateArchive& ar, ReplicateCheckpoint& c) {
   {
@@ -53,7 +46,7 @@ void archive_meta(StateArchive& ar, ReplicateCheckpoint& c) {
   std::uint64_t frames = c.frames.size();
   ar("frames", frames);
   if (ar.is_loading()) c.frames.resize(frames);
-  for (Frame& f : c.frames) archive_frame(ar, f);
+  for (Frame& f : c.frames) f.archive(ar);
   ar.expect_end();
 }
 

@@ -390,6 +390,11 @@ RunStats Engine::run(Sink& sink, const std::function<void(const StepReport&)>& o
   };
   auto run_replicate = [&](int r) {
     try {
+      if (control.runs_replicate && !control.runs_replicate(static_cast<std::size_t>(r))) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        stats.replicate_steps[static_cast<std::size_t>(r)] = clock_.steps;  // run elsewhere
+        return;
+      }
       if (failed.load(std::memory_order_relaxed) || stop_requested()) return;
       if (concurrent > 1) omp_set_num_threads(inner);
       std::optional<ReplicateResume> resume;

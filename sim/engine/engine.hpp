@@ -26,6 +26,12 @@ struct Frame {
   std::vector<double> flows;                // [origin * C + destination]
   std::vector<double> flows_by_channel;     // [(channel * C + origin) * C + destination]
   std::vector<std::vector<double>> entries; // [entry output][series], see Engine::entry_outputs()
+  void archive(StateArchive& ar) {  // checkpoints, and frames sent between ranks
+    ar("series", series);
+    ar("flows", flows);
+    ar("flows_by_channel", flows_by_channel);
+    ar("entries", entries);
+  }
 };
 
 // One subgroup of entry series: /GROUP/ENTRY with one value per series.
@@ -78,6 +84,9 @@ struct RunControl {
   std::function<void(std::size_t replicate, int step, const std::vector<Frame>& frames, const StateSaver* state)>
       write_checkpoint;
   bool checkpoint_finished = false;  // also when a replicate has finished
+  // Whether this process runs replicate r (the others run elsewhere: MPI
+  // ranks); empty: all of them.
+  std::function<bool(std::size_t replicate)> runs_replicate;
   // Where replicate r starts; nullopt: from scratch.
   std::function<std::optional<ReplicateResume>(std::size_t replicate)> resume;
 };
