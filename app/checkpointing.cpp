@@ -87,10 +87,10 @@ RunControl RunCheckpoints::control() {
   c.resume = [this](std::size_t r) -> std::optional<ReplicateResume> {
     if (fork_) {
       // load_fork_source checked that every replicate of the fork has one.
-      const LoadedCheckpoint& base = *fork_->base.at(r);
+      LoadedCheckpoint& base = *fork_->base.at(r);
       ReplicateResume resume;
       resume.step = base.header().step;
-      resume.frames = fork_->base.at(r)->take_frames();
+      resume.frames = base.take_frames();
       resume.state = base.state();
       resume.fork = &fork_->plan;
       return resume;

@@ -48,7 +48,6 @@ class RunCheckpoints {
   bool written() const { return written_; }
   // Replicates continued from a checkpoint, and how many of those had finished.
   int resumed() const { return resumed_; }
-  bool forked() const { return fork_ != nullptr; }
   int resumed_finished() const { return resumed_finished_; }
 
  private:

@@ -237,9 +237,10 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
 
   report_warnings(spec, args.strict, err);
   const std::string program = std::string("mobsim ") + MOBSIM_VERSION + " (" + MOBSIM_GIT_COMMIT + ")";
-  if (args.checkpoints.stop_after >= Clock::from(spec).steps)
+  const Clock clock = Clock::from(spec);
+  if (args.checkpoints.stop_after >= clock.steps)
     throw UsageError("--stop-after " + std::to_string(args.checkpoints.stop_after) + " is not before the end of the run (" +
-                     std::to_string(Clock::from(spec).steps) + " steps)");
+                     std::to_string(clock.steps) + " steps)");
   // Ensembles across MPI ranks: replicate r on rank r mod R; rank 0 writes.
   const Ranks& mpi = ranks();
   if (mpi.distributed()) {
@@ -283,7 +284,7 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
                                    requested.string(),
                                    static_cast<std::uint64_t>(spec.integer("run.seed")),
                                    static_cast<std::uint32_t>(spec.integer("run.replicates")),
-                                   static_cast<std::int32_t>(Clock::from(spec).steps)};
+                                   static_cast<std::int32_t>(clock.steps)};
   if (from != nullptr)
     if (const std::string why = run_identity.difference(*from); !why.empty())
       throw CheckpointError("the checkpoints in '" + loaded_from.string() + "' are " + why +
@@ -309,7 +310,7 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
   if (fork) {
     if (!args.quiet) {
       out << "mobsim: forking from the checkpoints in " << fork->folder.string() << " after step " << fork->plan.step
-          << " (" << Clock::from(spec).label(fork->plan.step) << ")";
+          << " (" << clock.label(fork->plan.step) << ")";
       for (std::size_t i = 0; i < fork->plan.changes.size(); ++i)
         out << (i == 0 ? ": " : "; ") << fork->plan.changes[i];
       out << (fork->plan.changes.empty() ? ": the same model as its base" : "") << "\n";

@@ -40,6 +40,16 @@ struct RankResults {
 
 constexpr int kResultsTag = 7;
 
+#ifdef MOBSIM_HAVE_MPI
+// MPI counts in int: a rank's results go in pieces of at most 1 GiB.
+template <class Transfer>
+void in_pieces(std::vector<std::byte>& bytes, Transfer transfer) {
+  constexpr std::uint64_t kPiece = 1u << 30;
+  for (std::uint64_t at = 0; at < bytes.size(); at += kPiece)
+    transfer(bytes.data() + at, static_cast<int>(std::min<std::uint64_t>(kPiece, bytes.size() - at)));
+}
+#endif
+
 }  // namespace
 
 Ranks start_ranks(int& argc, char**& argv) {
@@ -93,13 +103,9 @@ void send_to_root(KeptFrames& kept, const RunStats& stats) {
   std::vector<std::byte> bytes;
   StateArchive ar = StateArchive::saving(bytes);
   results.archive(ar);
-  // MPI counts in int: a rank's results are sent in pieces of at most 1 GiB.
   std::uint64_t size = bytes.size();
   MPI_Send(&size, 1, MPI_UINT64_T, 0, kResultsTag, MPI_COMM_WORLD);
-  for (std::uint64_t at = 0; at < size; at += 1u << 30) {
-    const int n = static_cast<int>(std::min<std::uint64_t>(1u << 30, size - at));
-    MPI_Send(bytes.data() + at, n, MPI_BYTE, 0, kResultsTag, MPI_COMM_WORLD);
-  }
+  in_pieces(bytes, [](std::byte* p, int n) { MPI_Send(p, n, MPI_BYTE, 0, kResultsTag, MPI_COMM_WORLD); });
 #else
   (void)kept;
   (void)stats;
@@ -113,10 +119,9 @@ void receive_from_ranks(Sink& sink, RunStats& stats) {
     std::uint64_t size = 0;
     MPI_Recv(&size, 1, MPI_UINT64_T, from, kResultsTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     std::vector<std::byte> bytes(size);
-    for (std::uint64_t at = 0; at < size; at += 1u << 30) {
-      const int n = static_cast<int>(std::min<std::uint64_t>(1u << 30, size - at));
-      MPI_Recv(bytes.data() + at, n, MPI_BYTE, from, kResultsTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    }
+    in_pieces(bytes, [from](std::byte* p, int n) {
+      MPI_Recv(p, n, MPI_BYTE, from, kResultsTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    });
     RankResults results;
     StateArchive ar = StateArchive::loading(bytes, "sent by rank " + std::to_string(from));
     results.archive(ar);

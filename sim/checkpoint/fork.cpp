@@ -9,11 +9,7 @@
 namespace mobsim {
 namespace {
 
-std::string position(const SourcePos& where) {
-  if (where.file.empty()) return {};
-  if (where.line <= 0) return where.file + ": ";
-  return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": ";
-}
+std::string position(const SourcePos& where) { return where.file.empty() ? std::string() : to_text(where) + ": "; }
 
 class Planner {
  public:

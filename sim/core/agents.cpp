@@ -35,9 +35,7 @@ AgentSchema::AgentSchema() {
 
 std::size_t AgentSchema::bytes_per_agent() const {
   std::size_t bytes = 0;
-  for (const auto& c : columns_)
-    bytes += std::visit([](const auto& v) { return sizeof(typename std::decay_t<decltype(v)>::value_type); },
-                        c.prototype);
+  for (std::size_t i = 0; i < columns_.size(); ++i) bytes += element_bytes(i);
   return bytes;
 }
 
@@ -146,17 +144,12 @@ void AgentTable::reserve(std::size_t n) {
 void AgentTable::checkpoint(StateArchive& ar, const AgentSchema& schema, std::span<const std::uint32_t> stored) {
   std::uint64_t rows = size_;
   ar("rows", rows);
-  if (!ar.is_loading() || stored.empty()) {
-    if (ar.is_loading())  // the tables keep room for growth, as the uninterrupted run's do
-      for (auto& c : columns_) std::visit([&](auto& v) { v.reserve(std::max<std::size_t>(v.capacity(), rows)); }, c);
+  if (!ar.is_loading()) {
     for (std::size_t i = 0; i < columns_.size(); ++i)
-      std::visit([&](auto& v) {
-        if (ar.is_loading()) v.resize(rows);
-        ar.span(schema.name(i), std::span(v));
-      }, columns_[i]);
-    size_ = rows;
+      std::visit([&](auto& v) { ar.span(schema.name(i), std::span(v)); }, columns_[i]);
     return;
   }
+  // The tables keep room for growth, as the uninterrupted run's do.
   std::vector<bool> loaded(columns_.size(), false);
   for (const std::uint32_t i : stored) {
     std::visit([&](auto& v) {

@@ -152,10 +152,10 @@ class AgentTable {
   void clear();
   // Every column's values, under the schema's column names (a checkpoint).
   // Loading, `stored` gives the schema's index of each column the
-  // checkpoint holds, in its order (empty: all of them, in schema order);
-  // a column it does not hold must be all zero and stays zero for every
-  // row (a fork's policy column that its base did not have).
-  void checkpoint(StateArchive& ar, const AgentSchema& schema, std::span<const std::uint32_t> stored = {});
+  // checkpoint holds, in its order (saving ignores it); a column it does
+  // not hold must be all zero and stays zero for every row (a fork's
+  // policy column that its base did not have).
+  void checkpoint(StateArchive& ar, const AgentSchema& schema, std::span<const std::uint32_t> stored);
 
  private:
   std::vector<ColumnData> columns_;

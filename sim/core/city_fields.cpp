@@ -32,7 +32,7 @@ CityFieldStore::CityFieldStore(const CityFieldSchema& schema, std::size_t cities
 
 void CityFieldStore::checkpoint(StateArchive& ar, const CityFieldSchema& schema, std::span<const std::uint32_t> stored,
                                 const std::vector<bool>& keep_own) {
-  if (!ar.is_loading() || stored.empty()) {
+  if (!ar.is_loading()) {
     for (std::size_t i = 0; i < data_.size(); ++i) ar.span(schema.name(i), std::span(data_[i]));
     return;
   }

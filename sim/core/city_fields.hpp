@@ -50,10 +50,10 @@ class CityFieldStore {
   }
   // Every field's values (a checkpoint); the schema gives their names.
   // Loading, `stored` gives the schema's index of each field the checkpoint
-  // holds, in its order (empty: all, in schema order), and fields marked in
+  // holds, in its order (saving ignores it), and fields marked in
   // `keep_own` keep their values instead of taking the checkpoint's.
-  void checkpoint(StateArchive& ar, const CityFieldSchema& schema, std::span<const std::uint32_t> stored = {},
-                  const std::vector<bool>& keep_own = {});
+  void checkpoint(StateArchive& ar, const CityFieldSchema& schema, std::span<const std::uint32_t> stored,
+                  const std::vector<bool>& keep_own);
 
  private:
   std::vector<std::vector<double>> data_;

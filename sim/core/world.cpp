@@ -98,8 +98,8 @@ void World::fork_from(StateArchive& ar, const std::vector<bool>& keep_own_field)
 
 namespace {
 
-// The schema's index of each name the checkpoint lists, in its order; an
-// empty result when they are the schema's own, in its order.
+// The schema's index of each name the checkpoint lists, in its order (for a
+// restart, the schema's own names in its order, or an error).
 template <class Schema, class SizeOf>
 std::vector<std::uint32_t> match_by_name(const Schema& schema, const std::vector<std::string>& names,
                                          const std::vector<std::uint32_t>& sizes, SizeOf size_of, bool fork,
@@ -123,7 +123,6 @@ std::vector<std::uint32_t> match_by_name(const Schema& schema, const std::vector
   }
   if (!fork && !same)
     throw CheckpointError("the checkpoint holds other " + what + "s than this run has (written for other models?)");
-  if (same) index.clear();
   return index;
 }
 
@@ -160,10 +159,6 @@ void World::archive(StateArchive& ar, const std::vector<bool>* fork_keep_own_fie
     stored_fields = match_by_name(
         field_schema_, field_names, field_widths, [&](std::size_t i) { return field_schema_.width(i); }, fork,
         "city field", "values per city");
-    if (fork && stored_columns.empty())  // the same columns: load them as they are
-      for (std::uint32_t i = 0; i < schema_.size(); ++i) stored_columns.push_back(i);
-    if (fork && stored_fields.empty())
-      for (std::uint32_t i = 0; i < field_schema_.size(); ++i) stored_fields.push_back(i);
   }
   for (std::size_t c = 0; c < cities_.size(); ++c) {
     CityState& city = cities_[c];

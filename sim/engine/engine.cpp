@@ -178,18 +178,6 @@ void Simulation::checkpoint(StateArchive& ar) {
 
 namespace {
 
-bool written_during_steps(const std::vector<const ModelInfo*>& models, const std::string& field) {
-  for (const auto* m : models) {
-    for (const auto& o : m->state.owns)
-      if (o.kind == StateKind::city_field && o.name == field && !o.written_in.empty()) return true;
-    for (const auto& w : m->state.writes)
-      if (w.kind == StateKind::city_field && w.name == field && !w.phases.empty()) return true;
-    for (const auto& l : m->state.levers)
-      if (l.name == field) return true;
-  }
-  return false;
-}
-
 // "series 'employed' in Milan"
 std::string first_difference(const Frame& a, const Frame& b, const std::vector<std::string>& series_names,
                              const Geography& geography) {
@@ -213,9 +201,9 @@ std::vector<Frame> Simulation::fork_from(std::span<const std::byte> state, const
   const std::size_t step = frames.size() - 1;
   Frame initial;  // time 0 as this scenario has it
   observe(initial);
+  const std::set<std::string> changing = fields_changed_in_steps(contract_of(infos_));
   std::vector<bool> keep_own(field_schema_.size());
-  for (std::size_t f = 0; f < field_schema_.size(); ++f)
-    keep_own[f] = !written_during_steps(infos_, field_schema_.name(f));
+  for (std::size_t f = 0; f < field_schema_.size(); ++f) keep_own[f] = changing.count(field_schema_.name(f)) == 0;
   StateArchive ar = StateArchive::loading(state, where);
   ar.nested("world", [&](StateArchive& world) { world_->fork_from(world, keep_own); });
   for (std::size_t i = 0; i < models_.size(); ++i) {

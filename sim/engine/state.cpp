@@ -124,6 +124,18 @@ std::vector<std::string> missing_providers(const std::vector<ContractModel>& mod
   return out;
 }
 
+std::set<std::string> fields_changed_in_steps(const std::vector<ContractModel>& models) {
+  std::set<std::string> changed;
+  for (const auto& m : models)
+    if (m.state != nullptr)
+      for (const auto& l : m.state->levers) changed.insert(l.name);
+  for (const auto& [key, writers] : index_of(models).writers)
+    if (key.first == StateKind::city_field)
+      for (const Writer& w : writers)
+        if (!w.phases->empty()) changed.insert(key.second);
+  return changed;
+}
+
 RunPlan plan_run(const std::vector<ContractModel>& models) {
   const Index ix = index_of(models);
   if (const auto missing = missing_providers(models); !missing.empty()) throw std::logic_error(missing.front());

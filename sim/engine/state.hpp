@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -143,6 +144,11 @@ struct RunPlan {
 // written only later in the step, or a cycle inside a phase. Within a phase,
 // models not ordered by a declaration keep their selection (slot) order.
 RunPlan plan_run(const std::vector<ContractModel>& models);
+
+// The city fields that change during a step: written in a phase by some
+// model, or levers (reset before each step). Every other field keeps the
+// value it was given while the world was initialised.
+std::set<std::string> fields_changed_in_steps(const std::vector<ContractModel>& models);
 
 // A required read or write of a model that no model among the selection
 // owns (levers always exist and need no owner).

@@ -2,11 +2,14 @@
 
 namespace mobsim {
 
-std::string Diagnostic::format() const {
+std::string to_text(const SourcePos& where) {
   std::string out = where.file.empty() ? std::string("<scenario>") : where.file;
-  if (where.line > 0) {
-    out += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-  }
+  if (where.line > 0) out += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  return out;
+}
+
+std::string Diagnostic::format() const {
+  std::string out = to_text(where);
   out += severity == Severity::warning ? ": warning: " : ": error: ";
   if (!key_path.empty()) out += key_path + ": ";
   out += message;

@@ -14,6 +14,10 @@ struct SourcePos {
   int column = 0;  // 1-based
 };
 
+// "file:line:column" ("file" when the line is unknown, "<scenario>" for
+// a value without a file).
+std::string to_text(const SourcePos& where);
+
 // An error stops the scenario; a warning (a policy that can never act) is
 // printed and the run goes on, unless the user asks for --strict.
 enum class Severity { error, warning };
