@@ -12,6 +12,7 @@
 #include <new>
 #include <optional>
 
+#include "analysis_commands.hpp"
 #include "checkpointing.hpp"
 #include "forking.hpp"
 #include "mpi_ensemble.hpp"
@@ -556,6 +557,31 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
                    "Gather the points present, with a warning naming those missing (otherwise exit 2)");
   gather->add_flag("--overwrite", gather_args.overwrite, "Replace an existing output instead of keeping a backup");
 
+  ParametersArgs parameters_args;
+  CLI::App* parameters = app.add_subcommand(
+      "parameters", "List the real parameters of the models a scenario selects, with their values, valid and "
+                    "plausible ranges");
+  parameters->add_option("scenario", parameters_args.file, "Scenario TOML file")->required();
+  parameters->add_option("--set", parameters_args.sets, "Override a parameter (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  parameters->add_flag("--plausible", parameters_args.plausible_only,
+                       "Only the behavioural parameters with a plausible range (those sensitivity analysis varies)");
+  parameters->add_option("--format", parameters_args.format, "Output format")->check(CLI::IsMember({"text", "tsv"}));
+
+  // Carried out by scripts/sensitivity.py, which reads its own options
+  // (`mobsim sensitivity --help`).
+  CLI::App* sensitivity = app.add_subcommand(
+      "sensitivity", "Morris screening and Sobol indices of the behavioural parameters on observed targets "
+                     "(docs/CALIBRATION.md; options: mobsim sensitivity --help)");
+  sensitivity->prefix_command();
+  sensitivity->set_help_flag();
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "History matching of the behavioural parameters against observed targets, in waves with "
+                   "Gaussian-process emulators (docs/CALIBRATION.md; options: mobsim calibrate --help)");
+  calibrate->prefix_command();
+  calibrate->set_help_flag();
+
   std::string docs_dir = "docs";
   bool docs_check = false;
   CLI::App* docs = app.add_subcommand("docs", "Regenerate docs/SCENARIO.md, docs/STATE.md, docs/EXIT_CODES.md and the generated tables of docs/OUTPUT.md and docs/MODEL.md");
@@ -574,6 +600,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   try {
     if (run->parsed()) return cmd_run(run_args, command_line, registry, out, err);
     if (validate->parsed()) return cmd_validate(validate_args, validate_strict, registry, out, err);
+    if (parameters->parsed()) return cmd_parameters(parameters_args, registry, out);
+    if (sensitivity->parsed()) return exec_python_driver("sensitivity.py", sensitivity->remaining(), err);
+    if (calibrate->parsed()) return exec_python_driver("calibrate.py", calibrate->remaining(), err);
     if (plan->parsed()) return cmd_plan(plan_args, registry, out);
     if (docs->parsed()) return cmd_docs(docs_dir, docs_check, registry, out, err);
     if (compare->parsed()) return cmd_compare(compare_args, out);

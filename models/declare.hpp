@@ -26,6 +26,12 @@ inline ParamDecl real_param(std::string key, std::string unit, std::optional<dou
   return d;
 }
 
+// `decl` with the range a calibration may vary it over (docs/CALIBRATION.md).
+inline ParamDecl plausible(ParamDecl decl, double min, double max, std::string source) {
+  decl.plausible = PlausibleRange{min, max, std::move(source)};
+  return decl;
+}
+
 inline ParamDecl integer_param(std::string key, std::string unit, std::int64_t def, double min, double max,
                                std::string meaning, std::string source) {
   ParamDecl d;

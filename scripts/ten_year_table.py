@@ -13,7 +13,7 @@ end; homeless at the start and the end; youth (15-24) unemployment rate at
 the end; emigration of the native-born to the rest of the world (places
 outside the simulated cities) per 1000 residents a year, and all their
 moves abroad (to the rest of the world and to simulated cities of other
-countries) per 1000. Observed figures: scenarios/data/observed.toml (growth,
+countries) per 1000. Observed figures: scenarios/data/targets.toml (growth,
 foreign-born share, emigration; the same figures the plausibility suite
 uses) and scenarios/data/cities.toml (the youth unemployment rate and the
 homeless share the run starts from); each carries a numbered source printed
@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from mobsim import open_run  # noqa: E402
 from mobsim import plausibility  # noqa: E402
 
-OBSERVED = os.path.join(ROOT, "scenarios", "data", "observed.toml")
+OBSERVED = os.path.join(ROOT, "scenarios", "data", "targets.toml")
 CITIES = os.path.join(ROOT, "scenarios", "data", "cities.toml")
 MISSING = "-"
 
@@ -192,7 +192,7 @@ def main(argv=None):
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     args = parser.parse_args(argv)
     try:
-        checks = plausibility.load_checks(args.observed)
+        checks = plausibility.load_targets(args.observed)
         with open(args.cities, "rb") as f:
             cities_data = tomllib.load(f).get("cities", {})
         after_run = open_run(args.after)

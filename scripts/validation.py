@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The plausibility suite: run the baseline and read it against the
-published figures in scenarios/data/observed.toml (docs/VALIDATION.md).
+published figures in scenarios/data/targets.toml (docs/VALIDATION.md).
 
 Usage:
   scripts/validation.py [--mobsim build/mobsim] [--write | --check]
@@ -8,11 +8,11 @@ Usage:
 
 Without --from it runs scenarios/baseline.toml at the suite's settings
 (RUN_SETTINGS below: 1 agent per 50 residents, 4 replicates, the whole
-2025-2035 horizon) into a temporary file. Prints one line per check.
+2025-2035 horizon) into a temporary file. Prints one line per target.
 --write rewrites docs/VALIDATION.md; --check fails when it differs from what
-this run gives. Exit code 0 when every enforced check is within its
-tolerance (and the doc is current with --check), 1 otherwise, 2 on bad usage
-or a malformed observed-figures file.
+this run gives. Exit code 0 when every enforced target is within its
+band (and the doc is current with --check), 1 otherwise, 2 on bad usage
+or a malformed target file.
 """
 import argparse
 import os
@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from mobsim import open_run  # noqa: E402
 from mobsim import plausibility  # noqa: E402
 
-OBSERVED = os.path.join(ROOT, "scenarios", "data", "observed.toml")
+TARGETS = os.path.join(ROOT, "scenarios", "data", "targets.toml")
 DOC = os.path.join(ROOT, "docs", "VALIDATION.md")
 SCENARIO = os.path.join(ROOT, "scenarios", "baseline.toml")
 # Coarse enough for well under a minute on two cores, fine enough that the
@@ -54,14 +54,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mobsim", default=os.path.join(ROOT, "build", "mobsim"))
     parser.add_argument("--from", dest="existing", help="evaluate this output file instead of running")
-    parser.add_argument("--observed", default=OBSERVED)
+    parser.add_argument("--targets", default=TARGETS)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", action="store_true", help="rewrite docs/VALIDATION.md")
     group.add_argument("--check", action="store_true", help="fail when docs/VALIDATION.md is stale")
     args = parser.parse_args(argv)
     try:
-        checks = plausibility.load_checks(args.observed)
-    except (ValueError, OSError) as e:
+        targets = plausibility.load_targets(args.targets)
+    except plausibility.TargetError as e:
+        print(e, file=sys.stderr)
+        return 2
+    except OSError as e:
         print(f"validation.py: {e}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,13 +73,13 @@ def main(argv=None):
             path = os.path.join(tmp, "baseline.h5")
             run_baseline(args.mobsim, path)
         run = open_run(path)
-        results = plausibility.evaluate(run, checks)
+        results = plausibility.evaluate(run, targets)
         text = plausibility.markdown(results, describe(run)) + "\n"
     print(plausibility.summary_table(results))
     status = 0
-    failing = [r for r in results if not r.within and not r.check.known_gap]
+    failing = [r for r in results if not r.within and not r.target.known_gap]
     if failing:
-        print(f"{len(failing)} check(s) outside their tolerance", file=sys.stderr)
+        print(f"{len(failing)} target(s) outside their band", file=sys.stderr)
         status = 1
     if args.write:
         with open(DOC, "w") as f:

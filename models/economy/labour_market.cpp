@@ -39,17 +39,19 @@ struct Params {
 const ParamBindings<Params>& bound_params() {
   static const ParamBindings<Params> table{
       bind(&Params::matching_efficiency_per_month,
-           real_param("labour.matching_efficiency_per_month", "1/month", 0.3, 0.0, 5.0,
+           plausible(real_param("labour.matching_efficiency_per_month", "1/month", 0.3, 0.0, 5.0,
                       "Matching efficiency m in hires = m U^a V^(1-a) per month",
                       "assumption: gives monthly job-finding rates of about 0.1-0.2 at the initial tightness, within "
-                      "the range of European and US estimates (Petrongolo & Pissarides 2001; Elsby et al. 2013)")),
+                      "the range of European and US estimates (Petrongolo & Pissarides 2001; Elsby et al. 2013)"), 0.15, 0.6,
+                     kAssumption + "half to twice the default, monthly job-finding rates of about 0.05-0.4 at the initial tightness")),
       bind(&Params::matching_elasticity,
            share_param("labour.matching_elasticity", 0.5, "Elasticity a of hires with respect to the unemployed",
                        "Petrongolo & Pissarides (2001) survey: estimates cluster around 0.5 (constant returns)")),
       bind(&Params::wage_curve_elasticity,
-           real_param("labour.wage_curve_elasticity", "1", 0.1, 0.0, 1.0,
+           plausible(real_param("labour.wage_curve_elasticity", "1", 0.1, 0.0, 1.0,
                       "Wages fall by this share for each 1 (log) point rise of the unemployment rate (wage curve)",
-                      "Blanchflower & Oswald (1994): elasticity about -0.1; Nijkamp & Poot (2005) meta-analysis -0.07")),
+                      "Blanchflower & Oswald (1994): elasticity about -0.1; Nijkamp & Poot (2005) meta-analysis -0.07"), 0.05, 0.15,
+                     "Blanchflower & Oswald (1994): about 0.1; Nijkamp & Poot (2005) meta-analysis: about 0.07 on average (approx.)")),
       bind(&Params::skill_premium_low,
            real_param("labour.skill_premium_low", "1", 0.7, 0.0, 1.0, "Wage of low-skill jobs relative to medium-skill",
                       "assumption: OECD Education at a Glance 2022, adults below upper-secondary earn about 20-30% "

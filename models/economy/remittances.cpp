@@ -30,8 +30,9 @@ struct Params {
 const ParamBindings<Params>& bound_params() {
   static const ParamBindings<Params> table{
       bind(&Params::share_of_income,
-           share_param("remittances.share_of_income", 0.15, "Share of income an employed migrant sends home",
-                       "IFAD (2017) Sending Money Home: migrants send on average about 15% of their earnings")),
+           plausible(share_param("remittances.share_of_income", 0.15, "Share of income an employed migrant sends home",
+                       "IFAD (2017) Sending Money Home: migrants send on average about 15% of their earnings"), 0.08, 0.25,
+                     "IFAD (2017) Sending Money Home: about 15% of earnings on average; shares of about a tenth to a quarter in surveys of migrants in Europe (approx.)")),
       bind(
           &Params::recipient_savings_share,
           share_param("remittances.recipient_savings_share", 0.3,

@@ -55,12 +55,13 @@ struct Params {
 const ParamBindings<Params>& bound_params() {
   static const ParamBindings<Params> table{
       bind(&Params::rent_elasticity,
-           real_param(
+           plausible(real_param(
                "housing.rent_elasticity", "1", 3.0, 0.0, 20.0,
                "Rent index = (occupancy / occupancy at the start) ^ elasticity, for formal private housing",
                "assumption: rents respond strongly to vacancy near full occupancy; with 3, a fall of the vacancy "
                "rate from 5% to 2% raises rents by about 10%, the order seen in tight European markets (OECD 2021 "
-               "Brick by Brick)")),
+               "Brick by Brick)"), 1.5, 6.0,
+                     kAssumption + "half to twice the default")),
       bind(&Params::social_rent_share,
            share_param(
                "housing.social_rent_share", 0.5, "Social rent as a share of the private rent at index 1",
@@ -80,11 +81,12 @@ const ParamBindings<Params>& bound_params() {
                       "assumption: deposits of 1-3 months' rent are common in Europe and Africa")),
       bind(
           &Params::sharing_probability,
-          share_param("housing.sharing_probability", 0.6,
+          plausible(share_param("housing.sharing_probability", 0.6,
                       "Probability that an adult who finds no home stays with others (overcrowding) rather than on the "
                       "street, where there are no informal settlements",
                       "assumption: most people without a home of their own stay with family or friends (FEANTSA ETHOS "
-                      "typology)")),
+                      "typology)"), 0.3, 0.9,
+                     kAssumption + "most people without a home stay with others, but how many is not counted")),
       bind(&Params::upgrade_per_month,
            share_param("housing.upgrade_per_month", 0.05,
                        "Monthly probability that an informal resident who can afford formal private housing moves into "
@@ -101,12 +103,13 @@ const ParamBindings<Params>& bound_params() {
                "assumption")),
       bind(
           &Params::homeless_exit_per_month,
-          share_param("housing.homeless_exit_per_month", 0.08,
+          plausible(share_param("housing.homeless_exit_per_month", 0.08,
                       "Monthly probability that a homeless resident looks for a home again (and is placed like a "
                       "newcomer; those in work who can pay a deposit look every month, those whose household has a "
                       "home in the city move in); the rest stay on the street this month",
                       "assumption: spells of homelessness last from weeks to years, about a year on average (Culhane & "
-                      "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)")),
+                      "Kuhn 1998 typology of shelter use: transitional, episodic, chronic; FEANTSA 2021)"), 0.04, 0.16,
+                     kAssumption + "half to twice the default, the range of scenarios/sweeps/homelessness_assumptions.toml")),
       bind(&Params::informal_growth_per_year,
            real_param("housing.informal_growth_per_year", "1/year", 0.03, 0.0, 1.0,
                       "Growth of informal settlement capacity per year, where informal settlements exist",

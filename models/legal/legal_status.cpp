@@ -50,9 +50,10 @@ const ParamBindings<Params>& bound_params() {
                        "Probability that an unemployed holder's permit is renewed", "assumption")),
       bind(
           &Params::overstay_probability,
-          share_param("legal.overstay_probability", 0.4,
+          plausible(share_param("legal.overstay_probability", 0.4,
                       "Probability that a holder whose permit was not renewed stays on without papers",
-                      "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)")),
+                      "assumption: overstayers are a main source of irregular residence in Europe (Clandestino 2009)"), 0.2, 0.6,
+                     kAssumption + "+-0.2 around the default; overstays are not counted directly (Clandestino project 2009)")),
       bind(&Params::rejected_asylum_return_probability,
            share_param("legal.rejected_asylum_return_probability", 0.3,
                        "Probability that a rejected asylum seeker leaves (otherwise stays without papers)",

@@ -44,11 +44,12 @@ const ParamBindings<Params>& bound_params() {
                       "Share of arrivals with upper-secondary education", "assumption: as high_skill_share")),
       bind(
           &Params::income_elasticity,
-          real_param("hinterland.income_elasticity", "1", 1.0, 0.0, 10.0,
+          plausible(real_param("hinterland.income_elasticity", "1", 1.0, 0.0, 10.0,
                      "labour_linked: elasticity of the arrival rate with respect to the expected urban income of a "
                      "low-skill newcomer (wage x (1 - unemployment rate)), relative to the start",
                      "Harris & Todaro (1970): rural-urban migration responds to expected urban income; unit elasticity "
-                     "is an assumption")),
+                     "is an assumption"), 0.5, 2.0,
+                     kAssumption + "half to twice the default")),
       bind(&Params::savings_months,
            real_param("hinterland.savings_months", "months of living cost and rent", 3.0, 0.0, 120.0,
                       "Savings an arrival from the hinterland brings, in months of the city's living cost plus formal "

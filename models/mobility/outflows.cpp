@@ -94,10 +94,11 @@ const ParamBindings<Params>& bound_params() {
                       "assumption: emigration rates rise with education in nearly every origin country (Docquier & "
                       "Marfouk 2006, approx.)")),
       bind(&Params::high_skill_weight,
-           real_param("outflows.abroad_weight_high_skill", "1", 3.0, 0.0, 100.0,
+           plausible(real_param("outflows.abroad_weight_high_skill", "1", 3.0, 0.0, 100.0,
                       "Relative chance of emigrating abroad with high skill (low skill 1)",
                       "assumption: emigration rates of the tertiary educated are several times the average, most of "
-                      "all from Africa (Docquier & Marfouk 2006, approx.)")),
+                      "all from Africa (Docquier & Marfouk 2006, approx.)"), 2.0, 5.0,
+                     "Docquier & Marfouk (2006): emigration rates of the tertiary educated from sub-Saharan Africa about 3-6 times the average (approx.)")),
   };
   return table;
 }

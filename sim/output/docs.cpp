@@ -114,6 +114,17 @@ std::string scenario_reference(const ModelRegistry& registry) {
     out += table_rows(decls, true);
   }
 
+  out += "\n## Plausible ranges\n\n"
+         "The behavioural parameters that sensitivity analysis (`mobsim sensitivity`) and calibration\n"
+         "(`mobsim calibrate`) vary, each over the range it plausibly takes (docs/CALIBRATION.md);\n"
+         "`mobsim parameters SCENARIO --plausible` lists those of the models a scenario selects.\n\n"
+         "| key | default | plausible range | valid range | reason |\n|---|---|---|---|---|\n";
+  for (const auto& d : table.globals()) {
+    if (!d.plausible) continue;
+    out += "| `" + d.key + "` | " + default_text(d) + " | [" + to_toml_text(Value{d.plausible->min}) + ", " +
+           to_toml_text(Value{d.plausible->max}) + "] | " + range_text(d) + " | " + cell(d.plausible->source) + " |\n";
+  }
+
   out += "\n## Named entries\n";
   for (const auto& coll : table.collections()) {
     out += "\n### `[" + coll.name + ".NAME]`: one " + coll.entry_noun + "\n\n" + coll.meaning + "\n\n";

@@ -34,6 +34,15 @@ void ParamTable::add(ParamDecl decl) {
   if (find(decl.key) != nullptr) throw std::logic_error("parameter declared twice: " + decl.key);
   if (decl.key.find('.') == std::string::npos)
     throw std::logic_error("global parameter must be 'section.name': " + decl.key);
+  if (const auto& p = decl.plausible) {
+    if (decl.type != ParamType::real) throw std::logic_error("a plausible range on a parameter not real: " + decl.key);
+    if (!(p->min < p->max) || (decl.min && p->min < *decl.min) || (decl.max && p->max > *decl.max))
+      throw std::logic_error("plausible range of " + decl.key + " is empty or outside its valid range");
+    const double def = std::get<double>(decl.default_value);
+    if (def < p->min || def > p->max)
+      throw std::logic_error("plausible range of " + decl.key + " leaves out its default");
+    if (p->source.empty()) throw std::logic_error("plausible range of " + decl.key + " without a source");
+  }
   globals_.push_back(std::move(decl));
 }
 

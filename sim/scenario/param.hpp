@@ -34,6 +34,15 @@ using RealTable = std::map<std::string, double>;
 using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string,
                            std::vector<double>, std::vector<std::string>, TextTable, RealTable>;
 
+// The range a behavioural parameter plausibly takes, inside its valid range,
+// with the reason: sensitivity analysis and calibration vary the parameter
+// over it (docs/CALIBRATION.md).
+struct PlausibleRange {
+  double min = 0.0;
+  double max = 0.0;
+  std::string source;  // citation, or "assumption: <reasoning>"
+};
+
 struct ParamDecl {
   std::string key;  // globals: "section.name"; collection fields: "name"
   ParamType type = ParamType::real;
@@ -46,6 +55,7 @@ struct ParamDecl {
   std::vector<std::string> choices;  // for ParamType::choice
   std::string collection;            // for reference types and real_table keys
   std::optional<std::size_t> list_length;  // exact length for real_list
+  std::optional<PlausibleRange> plausible;  // real parameters a calibration may vary
 
   bool required() const { return std::holds_alternative<std::monostate>(default_value); }
 };

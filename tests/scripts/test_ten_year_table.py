@@ -66,7 +66,7 @@ def test_table_pairs_before_and_after_and_cites_every_observed_figure(files):
     g0 = ten_year_table.measures(before, "Paris")["growth_per_year"]
     g1 = ten_year_table.measures(after, "Paris")["growth_per_year"]
     assert f"{100 * g0:+.2f}% ⟹ {100 * g1:+.2f}%" in rows["Paris"]
-    # Paris's observed growth is in observed.toml: shown with a source number
+    # Paris's observed growth is in targets.toml: shown with a source number
     # that the list under the table resolves.
     sources = [line for line in lines if line.startswith("[")]
     cited = {int(tok.split("]")[0]) for row in rows.values() for tok in row.split("[")[1:]}

@@ -1,6 +1,6 @@
 """The plausibility suite: the baseline read against published figures
-(scenarios/data/observed.toml). Every enforced check must be within its
-tolerance, and docs/VALIDATION.md must show what this build gives."""
+(scenarios/data/targets.toml). Every enforced target must be within its
+band, and docs/VALIDATION.md must show what this build gives."""
 import os
 import subprocess
 import sys
@@ -22,7 +22,7 @@ def baseline(tmp_path_factory):
     return path
 
 
-def test_every_enforced_check_is_within_its_tolerance_and_the_doc_is_current(baseline):
+def test_every_enforced_target_is_within_its_band_and_the_doc_is_current(baseline):
     done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", baseline,
                            "--check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -32,47 +32,49 @@ def test_the_doc_is_generated_from_a_fresh_run_not_an_old_file(baseline):
     # --check on the suite's own run (above) and on a fresh one must agree:
     # the run is deterministic, so the doc says what any build of this tree gives.
     run = open_run(baseline)
-    results = plausibility.evaluate(run, plausibility.load_checks(validation.OBSERVED))
+    results = plausibility.evaluate(run, plausibility.load_targets(validation.TARGETS))
     text = plausibility.markdown(results, validation.describe(run)) + "\n"
     assert open(validation.DOC).read() == text
 
 
 def test_a_figure_the_model_misses_fails_the_suite(baseline, tmp_path):
-    observed = tmp_path / "observed.toml"
-    observed.write_text('[[check]]\nquantity = "growth_per_year"\ncity = "Milan"\nvalue = 0.05\ntolerance = 0.005\n'
-                        'source = "a test: Milan growing 5% a year"\n')
+    observed = tmp_path / "targets.toml"
+    observed.write_text('[[target]]\nquantity = "growth_per_year"\ncity = "Milan"\nvalue = 0.05\nuncertainty = 0.001\n'
+                        'discrepancy = 0.001\nsource = "a test: Milan growing 5% a year"\n')
     done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", baseline,
-                           "--observed", str(observed)], capture_output=True, text=True)
+                           "--targets", str(observed)], capture_output=True, text=True)
     assert done.returncode == 1
-    assert "BAD Milan" in done.stdout and "1 check(s) outside their tolerance" in done.stderr
+    assert "BAD Milan" in done.stdout and "1 target(s) outside their band" in done.stderr
 
 
-def test_a_malformed_check_is_refused_with_its_place_and_key(tmp_path):
-    observed = tmp_path / "observed.toml"
-    observed.write_text('[[check]]\nquantity = "growth_per_yer"\ncity = "Milan"\nvalue = 0.01\ntolerance = 0.005\n'
-                        'source = "x"\n')
+def test_a_malformed_target_is_refused_with_its_place_and_key(tmp_path):
+    observed = tmp_path / "targets.toml"
+    observed.write_text('[[target]]\nquantity = "growth_per_yer"\ncity = "Milan"\nvalue = 0.01\nuncertainty = 0.001\n'
+                        'discrepancy = 0.001\nsource = "x"\n')
     done = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "validation.py"), "--from", "unused.h5",
-                           "--observed", str(observed)], capture_output=True, text=True)
+                           "--targets", str(observed)], capture_output=True, text=True)
     assert done.returncode == 2
-    assert "check[0].quantity: unknown quantity 'growth_per_yer'" in done.stderr
+    assert f"{observed}:2:1: error: target[0].quantity: unknown quantity 'growth_per_yer'" in done.stderr
 
 
 def test_every_observed_figure_has_a_source_and_a_role():
-    for check in plausibility.load_checks(validation.OBSERVED):
+    for check in plausibility.load_targets(validation.TARGETS):
         assert check.source.strip(), check.where
         assert check.role in ("calibration", "validation"), check.where
 
 
-def test_the_tolerance_is_widened_by_the_runs_noise_and_by_nothing_else():
-    import xarray as xr
-    check = plausibility.Check(quantity="growth_per_year", city="Milan", value=1.0, tolerance=0.1, source="a test")
-    # 0.25 off: outside 0.1 alone, inside 0.1 + 2 x 0.1, outside 0.1 + 2 x 0.05.
-    assert not plausibility.Result(check, 1.25).within
-    assert plausibility.Result(check, 1.25, standard_error=0.1).within
-    assert not plausibility.Result(check, 1.25, standard_error=0.05).within
+def test_the_band_is_widened_by_the_runs_noise_and_by_nothing_else():
+    # uncertainty 0.03, discrepancy 0.04: one sd 0.05, the band 3 sd = 0.15.
+    target = plausibility.Target(quantity="growth_per_year", city="Milan", value=1.0, uncertainty=0.03,
+                                 discrepancy=0.04, source="a test")
+    assert abs(target.band - 0.15) < 1e-12
+    # 0.25 off: outside 0.15 alone, inside 0.15 + 2 x 0.05, outside 0.15 + 2 x 0.04.
+    assert not plausibility.Result(target, 1.25).within
+    assert plausibility.Result(target, 1.25, standard_error=0.05).within
+    assert not plausibility.Result(target, 1.25, standard_error=0.04).within
     # The standard error of the mean of four replicates: sample sd / 2.
-    mean, se = plausibility._mean(xr.DataArray([1.0, 2.0, 3.0, 4.0], dims="replicate"))
-    assert mean == 2.5 and abs(se - 1.2909944487358056 / 2) < 1e-12
+    se = plausibility.standard_error([1.0, 2.0, 3.0, 4.0])
+    assert abs(se - 1.2909944487358056 / 2) < 1e-12
     # One replicate, or one that is not finite: no widening.
-    assert plausibility._mean(xr.DataArray([3.0], dims="replicate")) == (3.0, 0.0)
-    assert plausibility._mean(xr.DataArray([1.0, float("-inf")], dims="replicate"))[1] == 0.0
+    assert plausibility.standard_error([3.0]) == 0.0
+    assert plausibility.standard_error([1.0, float("-inf")]) == 0.0
