@@ -25,6 +25,7 @@ import csv
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -104,9 +105,11 @@ def main(argv=None):
     names = output_names(morris_results, campaign.targets)
     y, variance = output_matrix(morris_results, names)
     mu, mu_star, sigma = gsa.morris_indices(unit, y, k)
-    spread = np.nanstd(y, axis=0, ddof=1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # outputs defined at one point or none
+        spread = np.nanstd(y, axis=0, ddof=1)
+        noise = np.nanmean(variance, axis=0) / args.replicates   # variance of a point's mean from the replicates
     spread[spread == 0] = np.nan
-    noise = np.nanmean(variance, axis=0) / args.replicates   # variance of a point's mean from the replicates
     noise_share = noise / spread ** 2
     chosen, score = select([p.key for p in parameters], mu_star, spread, args.sobol_parameters)
     say(f"  {time.monotonic() - started:.0f} s; most influential: "

@@ -12,7 +12,8 @@ packages=(
   libhdf5-dev libeigen3-dev libtomlplusplus-dev librandom123-dev libcli11-dev zlib1g-dev libboost-dev
   libgtest-dev libbenchmark-dev
   python3 python3-pytest python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-cftime
-  python3-matplotlib python3-scipy python3-sklearn fonts-dejavu-core
+  python3-matplotlib python3-pil python3-scipy python3-sklearn fonts-dejavu-core
+  python3-cartopy python-cartopy-data python3-geopandas
   chromium chromium-driver python3-selenium
   hdf5-tools
   libopenmpi-dev openmpi-bin

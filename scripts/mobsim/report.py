@@ -4,9 +4,9 @@
     scripts/report.py out/baseline.h5 out/fashion.h5 [more.h5 ...] -o out/report [--title "..."]
 
 The first file is the baseline, the others are scenarios compared with it.
-Writes DIR/report.html (charts embedded as PNG data, no external resources:
-it opens offline and can be mailed), every chart again as DIR/charts/*.png
-and *.svg for slide decks, and DIR/effects.csv (every city x indicator
+Writes DIR/report.html (each chart embedded as data, the smaller of its PNG
+and SVG, no external resources: it opens offline and can be mailed), every
+chart again as DIR/charts/*.png and *.svg for slide decks, and DIR/effects.csv (every city x indicator
 effect with its 90% range). Sections: executive summary, map of the flows,
 a mobility profile for every city, a dashboard per circular scheme, and
 methods and provenance. The charts themselves are drawn by charts.py; the
@@ -554,9 +554,12 @@ def esc(value):
     return html.escape(str(value), quote=True)
 
 
-def figure_html(name, png, caption):
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{esc(caption)}">'
+def figure_html(name, image, caption):
+    """A chart embedded as data (the smaller of its PNG and SVG: `image` is
+    (mime type, bytes)), with links to both files."""
+    mime, content = image
+    data = base64.b64encode(content).decode("ascii")
+    return (f'<figure><img src="data:{mime};base64,{data}" alt="{esc(caption)}">'
             f'<figcaption>{esc(caption)} Files: <a href="charts/{esc(name)}.png">PNG</a>, '
             f'<a href="charts/{esc(name)}.svg">SVG</a>.</figcaption></figure>')
 

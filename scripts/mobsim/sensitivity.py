@@ -22,7 +22,8 @@ the radial design of Saltelli (2002): matrices A and B of n rows from a
 scrambled Sobol sequence of dimension 2k, and A_B^(i) (A with column i from
 B), n (k + 2) runs. Estimators of Saltelli et al. (2010, Table 2): S_i =
 mean(f(B) (f(A_B^(i)) - f(A))) / V and Jansen's S_Ti = mean((f(A) -
-f(A_B^(i)))^2) / (2 V), V the variance of f over A and B together.
+f(A_B^(i)))^2) / (2 V), V the variance of f over A and B together, with f
+centred on its mean over A and B first.
 Confidence intervals: percentiles of the estimates over bootstrap resamples
 of the n rows (Archer, Saltelli & Sobol 1997).
 """
@@ -109,6 +110,13 @@ def sobol_indices(outputs, k, bootstrap=1000, confidence=0.9, seed=1):
     n = len(y) // (k + 2)
     if n * (k + 2) != len(y):
         raise ValueError(f"{len(y)} runs is not n (k + 2) for k = {k}")
+    # Centred on the mean over A and B: the estimators' products then carry
+    # the output's variation, not its level (an output of mean 0.03 varying
+    # by 0.002 would otherwise give first-order indices of several units at
+    # n = 32).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an output undefined at every point stays NaN
+        y = y - np.nanmean(y[:2 * n], axis=0)
     fa, fb = y[:n], y[n:2 * n]
     fab = y[2 * n:].reshape(k, n, y.shape[1])
     first, total = _sobol_estimates(fa, fb, fab)

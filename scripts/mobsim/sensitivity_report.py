@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 HEADLINE_SUFFIX = "@all cities"
+ADVISERS_FIRST = ("population", "returns", "remittances_received", "net_migration", "homeless", "irregular_residents",
+                  "vacancies")
 
 
 def _svg(fig):
@@ -99,6 +101,9 @@ def _f(x, digits=2):
 def write_html(path, summary, parameters, names, targets, mu_star, sigma, spread, noise_share, score, chosen, sobol):
     varying = np.isfinite(spread)
     headline = [j for j, n in enumerate(names) if n.endswith(HEADLINE_SUFFIX) and varying[j]]
+    # The charts show first what an adviser asks about.
+    first = {f"{n}{HEADLINE_SUFFIX}": i for i, n in enumerate(ADVISERS_FIRST)}
+    headline.sort(key=lambda j: (first.get(names[j], len(first)), names[j]))
     # Targets whose spread is largest relative to their observation band: the
     # ones the parameters can move far enough to matter for calibration.
     by_name = {t.name: t for t in targets}

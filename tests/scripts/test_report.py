@@ -133,9 +133,48 @@ def test_report_is_self_contained(built):
     assert not re.search(r"<(script|link|iframe)\b", page), "no scripts, stylesheets or frames are needed"
     assert parsed.images, "no images"
     for src in parsed.images:
-        assert src.startswith("data:image/png;base64,"), src[:60]
-        width, height = png_size(base64.b64decode(src.split(",", 1)[1], validate=True))
-        assert width > 200 and height > 200
+        data = base64.b64decode(src.split(",", 1)[1], validate=True)
+        if src.startswith("data:image/svg+xml;base64,"):
+            root = ET.fromstring(data)
+            assert root.tag.endswith("svg")
+            assert not re.search(rb'href="(https?:)?//', data), "an embedded SVG links to the network"
+        else:
+            assert src.startswith("data:image/png;base64,"), src[:60]
+            width, height = png_size(data)
+            assert width > 200 and height > 200
+
+
+def test_each_chart_is_embedded_in_its_lighter_form(built):
+    # The page carries each chart as the smaller of its two files (a PNG of
+    # 128 colours, or the SVG), so that it stays self-contained but loads fast.
+    out, page = built
+    charts = out / "charts"
+    embedded = sorted(len(base64.b64decode(src.split(",", 1)[1])) for src in parse(page).images)
+    lighter = sorted(min((charts / f"{p.stem}.png").stat().st_size, (charts / f"{p.stem}.svg").stat().st_size)
+                     for p in charts.glob("*.png"))
+    assert embedded == lighter
+    for p in charts.glob("*.png"):
+        with open(p, "rb") as f:
+            assert f.read(26)[25] == 3, f"{p.name}: not a palette PNG"   # IHDR colour type 3: indexed
+
+
+def test_maps_are_drawn_on_coastlines_and_country_borders():
+    from mobsim import basemap, charts
+    assert basemap.has_ground_data(), "scripts/setup.sh installs python-cartopy-data and python3-geopandas"
+    job = {"title": "test", "cities": ["Dakar", "Milan", "Paris", "Hamburg", "Zürich", "Tunis"],
+           "lon": [-17.4, 9.2, 2.35, 10.0, 8.5, 10.2], "lat": [14.7, 45.5, 48.9, 53.6, 47.4, 36.8],
+           "continent": ["Africa", "Europe", "Europe", "Europe", "Europe", "Africa"],
+           "population": [3.9e6, 1.4e6, 2.1e6, 1.9e6, 0.44e6, 1.1e6], "arcs": [(1000.0, 0, 1), (500.0, 2, 3)]}
+    fig = charts.flow_map_figure(job)
+    maps = [ax for ax in fig.axes if hasattr(ax, "projection")]
+    assert len(maps) == 2   # the whole map and the enlarged Europe
+    from cartopy.mpl.feature_artist import FeatureArtist
+    for ax in maps:
+        # Land polygons (GSHHS, filled) and country borders (Natural Earth, lines).
+        ground = [a for a in ax.artists if isinstance(a, FeatureArtist)]
+        assert len(ground) == 2
+        land, borders = ground
+        assert len(list(land._feature.geometries())) > 100 and len(list(borders._feature.geometries())) > 100
 
 
 def test_chart_files_in_png_and_svg(built):
@@ -147,7 +186,7 @@ def test_chart_files_in_png_and_svg(built):
         png_size((charts / f"{name}.png").read_bytes())
         root = ET.parse(charts / f"{name}.svg").getroot()
         assert root.tag.endswith("svg"), name
-    # Every embedded image is one of the chart files.
+    # Every embedded image is one of the charts.
     assert len(parse(built[1]).images) == len(list(charts.glob("*.png")))
 
 
