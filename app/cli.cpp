@@ -14,6 +14,7 @@
 
 #include "analysis_commands.hpp"
 #include "checkpointing.hpp"
+#include "draws.hpp"
 #include "forking.hpp"
 #include "mpi_ensemble.hpp"
 #include "compare.hpp"
@@ -146,7 +147,31 @@ struct RunArgs {
   CheckpointOptions checkpoints;
   std::string sweep;        // --sweep: run one point of this sweep
   std::optional<int> task;  // --task (else SLURM_ARRAY_TASK_ID)
+  std::string draws;        // --draws: run over these calibrated parameter draws
 };
+
+// The statistics of runs one after another (the draws of --draws): times
+// and counts add up, peaks are the largest, each replicate's steps come
+// from the run that ran it (the others report it finished).
+void add_run(RunStats& total, const RunStats& part, bool first) {
+  if (first) {
+    total = part;
+    return;
+  }
+  total.wall_seconds += part.wall_seconds;
+  total.agent_steps += part.agent_steps;
+  for (const auto& [phase, seconds] : part.phase_seconds) total.phase_seconds[phase] += seconds;
+  total.concurrent_replicates = std::max(total.concurrent_replicates, part.concurrent_replicates);
+  total.peak_agents = std::max(total.peak_agents, part.peak_agents);
+  total.agent_state_bytes = std::max(total.agent_state_bytes, part.agent_state_bytes);
+  total.peak_resident_bytes = std::max(total.peak_resident_bytes, part.peak_resident_bytes);
+  total.stopped = total.stopped || part.stopped;
+  for (std::size_t r = 0; r < total.replicate_steps.size() && r < part.replicate_steps.size(); ++r)
+    total.replicate_steps[r] = std::min(total.replicate_steps[r], part.replicate_steps[r]);
+  total.checkpoint_seconds += part.checkpoint_seconds;
+  total.checkpoint_bytes += part.checkpoint_bytes;
+  total.resumed_replicates += part.resumed_replicates;
+}
 
 void report_done(const RunStats& stats, const std::string& where, const RunArgs& args, const Summary& summary,
                  std::ostream& out) {
@@ -218,9 +243,24 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
                                     : args.scenario.file.empty() ? from->scenario_file
                                                                  : args.scenario.file;
 
+  std::optional<Draws> draws;
+  if (!args.draws.empty()) {
+    if (sweep || !args.checkpoints.folder.empty() || !args.checkpoints.restart.empty() ||
+        !args.checkpoints.from.empty() || args.checkpoints.stop_after > 0 || ranks().distributed())
+      throw UsageError("--draws runs a scenario over calibrated draws from the start, in one process: it does not "
+                       "combine with --sweep, checkpoints, restarts, forks or mpirun yet");
+    if (args.scenario.file.empty()) throw UsageError("--draws needs the scenario file");
+    draws = load_draws(args.draws, table);
+  }
   std::vector<std::string> extra;
   if (args.seed) extra.push_back("run.seed=" + std::to_string(*args.seed));
   if (args.replicates) extra.push_back("run.replicates=" + std::to_string(*args.replicates));
+  // Over draws, the output holds every draw's replicates: R per draw.
+  std::size_t replicates_per_draw = 0;
+  if (draws) {
+    replicates_per_draw = static_cast<std::size_t>(load(args.scenario, extra, registry, table).integer("run.replicates"));
+    extra.push_back("run.replicates=" + std::to_string(replicates_per_draw * draws->size()));
+  }
   const auto load_spec = [&] {
     if (sweep) return sweep_point_scenario(*sweep, point, extra, registry, table);
     if (!args.scenario.file.empty()) return load(args.scenario, extra, registry, table);
@@ -353,12 +393,25 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
           << " B of state per agent)\n";
     RunControl control = checkpoints.control();
     if (mpi.distributed()) control.runs_replicate = [&](std::size_t r) { return mpi.runs(r); };
-    RunStats stats = engine.run(
-        sink,
-        [&](const StepReport& r) {
-          if (!args.quiet) progress.update(r);
-        },
-        control);
+    const auto report_step = [&](const StepReport& r) {
+      if (!args.quiet) progress.update(r);
+    };
+    RunStats stats;
+    if (draws) {
+      // Draw d runs the output's replicates d R .. d R + R - 1 with its own
+      // parameters; each replicate keeps the seed of its index.
+      for (std::size_t d = 0; d < draws->size() && !stats.stopped; ++d) {
+        std::vector<std::string> overrides = extra;
+        for (auto& o : draws->overrides(d)) overrides.push_back(std::move(o));
+        const ScenarioSpec spec_d = load(args.scenario, overrides, registry, table);  // the engine keeps a reference
+        const Engine engine_d(spec_d, registry);
+        RunControl control_d = control;
+        control_d.runs_replicate = [&, d](std::size_t r) { return r / replicates_per_draw == d; };
+        add_run(stats, engine_d.run(sink, report_step, control_d), d == 0);
+      }
+    } else {
+      stats = engine.run(sink, report_step, control);
+    }
     if (mpi.distributed()) {
       const auto began = std::chrono::steady_clock::now();
       receive_from_ranks(sink, stats);
@@ -390,6 +443,7 @@ int cmd_run(const RunArgs& args, const std::string& command_line, const ModelReg
     if (writer) {
       writer->finish(stats);
       writer.reset();
+      if (draws) write_draws(file->temporary_path(), *draws, replicates_per_draw);
       const fs::path backup = file->commit();
       where = "output " + file->path().string();
       if (!backup.empty()) where += " (the previous file is kept as " + backup.string() + ")";
@@ -502,6 +556,9 @@ int run_cli(int argc, const char* const* argv, const ModelRegistry& registry, st
   run->add_option("--sweep", run_args.sweep, "Run one point of this sweep file (docs/SWEEPS.md); with --task");
   run->add_option("--task", run_args.task, "The sweep point to run (default: SLURM_ARRAY_TASK_ID)")
       ->check(CLI::Range(0, 100000));
+  run->add_option("--draws", run_args.draws,
+                  "Run the scenario over these calibrated parameter draws (mobsim calibrate's draws.csv), "
+                  "--replicates each, into one output (docs/CALIBRATION.md)");
   run->add_option("--restart", run_args.checkpoints.restart,
                   "Continue the run whose checkpoints are in this folder (or the folder of this checkpoint file); "
                   "bit-identical to the run never stopped, at any thread count");

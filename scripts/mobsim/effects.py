@@ -168,6 +168,29 @@ def effect(base_values, scen_values, paired):
     return Effect(summarise(base_values), summarise(scen_values), mean, lo, hi, pairs, paired)
 
 
+def parameter_share(samples, draw):
+    """How much of the spread of `samples` (replicate first) comes from the
+    parameters rather than chance, for a run over calibrated draws: the
+    variance between the draws' means, less what chance alone puts there
+    (the mean variance within a draw / replicates per draw), over the total
+    variance; 0 to 1 (array over the other dimensions), NaN with a single
+    draw, fewer than two replicates per draw, or nothing that varies. `draw` gives each
+    replicate's draw (Run.draw)."""
+    samples = np.asarray(samples, dtype=float)
+    draw = np.asarray(draw)
+    groups = [samples[draw == d] for d in np.unique(draw)]
+    per_draw = min(len(g) for g in groups)
+    if len(groups) < 2 or per_draw < 2:
+        return np.full(samples.shape[1:], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = np.array([np.nanmean(g, axis=0) for g in groups])
+        within = np.nanmean(np.array([np.nanvar(g, axis=0, ddof=1) for g in groups]), axis=0)
+        between = np.nanvar(means, axis=0, ddof=1) - within / per_draw
+        total = np.clip(between, 0, None) + within
+        return np.where(total > 0, np.clip(between, 0, None) / np.where(total > 0, total, 1), np.nan)
+
+
 def compare(base, run, name, period, all_cities=False):
     """The effect of `run` against `base` on the /series `name` over
     `period`, per city (or over all cities)."""

@@ -83,6 +83,10 @@ class Run:
     step_months: int
     time_units: str
     attrs: dict = field(repr=False, default_factory=dict)
+    # A run over calibrated parameter draws (`mobsim run --draws`): the draw
+    # each replicate ran, and each parameter's value per draw; None otherwise.
+    draw: np.ndarray = None
+    draws: dict = None
 
     @property
     def city_names(self):
@@ -288,7 +292,9 @@ def open_run(path):
                    replicate_seeds=f["replicate_seed"][()] if "replicate_seed" in f else np.array([], dtype=np.uint64),
                    version=attrs.get("mobsim_version", ""), git_commit=attrs.get("git_commit", ""),
                    people_per_agent=int(attrs.get("people_per_agent", run_block.get("people_per_agent", 1))),
-                   start=f"{start_year:04d}-{start_month:02d}", step_months=step, time_units=units, attrs=attrs)
+                   start=f"{start_year:04d}-{start_month:02d}", step_months=step, time_units=units, attrs=attrs,
+                   draw=f["draw"][()] if "draw" in f else None,
+                   draws=({k: ds[()] for k, ds in f["draws"].items() if k != "draw"} if "draws" in f else None))
 
 
 def open_sweep(path):

@@ -178,6 +178,10 @@ def compute_effects(runs, labels):
             factor = display_factor(ind)
             e = effects.effect(b * factor, s * factor, paired)
             scale = scales[ind.key] * factor
+            # Over calibrated draws (both runs from one draws file, paired),
+            # the share of the spread that is the parameters' uncertainty.
+            share = (effects.parameter_share(effects.difference_samples(b * factor, s * factor, True), base.draw)
+                     if paired and over_same_draws(base, run) else np.full(len(base.city_names), np.nan))
             for c, city in enumerate(base.city_names):
                 rows.append({
                     "scenario": label, "baseline": labels[0], "city": city, "indicator": ind.key,
@@ -188,8 +192,17 @@ def compute_effects(runs, labels):
                     "within_noise": bool(e.within_noise[c]),
                     "relative_effect": e.mean[c] / scale[c] if scale[c] > 0 else 0.0,
                     "paired": paired, "pairs": int(e.pairs[c]), "ind": ind,
+                    "parameter_share": float(share[c]),
                 })
     return rows
+
+
+def over_same_draws(base, run):
+    """Both runs over the same calibrated parameter draws (mobsim run --draws)."""
+    if base.draw is None or run.draw is None or not np.array_equal(base.draw, run.draw):
+        return False
+    return base.draws.keys() == run.draws.keys() and all(np.array_equal(base.draws[k], run.draws[k])
+                                                         for k in base.draws)
 
 
 def ranking_scales(base, base_values):
@@ -216,7 +229,8 @@ def ranking_scales(base, base_values):
 
 def write_effects_csv(rows, path):
     columns = ["scenario", "baseline", "city", "indicator", "measure", "unit", "baseline_mean", "scenario_mean",
-               "effect_mean", "effect_p05", "effect_p95", "within_noise", "relative_effect", "paired", "pairs"]
+               "effect_mean", "effect_p05", "effect_p95", "within_noise", "relative_effect", "paired", "pairs",
+               "parameter_share"]
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, columns, extrasaction="ignore")
         writer.writeheader()
@@ -331,7 +345,23 @@ def effect_sentence(row):
     # The baseline level gives the scale; the scenario's own level is not
     # quoted, so that the sentence states one difference.
     return (f"In {row['city']}, {ind.label} {ind.verb} {about}{fmt_amount(mid, ind.unit)} {direction} {when} "
-            f"with {row['scenario']} (baseline {fmt_level(row['baseline_mean'], ind.unit)}; {range_words(row)}).")
+            f"with {row['scenario']} (baseline {fmt_level(row['baseline_mean'], ind.unit)}; {range_words(row)})."
+            + share_words(row))
+
+
+def share_words(row):
+    """Over calibrated draws: how much of the range is the parameters'
+    uncertainty and how much chance, in words."""
+    share = row.get("parameter_share", float("nan"))
+    if not np.isfinite(share):
+        return ""
+    percent = int(round(10 * share)) * 10
+    if percent >= 100:
+        return " Nearly all of that range comes from what we do not know about the model's parameters."
+    if percent <= 0:
+        return " Nearly all of that range is chance; the parameters' uncertainty adds little."
+    return (f" About {percent}% of that range comes from what we do not know about the model's parameters, "
+            f"the rest from chance.")
 
 
 def month_year(date):

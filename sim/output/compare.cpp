@@ -136,6 +136,37 @@ double quantile(std::vector<double> values, double q) {
   return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
 }
 
+double parameter_share(const std::vector<double>& values, const std::vector<std::int32_t>& draw) {
+  if (values.size() != draw.size() || values.empty()) return std::nan("");
+  std::map<std::int32_t, std::vector<double>> groups;
+  for (std::size_t r = 0; r < values.size(); ++r) {
+    if (std::isnan(values[r])) return std::nan("");
+    groups[draw[r]].push_back(values[r]);
+  }
+  std::size_t per_draw = values.size();
+  for (const auto& [d, g] : groups) per_draw = std::min(per_draw, g.size());
+  if (groups.size() < 2 || per_draw < 2) return std::nan("");
+  const auto mean_of = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / static_cast<double>(v.size());
+  };
+  const auto variance_of = [&](const std::vector<double>& v) {
+    const double m = mean_of(v);
+    double s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return s / static_cast<double>(v.size() - 1);
+  };
+  std::vector<double> means, within;
+  for (const auto& [d, g] : groups) {
+    means.push_back(mean_of(g));
+    within.push_back(variance_of(g));
+  }
+  const double chance = mean_of(within);
+  const double between = std::max(0.0, variance_of(means) - chance / static_cast<double>(per_draw));
+  return between + chance > 0 ? between / (between + chance) : std::nan("");  // nothing varies: nothing to split
+}
+
 std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, const CompareOptions& options) {
   check_comparable(runs);
   const auto indicators = indicators_of(runs, options);
@@ -176,6 +207,7 @@ std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, cons
           row.mean = level.mean;
           row.p05 = level.p05;
           row.p95 = level.p95;
+          if (!runs[k].draw.empty()) row.parameter_share = parameter_share(values, runs[k].draw);
           if (k > 0) {
             // Paired by replicate when both runs used the same seeds (their
             // replicates share every draw the scenarios do not change);
@@ -193,6 +225,8 @@ std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, cons
             row.diff_p05 = difference.p05;
             row.diff_p95 = difference.p95;
             row.within_noise = row.diff_p05 <= 0.0 && row.diff_p95 >= 0.0;
+            if (row.paired && !runs[k].draw.empty() && runs[k].draw == runs.front().draw)
+              row.diff_parameter_share = parameter_share(diffs, runs[k].draw);
           }
           rows.push_back(std::move(row));
         }
@@ -283,6 +317,18 @@ void print_tables(const std::vector<RunOutput>& runs, const std::vector<Comparis
          "includes 0 (within replicate noise)"
       << (rows.size() > 1 && rows[1].has_difference && !rows[1].paired ? "; runs with different seeds: unpaired differences" : "")
       << ".\n";
+  bool over_draws = false;
+  for (const auto& run : runs) over_draws = over_draws || !run.draw.empty();
+  if (over_draws)
+    out << (markdown ? "\n" : "") << "Runs over calibrated parameter draws: each interval combines the parameters' "
+        << "uncertainty and chance; {P% parameters} says how much of its spread comes from the parameters, the rest "
+        << "from chance.\n";
+  const auto share_text = [](double share) {
+    if (std::isnan(share)) return std::string();
+    char text[48];
+    std::snprintf(text, sizeof text, " {%.0f%% parameters}", 100.0 * share);
+    return std::string(text);
+  };
   for (std::size_t i = 0; i < rows.size();) {
     const ComparisonRow& head = rows[i];
     const std::string title = head.indicator + " (" + head.units + ", " + head.kind + "), " + head.period;
@@ -296,10 +342,10 @@ void print_tables(const std::vector<RunOutput>& runs, const std::vector<Comparis
       std::vector<std::string> line{rows[i].city};
       for (std::size_t r = 0; r < k; ++r) {
         const ComparisonRow& row = rows[i + r];
-        line.push_back(interval(row, row.mean, row.p05, row.p95, false));
+        line.push_back(interval(row, row.mean, row.p05, row.p95, false) + share_text(row.parameter_share));
         if (r > 0)
           line.push_back(interval(row, row.diff_mean, row.diff_p05, row.diff_p95, true) +
-                         (row.replicates > 1 && row.within_noise ? " ~" : ""));
+                         (row.replicates > 1 && row.within_noise ? " ~" : "") + share_text(row.diff_parameter_share));
       }
       table.push_back(line);
     }
@@ -343,7 +389,8 @@ void print_tables(const std::vector<RunOutput>& runs, const std::vector<Comparis
 void print_comparison(const std::vector<RunOutput>& runs, const std::vector<ComparisonRow>& rows,
                       const CompareOptions& options, std::ostream& out) {
   if (options.format == "csv") {
-    out << "period,indicator,units,kind,city,run,replicates,mean,p05,p95,diff_mean,diff_p05,diff_p95,paired,within_noise\n";
+    out << "period,indicator,units,kind,city,run,replicates,mean,p05,p95,diff_mean,diff_p05,diff_p95,paired,within_noise,"
+           "parameter_share,diff_parameter_share\n";
     for (const auto& r : rows)
       out << csv_field(r.period) << "," << r.indicator << "," << csv_field(r.units) << "," << r.kind << ","
           << csv_field(r.city) << "," << csv_field(r.run) << "," << r.replicates << "," << number(r.mean) << ","
@@ -351,7 +398,8 @@ void print_comparison(const std::vector<RunOutput>& runs, const std::vector<Comp
           << (r.has_difference ? number(r.diff_mean) + "," + number(r.diff_p05) + "," + number(r.diff_p95) + "," +
                                      (r.paired ? "true" : "false") + "," + (r.within_noise ? "true" : "false")
                                : std::string(",,,,"))
-          << "\n";
+          << "," << (std::isnan(r.parameter_share) ? "" : number(r.parameter_share)) << ","
+          << (std::isnan(r.diff_parameter_share) ? "" : number(r.diff_parameter_share)) << "\n";
     return;
   }
   if (options.format == "json") {
@@ -371,6 +419,8 @@ void print_comparison(const std::vector<RunOutput>& runs, const std::vector<Comp
         out << ", \"diff_mean\": " << number(r.diff_mean) << ", \"diff_p05\": " << number(r.diff_p05)
             << ", \"diff_p95\": " << number(r.diff_p95) << ", \"paired\": " << (r.paired ? "true" : "false")
             << ", \"within_noise\": " << (r.within_noise ? "true" : "false");
+      if (!std::isnan(r.parameter_share)) out << ", \"parameter_share\": " << number(r.parameter_share);
+      if (!std::isnan(r.diff_parameter_share)) out << ", \"diff_parameter_share\": " << number(r.diff_parameter_share);
       out << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
     }
     out << "  ]\n}\n";

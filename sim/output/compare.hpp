@@ -6,6 +6,8 @@
 // The definition of an effect (periods, pairing, mean and interval) is the
 // one of scripts/mobsim/effects.py, which the report uses; the two are
 // tested to agree (tests/scripts/test_compare.py).
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -49,7 +51,21 @@ struct ComparisonRow {
   bool paired = false;          // differences per replicate (same seeds)
   bool within_noise = false;    // the 90% interval of the difference includes 0
   std::size_t replicates = 0;
+  // Runs over calibrated draws: the share of the spread (of the level, and
+  // of the difference when both runs ran the same draws) that the draws
+  // explain, the rest being chance (parameter_share); NaN otherwise.
+  double parameter_share = std::nan("");
+  double diff_parameter_share = std::nan("");
 };
+
+// The share of the variance of `values` (one per replicate) that comes from
+// the parameters rather than chance, for replicates that ran the draws
+// `draw`: the variance between the draws' means less what chance puts
+// there (mean variance within a draw / replicates per draw), over that plus
+// the within-draw variance; in [0, 1]. NaN with one draw, fewer than two
+// replicates a draw, values that are not numbers, or values that do not vary. The formula of
+// scripts/mobsim/effects.py's parameter_share.
+double parameter_share(const std::vector<double>& values, const std::vector<std::int32_t>& draw);
 
 std::vector<ComparisonRow> compare_runs(const std::vector<RunOutput>& runs, const CompareOptions& options);
 void print_comparison(const std::vector<RunOutput>& runs, const std::vector<ComparisonRow>& rows,

@@ -101,6 +101,7 @@ RunOutput read_run_output(const std::filesystem::path& path) {
       throw OutputError(where + "time coordinate has units '" + out.time_units + "', expected 'months since YYYY-MM-01'");
     if (exists(root, "replicate_seed"))
       out.replicate_seeds = numeric_dataset<std::uint64_t>(root, "replicate_seed", H5T_NATIVE_UINT64);
+    if (exists(root, "draw")) out.draw = numeric_dataset<std::int32_t>(root, "draw", H5T_NATIVE_INT32);
     std::vector<std::string> names;
     H5Literate(group.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect_name, &names);
     for (const auto& name : names) {

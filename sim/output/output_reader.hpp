@@ -32,6 +32,9 @@ struct RunOutput {
   std::vector<std::int32_t> months;  // time coordinate
   std::string time_units;            // "months since YYYY-MM-01"
   std::vector<std::uint64_t> replicate_seeds;
+  // A run over calibrated parameter draws (mobsim run --draws): the draw
+  // each replicate ran; empty otherwise.
+  std::vector<std::int32_t> draw;
   std::map<std::string, SeriesData> series;  // by name, every /series dataset with a mobsim_kind
   std::vector<std::string> series_order;     // their names in the order of the file
 

@@ -35,3 +35,19 @@ def test_values_that_are_not_numbers_are_left_out_with_their_pair():
     assert e.scenario.mean[1] == pytest.approx(23.0 / 3)
     nothing = effects.effect(np.full((2, 1), np.nan), np.ones((2, 1)), paired=True)
     assert np.isnan(nothing.mean[0]) and not nothing.within_noise[0]
+
+
+def test_the_parameters_share_of_the_spread_matches_its_construction():
+    # 400 draws whose means spread with sd 2, 4 replicates each with chance
+    # of sd 1: the parameters' share of the variance is 4 / (4 + 1) = 0.8;
+    # its estimate's error at this size is about 0.02, so 0.05 is 2.5 of it.
+    rng = np.random.Generator(np.random.Philox(key=5))
+    draws, per_draw = 400, 4
+    draw = np.repeat(np.arange(draws), per_draw)
+    samples = (rng.normal(0, 2, draws)[draw] + rng.normal(0, 1, draws * per_draw))[:, None]
+    assert abs(effects.parameter_share(samples, draw)[0] - 0.8) < 0.05
+    # Chance alone: the share is near 0; one draw, or one replicate a draw: undefined.
+    chance = rng.normal(0, 1, (draws * per_draw, 1))
+    assert effects.parameter_share(chance, draw)[0] < 0.05
+    assert np.isnan(effects.parameter_share(samples[:4], draw[:4])[0])
+    assert np.isnan(effects.parameter_share(samples[::4], draw[::4])[0])

@@ -301,3 +301,34 @@ def test_reading_api(runs):
     band = run.quantiles(run.series.population.sel(city="Milan"))
     assert band.dims == ("quantile", "time")
     np.testing.assert_allclose(band.sel(quantile=0.5).values, np.median(population[:, :, 2], axis=0))
+
+
+def test_over_calibrated_draws_the_summary_says_how_much_of_the_range_is_the_parameters(tmp_path):
+    # Both runs over the same draws (mobsim run --draws), paired replicate
+    # by replicate: each effect's range splits into the parameters'
+    # uncertainty and chance, said in words and kept in effects.csv.
+    draws = tmp_path / "draws.csv"
+    draws.write_text("migration.return_hazard_per_year,remittances.share_of_income\n0.07,0.1\n0.22,0.24\n0.12,0.15\n")
+    files = []
+    for name, body in (("base", ""), ("scheme", SCHEME)):
+        scenario = tmp_path / f"{name}.toml"
+        base = os.path.abspath(os.path.join(SOURCE, "scenarios", "ci", "four_cities.toml"))
+        scenario.write_text(f'base = "{base}"\n' + body.replace("[run]\n", "[run]\npeople_per_agent = 200\n") if body
+                            else f'base = "{base}"\n[run]\npeople_per_agent = 200\n')
+        out = tmp_path / f"{name}.h5"
+        subprocess.run([MOBSIM, "run", str(scenario), "--draws", str(draws), "--replicates", "3", "-o", str(out), "-q",
+                        "--no-summary"], check=True)
+        files.append(out)
+    result = make_report(files, tmp_path / "report")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "of that range comes from what we do not know about the model's parameters" in page or \
+        "Nearly all of that range" in page
+    with open(tmp_path / "report" / "effects.csv", newline="") as f:
+        shares = [float(r["parameter_share"]) for r in csv.DictReader(f) if r["parameter_share"] not in ("", "nan")]
+    assert shares and all(0 <= s <= 1 for s in shares)
+    # Remittances over the run depend on the share of income sent, which the
+    # draws vary: there the parameters carry most of the spread of each run.
+    run = mobsim.open_run(str(files[0]))
+    sent = run.series.remittances_sent.sum(("time", "city")).values
+    assert mobsim.effects.parameter_share(sent[:, None], run.draw)[0] > 0.5
