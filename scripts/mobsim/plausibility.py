@@ -132,6 +132,46 @@ def markdown(results, run_description):
     return "\n".join(lines)
 
 
+def ard(results):
+    """Averaged relative difference |simulated - observed| / |observed| over
+    results with a non-zero observation and a finite simulated value (the
+    measure Flee reports against UNHCR counts: Suleimenova, Bell & Groen
+    2017)."""
+    pairs = [abs(r.simulated - r.target.value) / abs(r.target.value) for r in results
+             if r.target.value != 0 and math.isfinite(r.simulated)]
+    return sum(pairs) / len(pairs) if pairs else float("nan")
+
+
+def held_out_markdown(before, after, calibrated_description):
+    """The held-out (validation) targets read against the baseline and the
+    calibrated baseline: the ARD and the share within the band, before and
+    after, and one row per target."""
+    pairs = [(b, a) for b, a in zip(before, after) if b.target.role == "validation"]
+    scored = [(b, a) for b, a in pairs if not b.target.known_gap]
+    lines = ["## Held-out targets: before and after calibration", "",
+             f"The {len(pairs)} targets held out of calibration (role `validation` in the targets file), read "
+             f"against the baseline above and against the calibrated baseline: {calibrated_description}",
+             ""]
+    if scored:
+        within_before = sum(b.within for b, _ in scored)
+        within_after = sum(a.within for _, a in scored)
+        nonzero = sum(b.target.value != 0 for b, _ in scored)
+        lines += [f"Of the {len(scored)} held-out targets without a known gap, {within_before} are within their band "
+                  f"before calibration and {within_after} after. Averaged relative difference (ARD, over the "
+                  f"{nonzero} of them whose observed value is not zero): {ard([b for b, _ in scored]):.3f} before "
+                  f"calibration, {ard([a for _, a in scored]):.3f} after.", ""]
+    lines += ["| target | observed | band (3 sd) | baseline | calibrated | within before | within after | known gap |",
+              "|---|---|---|---|---|---|---|---|"]
+    for b, a in pairs:
+        t = b.target
+        q = t.quantity
+        lines.append(f"| {t.city}, {QUANTITIES[q]} | {_fmt(q, t.value)} | ±{_fmt(q, t.band)} | {_fmt(q, b.simulated)} "
+                     f"| {_fmt(q, a.simulated)} | {'yes' if b.within else 'no'} | {'yes' if a.within else 'no'} "
+                     f"| {'yes' if t.known_gap else ''} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def summary_table(results):
     """One line per target for a terminal."""
     out = []
@@ -145,4 +185,4 @@ def summary_table(results):
 
 
 __all__ = ["QUANTITIES", "K_SIGMA", "Target", "TargetError", "Result", "load_targets", "evaluate", "simulated",
-           "markdown", "summary_table"]
+           "markdown", "held_out_markdown", "ard", "summary_table"]

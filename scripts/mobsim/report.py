@@ -658,6 +658,10 @@ def summary_section(runs, labels, rows, charts):
         paired = effects.is_paired(base, run)
         how = (f"paired by replicate ({run.replicates} pairs)" if paired else
                "not paired (different replicate seeds): every scenario replicate against every baseline one")
+        if paired and over_same_draws(base, run):
+            draws = len(np.unique(base.draw))
+            how += (f", over {draws} calibrated parameter draws with {run.replicates // draws} replicates each: "
+                    "the ranges include what we do not know about the parameters as well as chance")
         parts.append(f'<h3 id="summary-{slug(label)}">{esc(label)} compared with {esc(labels[0])}</h3>')
         if run.description:
             parts.append(f"<p class='meta'>{esc(run.description)}</p>")
