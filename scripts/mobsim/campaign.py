@@ -135,9 +135,10 @@ class Campaign:
         if done.returncode != 0:
             raise CampaignError(f"the run at {point} failed (exit code {done.returncode}):\n{done.stderr.rstrip()}")
 
-    def run_stage(self, stage, points, progress=None):
-        """Runs every point (a dict key -> value) not yet done; returns their
-        outputs in point order: a list of {output name: [value per replicate]}."""
+    def run_stage(self, stage, points, progress=None, replicates=None):
+        """Runs every point (a dict key -> value) not yet done, with the
+        campaign's replicates or `replicates`; returns their outputs in point
+        order: a list of {output name: [value per replicate]}."""
         folder = os.path.join(self.folder, stage)
         os.makedirs(folder, exist_ok=True)
         started = time.monotonic()
@@ -159,7 +160,7 @@ class Campaign:
             path = os.path.join(folder, f"point-{i:04d}.json")
             h5 = os.path.join(folder, f"point-{i:04d}.h5")
             t0 = time.monotonic()
-            self._run(points[i], h5)
+            self._run(points[i], h5, replicates=replicates)
             outputs = reduce_run(open_run(h5), self.targets)
             os.remove(h5)
             _write_json(path, {"parameters": {k: float(v) for k, v in points[i].items()}, "outputs": outputs,
@@ -186,7 +187,8 @@ def add_campaign_options(parser, root, kind):
     parser.add_argument("--out", help=f"folder of the results (default: <scenario name>.{kind} here)")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="override a parameter for every run")
     parser.add_argument("--people-per-agent", type=int, default=100, help="agent scale of every run (default 100)")
-    parser.add_argument("--replicates", type=int, default=2, help="replicates per run (default 2)")
+    parser.add_argument("--replicates", type=int, default=2,
+                        help="replicates per run (default 2; calibrate: 1, with --noise-points)")
     parser.add_argument("--months", type=int, help="run length in months (default: the scenario's)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the designs (the runs keep the scenario's)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="runs side by side (default: cores)")

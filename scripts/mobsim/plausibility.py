@@ -78,7 +78,8 @@ def _fmt(quantity, x):
     if quantity in ("growth_per_year",):
         return f"{100 * x:+.2f}%"
     if quantity in ("foreign_born_share_start", "households_short_of_costs_share_first_month",
-                    "poverty_headcount_first_month"):
+                    "poverty_headcount_first_month", "work_share_of_first_permits", "family_share_of_first_permits",
+                    "irregular_share_of_arrivals_from_africa"):
         return f"{100 * x:.1f}%"
     return f"{x:.2f}"
 

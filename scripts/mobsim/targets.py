@@ -36,6 +36,14 @@ the mean population over the run):
   year / mean foreign_born over the run.
 - `remittances_received_per_capita_eur_per_year`: remittances_received per
   year / mean population over the run.
+- `work_share_of_first_permits`, `family_share_of_first_permits`: of the
+  arrivals from simulated cities of other countries by a channel that needs
+  a first permit (work_visa and legal_pathway for work, family_reunification
+  and household_reunification for family, study_visa for study), the share
+  for work, or for family; read against Eurostat's first permits by reason
+  with "other reasons" (asylum, humanitarian) left out.
+- `irregular_share_of_arrivals_from_africa`: arrivals from the simulated
+  African cities by the irregular channel over all arrivals from them.
 - `homeless_log2_ratio`: log2(homeless_T / homeless_0): 0 when unchanged, 1
   a doubling, -1 a halving (minus infinity when homelessness vanishes).
 - `persons_per_household_end`: persons_per_household at T.
@@ -66,6 +74,9 @@ QUANTITIES = {
     "immigration_from_abroad_per_1000": "arrivals from abroad per 1000 residents a year",
     "remittances_sent_per_foreign_born_eur_per_year": "remittances sent per foreign-born resident a year (EUR)",
     "remittances_received_per_capita_eur_per_year": "remittances received per resident a year (EUR)",
+    "work_share_of_first_permits": "work permits among first permits for work, family and study",
+    "family_share_of_first_permits": "family permits among first permits for work, family and study",
+    "irregular_share_of_arrivals_from_africa": "irregular arrivals among arrivals from African cities",
     "homeless_log2_ratio": "log2 of homeless at the end / at the start",
     "persons_per_household_end": "persons per household at the end",
     "households_short_of_costs_share_first_month": "households short of their living costs and rent in the first month",
@@ -296,6 +307,9 @@ def values(run, quantity, city, fertile_years=35):
             count = s.immigration_from_rest_of_world.sum("time") + \
                 run.flows.sel(origin=abroad, destination=city).sum(("time", "origin"))
         out = count / years / population * 1000
+    elif quantity in ("work_share_of_first_permits", "family_share_of_first_permits",
+                      "irregular_share_of_arrivals_from_africa"):
+        out = _channel_share(run, quantity, city)
     elif quantity == "remittances_sent_per_foreign_born_eur_per_year":
         out = s.remittances_sent.sum("time") / years / s.foreign_born.mean("time")
     elif quantity == "remittances_received_per_capita_eur_per_year":
@@ -312,6 +326,35 @@ def values(run, quantity, city, fertile_years=35):
     else:
         raise ValueError(f"unknown quantity {quantity!r}")
     return np.asarray(out, dtype=float).ravel()
+
+
+PERMIT_CHANNELS = {"work": ("work_visa", "legal_pathway"),
+                   "family": ("family_reunification", "household_reunification"),
+                   "study": ("study_visa",)}
+
+
+def _channel_share(run, quantity, city):
+    """Shares of arrivals into `city` by channel over the run, per replicate."""
+    flows = run.flows_by_channel
+    if flows is None:
+        raise KeyError("flows_by_channel")
+    channels = set(flows.channel.values)
+    by = {c.name: c for c in run.cities}
+    if quantity == "irregular_share_of_arrivals_from_africa":
+        origins = [c for c in flows.origin.values if by[c].continent == "Africa" and c != city]
+        arrivals = flows.sel(origin=origins, destination=city).sum(("time", "origin"))
+        if "irregular" not in channels:
+            raise KeyError("irregular (channel)")
+        return arrivals.sel(channel="irregular") / arrivals.sum("channel")
+    origins = [c for c in flows.origin.values if by[c].country != by[city].country]
+    arrivals = flows.sel(origin=origins, destination=city).sum(("time", "origin"))
+
+    def total(kind):
+        present = [c for c in PERMIT_CHANNELS[kind] if c in channels]
+        return arrivals.sel(channel=present).sum("channel") if present else 0.0 * arrivals.isel(channel=0)
+
+    permits = total("work") + total("family") + total("study")
+    return total("work" if quantity == "work_share_of_first_permits" else "family") / permits
 
 
 def fertile_years_of(run):
