@@ -155,15 +155,16 @@ def main(argv=None):
                     warnings.simplefilter("ignore", RuntimeWarning)   # an output undefined at every noise point
                     noise = np.nanmean(noise, axis=0)
             variances = np.broadcast_to(noise, means.shape)
-        emulators, observed, variance = [], [], []
+        tasks, observed, variance = [], [], []
         for j, t in enumerate(fitted):
             ok = np.isfinite(means[:, j])
             if ok.sum() < max(5, len(design) // 2):
                 continue   # the quantity is undefined at most points (e.g. no homeless left)
-            emulators.append(hm.fit_emulator(t.name, design[ok], means[ok, j], seed=args.seed))
+            tasks.append((t.name, design[ok], means[ok, j], args.seed, t.sd))
             replicate_variance = float(np.nanmean(variances[ok, j])) if np.isfinite(variances[ok, j]).any() else 0.0
             observed.append(t.value)
             variance.append(t.uncertainty ** 2 + t.discrepancy ** 2 + replicate_variance)
+        emulators = hm.fit_emulators(tasks, args.jobs)
         wave = hm.Wave(w, emulators, np.array(observed), np.array(variance))
         waves.append(wave)
         pool = hm.candidates(box_low, box_high, args.candidates, seed=args.seed + 100 * w)

@@ -38,6 +38,8 @@ void ParamTable::add(ParamDecl decl) {
     if (decl.type != ParamType::real) throw std::logic_error("a plausible range on a parameter not real: " + decl.key);
     if (!(p->min < p->max) || (decl.min && p->min < *decl.min) || (decl.max && p->max > *decl.max))
       throw std::logic_error("plausible range of " + decl.key + " is empty or outside its valid range");
+    if (!std::holds_alternative<double>(decl.default_value))
+      throw std::logic_error("a plausible range on " + decl.key + ", which has no default");
     const double def = std::get<double>(decl.default_value);
     if (def < p->min || def > p->max)
       throw std::logic_error("plausible range of " + decl.key + " leaves out its default");
