@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <set>
 
 #include "exit_codes.hpp"
+#include "param.hpp"
 #include "scenario_loader.hpp"
 
 #ifndef MOBSIM_SCRIPTS_DIR
@@ -19,17 +19,6 @@
 #endif
 
 namespace mobsim {
-
-namespace {
-
-// The shortest text that reads back as the same double.
-std::string number(double v) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-  return std::string(buffer, end);
-}
-
-}  // namespace
 
 int cmd_parameters(const ParametersArgs& args, const ModelRegistry& registry, std::ostream& out) {
   const ParamTable table = registry.param_table();
@@ -44,14 +33,15 @@ int cmd_parameters(const ParametersArgs& args, const ModelRegistry& registry, st
     if (!keys.count(d.key) || d.type != ParamType::real) continue;
     if (args.plausible_only && !d.plausible) continue;
     const double value = spec.real(d.key);
-    auto opt = [](const std::optional<double>& v) { return v ? number(*v) : std::string(); };
+    auto opt = [](const std::optional<double>& v) { return v ? shortest_text(*v) : std::string(); };
+    const std::string low = d.plausible ? shortest_text(d.plausible->min) : "";
+    const std::string high = d.plausible ? shortest_text(d.plausible->max) : "";
     if (args.format == "tsv") {
-      out << d.key << "\t" << number(value) << "\t" << d.unit << "\t" << opt(d.min) << "\t" << opt(d.max) << "\t"
-          << (d.plausible ? number(d.plausible->min) : "") << "\t" << (d.plausible ? number(d.plausible->max) : "")
-          << "\n";
+      out << d.key << "\t" << shortest_text(value) << "\t" << d.unit << "\t" << opt(d.min) << "\t" << opt(d.max)
+          << "\t" << low << "\t" << high << "\n";
     } else {
-      out << d.key << " = " << number(value) << " " << d.unit;
-      if (d.plausible) out << "  plausible [" << number(d.plausible->min) << ", " << number(d.plausible->max) << "]";
+      out << d.key << " = " << shortest_text(value) << " " << d.unit;
+      if (d.plausible) out << "  plausible [" << low << ", " << high << "]";
       out << "\n";
     }
   }

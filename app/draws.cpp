@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "errors.hpp"
 #include "hdf5_util.hpp"
@@ -35,17 +34,12 @@ std::vector<std::pair<std::string, int>> fields(const std::string& line) {
   return out;
 }
 
-std::string shortest(double v) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-  return std::string(buffer, end);
-}
-
 }  // namespace
 
 std::vector<std::string> Draws::overrides(std::size_t d) const {
   std::vector<std::string> out;
-  for (std::size_t j = 0; j < parameters.size(); ++j) out.push_back(parameters[j]->key + "=" + shortest(values[d][j]));
+  for (std::size_t j = 0; j < parameters.size(); ++j)
+    out.push_back(parameters[j]->key + "=" + shortest_text(values[d][j]));
   return out;
 }
 
@@ -101,8 +95,9 @@ Draws load_draws(const std::string& path, const ParamTable& table) {
         continue;
       }
       if ((d.min && v < *d.min) || (d.max && v > *d.max))
-        fail(number, column, d.key, shortest(v) + " is outside the valid range [" +
-                                        (d.min ? shortest(*d.min) : "") + ", " + (d.max ? shortest(*d.max) : "") + "]");
+        fail(number, column, d.key,
+             shortest_text(v) + " is outside the valid range [" + (d.min ? shortest_text(*d.min) : "") + ", " +
+                 (d.max ? shortest_text(*d.max) : "") + "]");
       values.push_back(v);
     }
     draws.values.push_back(std::move(values));

@@ -42,6 +42,7 @@ from scipy.stats import qmc  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from mobsim import history_matching as hm  # noqa: E402
+from mobsim import plausibility  # noqa: E402
 from mobsim.calibration_report import write_html  # noqa: E402
 from mobsim.campaign import CampaignError, add_campaign_options, open_campaign, output_matrix, value_text  # noqa: E402
 
@@ -218,33 +219,30 @@ def ensemble(results, name):
     return np.array(values, dtype=float)
 
 
-def ard(rows):
-    """Averaged relative difference |sim - obs| / |obs| over rows with a
-    non-zero observation (Suleimenova, Bell & Groen 2017)."""
-    pairs = [(r["simulated"], r["observed"]) for r in rows if r["observed"] != 0 and math.isfinite(r["simulated"])]
-    return float(np.mean([abs(s - o) / abs(o) for s, o in pairs])) if pairs else float("nan")
-
-
-def _se(values):
-    return float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
+def read_against(target, values):
+    """The plausibility suite's reading of an ensemble's values of a target
+    (its mean, widened by two standard errors), or None without values."""
+    if not len(values):
+        return None
+    return plausibility.Result(target, float(np.mean(values)), plausibility.standard_error(values))
 
 
 def target_rows(targets, before, after):
-    rows = []
+    """One row per target, and the suite's readings of the scenario's own
+    values (before) and of the calibrated ensemble (after)."""
+    rows, readings = [], []
     for t in targets:
         b = ensemble(before, t.name)
         a = ensemble(after, t.name) if after else np.zeros(0)
-        row = {"target": t.name, "role": t.role, "known_gap": bool(t.known_gap), "observed": t.value,
-               "sd": t.sd, "before": float(np.mean(b)) if len(b) else float("nan"),
-               "simulated": float(np.mean(a)) if len(a) else float("nan"),
-               "low": float(np.percentile(a, 5)) if len(a) else float("nan"),
-               "high": float(np.percentile(a, 95)) if len(a) else float("nan")}
-        # Within the target's band widened by two standard errors of the
-        # ensemble's mean, as the plausibility suite reads a run.
-        row["within"] = bool(len(a)) and abs(row["simulated"] - t.value) <= hm.CUTOFF * t.sd + 2 * _se(a)
-        row["within_before"] = bool(len(b)) and abs(row["before"] - t.value) <= hm.CUTOFF * t.sd + 2 * _se(b)
-        rows.append(row)
-    return rows
+        rb, ra = read_against(t, b), read_against(t, a)
+        rows.append({"target": t.name, "role": t.role, "known_gap": bool(t.known_gap), "observed": t.value,
+                     "sd": t.sd, "before": rb.simulated if rb else float("nan"),
+                     "simulated": ra.simulated if ra else float("nan"),
+                     "low": float(np.percentile(a, 5)) if len(a) else float("nan"),
+                     "high": float(np.percentile(a, 95)) if len(a) else float("nan"),
+                     "within": bool(ra and ra.within), "within_before": bool(rb and rb.within)})
+        readings.append((rb, ra))
+    return rows, readings
 
 
 def write_outputs(folder, args, parameters, to_point, waves, wave_rows, survivors, best, draws_unit, campaign,
@@ -278,7 +276,7 @@ def write_outputs(folder, args, parameters, to_point, waves, wave_rows, survivor
             for u in points:
                 p = to_point(u)
                 w.writerow([value_text(p[k]) for k in keys])
-    rows = target_rows(fitted + held_out, before, after)
+    rows, readings = target_rows(fitted + held_out, before, after)
     with open(os.path.join(folder, "targets.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["target"])
         w.writeheader()
@@ -288,10 +286,11 @@ def write_outputs(folder, args, parameters, to_point, waves, wave_rows, survivor
         write_scenario(os.path.join(folder, "calibrated.toml"), args, campaign, parameters, to_point(best), waves,
                        wave_rows, survivors)
     validation = [r for r in rows if r["role"] == "validation"]
+    scored = [reading for r, reading in zip(rows, readings) if r["role"] == "validation" and not r["known_gap"]]
     summary = {"scenario": args.scenario, "targets": args.targets, "people_per_agent": args.people_per_agent,
                "replicates": args.replicates, "jobs": args.jobs, "stop_reason": stop_reason, "wall_seconds": wall,
-               "ard_before": ard([{**r, "simulated": r["before"]} for r in validation if not r["known_gap"]]),
-               "ard_after": ard([r for r in validation if not r["known_gap"]]),
+               "ard_before": plausibility.ard([rb for rb, _ in scored if rb]),
+               "ard_after": plausibility.ard([ra for _, ra in scored if ra]),
                "draws": len(draws_unit)}
     write_html(os.path.join(folder, "calibration.html"), summary, parameters, to_point, wave_rows, waves, rows,
                draws_unit, best)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .sensitivity_report import _svg, _table, plt
+from .sensitivity_report import svg_text, html_table, plt
 
 
 def _f(x, digits=3):
@@ -23,7 +23,7 @@ def shrinkage_chart(wave_rows):
     ax.set_xlabel("wave")
     ax.set_ylabel("share of the plausible ranges left")
     ax.set_title("Non-implausible region after each wave", fontsize=10)
-    return _svg(fig)
+    return svg_text(fig)
 
 
 def targets_chart(rows):
@@ -46,7 +46,7 @@ def targets_chart(rows):
     lim = np.nanmax(np.abs(np.concatenate([before, low, high]))) if shown else 3
     ax.set_xlim(-min(max(lim, 4) * 1.05, 30), min(max(lim, 4) * 1.05, 30))
     ax.legend(fontsize=7, loc="lower right")
-    return _svg(fig)
+    return svg_text(fig)
 
 
 def region_chart(parameters, to_point, draws_unit):
@@ -66,7 +66,7 @@ def region_chart(parameters, to_point, draws_unit):
         ax.tick_params(labelsize=7)
     fig.suptitle("Calibrated draws over the plausible ranges (axes: the whole range)", fontsize=9)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_text(fig)
 
 
 def write_html(path, summary, parameters, to_point, wave_rows, waves, rows, draws_unit, best):
@@ -85,7 +85,7 @@ def write_html(path, summary, parameters, to_point, wave_rows, waves, rows, draw
         f"{summary['wall_seconds']:.0f} s in all on {summary['jobs']} runs side by side. The waves stopped because "
         f"{html.escape(summary['stop_reason'])}.</p>",
         "<h2>Waves</h2>", shrinkage_chart(wave_rows),
-        _table(["wave", "runs", "emulators", "trusted (leave-one-out)", "non-implausible share of the wave's box",
+        html_table(["wave", "runs", "emulators", "trusted (leave-one-out)", "non-implausible share of the wave's box",
                 "share of the plausible ranges", "seconds"],
                [[r["wave"], r["runs"], r["emulators"], r["trusted"], _f(r["non_implausible_share_of_box"]),
                  _f(r["volume"]), f"{r['seconds']:.0f}"] for r in wave_rows]),
@@ -97,7 +97,7 @@ def write_html(path, summary, parameters, to_point, wave_rows, waves, rows, draw
     if best is not None:
         values = to_point(best)
         parts += ["<h2>Calibrated values</h2>",
-                  _table(["parameter", "scenario", "plausible range", "calibrated (least implausible)",
+                  html_table(["parameter", "scenario", "plausible range", "calibrated (least implausible)",
                           "draws: 5% to 95%"],
                          [[p.key, _f(p.value, 4), f"[{p.low:g}, {p.high:g}]", _f(values[p.key], 4),
                            _draw_range(p, to_point, draws_unit)] for p in parameters]),
@@ -110,7 +110,7 @@ def write_html(path, summary, parameters, to_point, wave_rows, waves, rows, draw
                   "values: " + ", ".join(html.escape(r["target"]) for r in worst[:8]) + ".</p>"]
     parts += ["<h2>Targets: observed against the calibrated ensemble</h2>", targets_chart(rows),
               "<h2>Emulator diagnostics</h2>",
-              _table(["wave", "emulators", "constant", "trusted", "median share of LOO errors within 3"],
+              html_table(["wave", "emulators", "constant", "trusted", "median share of LOO errors within 3"],
                      [[w.number, len(w.emulators), sum(e.gp is None for e in w.emulators),
                        sum(e.trusted for e in w.emulators),
                        _f(float(np.median([e.loo_within_share for e in w.emulators])) if w.emulators else float("nan"))]
@@ -119,7 +119,7 @@ def write_html(path, summary, parameters, to_point, wave_rows, waves, rows, draw
               f"<p>Averaged relative difference (ARD) over the held-out targets without a known gap: "
               f"{_f(summary['ard_before'])} with the scenario's own values, {_f(summary['ard_after'])} with the "
               "calibrated ensemble.</p>",
-              _table(["target", "observed", "sd", "before", "calibrated mean", "90% range", "within 3 sd", "known gap"],
+              html_table(["target", "observed", "sd", "before", "calibrated mean", "90% range", "within 3 sd", "known gap"],
                      [[r["target"], _f(r["observed"]), _f(r["sd"]), _f(r["before"]), _f(r["simulated"]),
                        f"{_f(r['low'])} to {_f(r['high'])}", "yes" if r["within"] else "no",
                        "yes" if r["known_gap"] else ""] for r in held]),

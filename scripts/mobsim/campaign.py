@@ -142,7 +142,7 @@ class Campaign:
         folder = os.path.join(self.folder, stage)
         os.makedirs(folder, exist_ok=True)
         started = time.monotonic()
-        todo, results = [], [None] * len(points)
+        pending, results = [], [None] * len(points)
         for i, point in enumerate(points):
             path = os.path.join(folder, f"point-{i:04d}.json")
             if os.path.exists(path):
@@ -153,8 +153,8 @@ class Campaign:
                                         "is for one design (--overwrite to start afresh)")
                 results[i] = stored["outputs"]
             else:
-                todo.append(i)
-        done_count = [len(points) - len(todo)]
+                pending.append(i)
+        done_count = [len(points) - len(pending)]
 
         def work(i):
             path = os.path.join(folder, f"point-{i:04d}.json")
@@ -168,13 +168,13 @@ class Campaign:
             return i, outputs
 
         with ThreadPoolExecutor(max_workers=max(1, self.jobs)) as pool:
-            for i, outputs in pool.map(work, todo):
+            for i, outputs in pool.map(work, pending):
                 results[i] = outputs
                 done_count[0] += 1
                 if progress:
                     progress(stage, done_count[0], len(points))
         self.wall_seconds[stage] = time.monotonic() - started
-        self.new_runs[stage] = len(todo)
+        self.new_runs[stage] = len(pending)
         return results
 
 

@@ -15,7 +15,7 @@ ADVISERS_FIRST = ("population", "returns", "remittances_received", "net_migratio
                   "vacancies")
 
 
-def _svg(fig):
+def svg_text(fig):
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -41,7 +41,7 @@ def importance_chart(parameters, score, chosen):
     ax.set_xlabel("mean mu* / spread of the output across the screening (over the outputs that vary)")
     ax.set_title("Which parameters move the outputs (dark: carried into the Sobol stage)", fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
-    return _svg(fig)
+    return svg_text(fig)
 
 
 def mu_sigma_chart(parameters, names, mu_star, sigma, spread, chosen_outputs):
@@ -64,7 +64,7 @@ def mu_sigma_chart(parameters, names, mu_star, sigma, spread, chosen_outputs):
     fig.suptitle("Morris: importance (mu*) against non-linearity and interactions (sigma); "
                  "above the diagonal, interactions dominate", fontsize=9)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_text(fig)
 
 
 def sobol_chart(parameters, names, chosen, sobol, chosen_outputs):
@@ -84,10 +84,10 @@ def sobol_chart(parameters, names, chosen, sobol, chosen_outputs):
     axes.ravel()[0].legend(fontsize=7)
     fig.suptitle("Sobol first-order (S1) and total (ST) indices with 90% bootstrap intervals", fontsize=9)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_text(fig)
 
 
-def _table(header, rows):
+def html_table(header, rows):
     out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"]
     for r in rows:
         out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>")
@@ -148,7 +148,7 @@ def write_html(path, summary, parameters, names, targets, mu_star, sigma, spread
         rows.append([p.key, f"{p.value:g}", f"[{p.low:g}, {p.high:g}]", _f(score[i]), names[j_best],
                      "yes" if i in chosen else ""])
     parts += ["<h2>Screening table</h2>",
-              _table(["parameter", "value", "plausible range", "score", "output it moves most", "Sobol stage"], rows)]
+              html_table(["parameter", "value", "plausible range", "score", "output it moves most", "Sobol stage"], rows)]
     if sobol is not None:
         rows = []
         for j in headline + movable:
@@ -157,7 +157,7 @@ def write_html(path, summary, parameters, names, targets, mu_star, sigma, spread
                              f"{_f(sobol['S1'][a, j])} [{_f(sobol['S1_low'][a, j])}, {_f(sobol['S1_high'][a, j])}]",
                              f"{_f(sobol['ST'][a, j])} [{_f(sobol['ST_low'][a, j])}, {_f(sobol['ST_high'][a, j])}]"])
         parts += ["<h2>Sobol indices (headline series and the targets the parameters move most)</h2>",
-                  _table(["output", "parameter", "S1 [90%]", "ST [90%]"], rows),
+                  html_table(["output", "parameter", "S1 [90%]", "ST [90%]"], rows),
                   "<p>Every output and parameter: sobol.csv and morris.csv beside this page.</p>"]
     parts.append("</body></html>")
     with open(path, "w") as f:

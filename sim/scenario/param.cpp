@@ -86,10 +86,15 @@ static std::string quote(const std::string& s) {
   return out + "\"";
 }
 
-static std::string number_text(double x) {
+std::string shortest_text(double x) {
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
-  std::string s(buf, end);
+  const auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;  // shortest round-trip form
+  return std::string(buf, end);
+}
+
+// A TOML float: the shortest text, with ".0" where it would read as an integer.
+static std::string number_text(double x) {
+  std::string s = shortest_text(x);
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }

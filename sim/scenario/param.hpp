@@ -91,6 +91,8 @@ class ParamTable {
   std::vector<CollectionDecl> collections_;
 };
 
+// The shortest text that reads back as the same double ("0.3", "1", "1e-05").
+std::string shortest_text(double x);
 // Human-readable rendering of a value, as TOML would spell it.
 std::string to_toml_text(const Value& value);
 // A key as TOML spells it: bare when possible, quoted otherwise ("Zürich").
